@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
+import { seedShop } from "./demo-store";
+import { answerGraphql, readBucket, type Throttle } from "./graphql";
+import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
+import { readMediaBytes } from "./media";
+import { DEFAULT_SCOPE, exchangeToken, issueAccessToken } from "./oauth";
+import { ensureDemoPhotos } from "./photos";
+import { loadAdminSchema } from "./schema";
+import { createState, readMediaStatus, type EmulatorState, type ShopRecord } from "./state";
+import { handleStagedUpload, STAGED_PREFIX } from "./uploads";
+
+export type { EmulatorState } from "./state";
+
+export interface EmulatorOptions {
+  /** 0 = a random free port (default). */
+  port?: number;
+  /** The app's client id (default "demo-api-key"). */
+  apiKey?: string;
+  /** The app's client secret (default "demo-api-secret"): session tokens in token exchange are verified with it. */
+  apiSecret?: string;
+  /** Cost points restored per second (default 100: Shopify's Standard plan). */
+  restoreRate?: number;
+  /**
+   * Maximum available points (default 2000). Shopify documents restore rates (100/s on Standard) but no
+   * longer prints the bucket size; it has always been 20 s of restore (1000 points at the former 50/s),
+   * and answers on Standard shops show maximumAvailable 2000.
+   */
+  bucketSize?: number;
+  /** Time a new media spends in UPLOADED, and again in PROCESSING, before READY or FAILED (default 300). */
+  mediaProcessingMs?: number;
+  /** Default true: creates DEMO_SHOP with the demo catalogue. */
+  seedDemoShop?: boolean;
+}
+
+export const DEMO_SHOP = "photo-studio-demo.myshopify.com";
+
+export interface Emulator {
+  origin: string;
+  close(): Promise<void>;
+  addShop(shop: string, opts?: { seed?: boolean; productCount?: number }): void;
+  issueToken(shop: string, scope?: string): string;
+  revokeToken(token: string): void;
+  setThrottle(opts: { restoreRate?: number; bucketSize?: number }): void;
+  failNext(shop: string, opts: { status?: number; graphqlErrorCode?: "THROTTLED" | "INTERNAL_SERVER_ERROR"; count?: number }): void;
+  state: EmulatorState;
+}
+
+const GRAPHQL_PATH = /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
+const OAUTH_PATH = /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/oauth\/access_token$/;
+const CDN_PATH = /^\/cdn\/s\/files\/([^/]+)\/files\/(\d+)-[^/]+$/;
+const MAX_GRAPHQL_BODY = 5 * 1024 * 1024;
+const INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)";
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const app = { apiKey: opts.apiKey ?? "demo-api-key", apiSecret: opts.apiSecret ?? "demo-api-secret" };
+  const throttle: Throttle = { restoreRate: opts.restoreRate ?? 100, bucketSize: opts.bucketSize ?? 2000 };
+  const mediaProcessingMs = opts.mediaProcessingMs ?? 300;
+  const uploadSecret = randomBytes(16).toString("hex");
+  const state = createState();
+  const [photos] = await Promise.all([ensureDemoPhotos(), Promise.resolve(loadAdminSchema())]);
+  let origin = "";
+
+  const addShop = (shop: string, shopOpts: { seed?: boolean; productCount?: number } = {}): ShopRecord => {
+    const existing = state.shops.get(shop);
+    if (existing) return existing;
+    const record = createShop(shop, throttle);
+    state.shops.set(shop, record);
+    if (shopOpts.seed) seedShop(state, record, photos, { productCount: shopOpts.productCount });
+    return record;
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: "Internal Server Error" });
+      else res.destroy();
+      if (!(error instanceof BodyTooLargeError)) process.emitWarning(`emulator: ${(error as Error).stack ?? error}`);
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", origin);
+    if (url.pathname.startsWith(STAGED_PREFIX)) return handleStagedUpload(req, res, url, state, uploadSecret);
+    const cdn = CDN_PATH.exec(url.pathname);
+    if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], Number(cdn[2]));
+    const oauth = OAUTH_PATH.exec(url.pathname);
+    if (oauth && req.method === "POST") return serveOAuth(req, res, oauth[1]);
+    const graphql = GRAPHQL_PATH.exec(url.pathname);
+    if (graphql && req.method === "POST") return serveGraphql(req, res, graphql[1], graphql[2]);
+    sendJson(res, 404, { errors: "Not Found" });
+  }
+
+  async function serveOAuth(req: IncomingMessage, res: ServerResponse, shop: string): Promise<void> {
+    const raw = await readBody(req, MAX_GRAPHQL_BODY);
+    const isForm = (req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
+    const body = isForm ? Object.fromEntries(new URLSearchParams(raw.toString("utf8"))) : parseJson(raw);
+    const answer = exchangeToken(state, app, shop, body, DEFAULT_SCOPE);
+    if (answer.status === 200) addShop(shop, { seed: shop === DEMO_SHOP });
+    sendJson(res, answer.status, answer.body);
+  }
+
+  async function serveGraphql(req: IncomingMessage, res: ServerResponse, shopDomain: string, version: string): Promise<void> {
+    const shop = state.shops.get(shopDomain);
+    if (!shop) return sendJson(res, 404, { errors: "Not Found" });
+    const header = req.headers["x-shopify-access-token"];
+    const token = typeof header === "string" ? state.tokens.get(header) : undefined;
+    const now = Date.now();
+    if (!token || token.revoked || token.shop !== shopDomain || (token.expiresAt !== undefined && token.expiresAt <= now)) {
+      req.resume();
+      state.log.push({ shop: shopDomain, operationName: null, rootFields: [], requestedQueryCost: null, actualQueryCost: null, throttled: false, status: 401, at: now });
+      return sendJson(res, 401, { errors: INVALID_TOKEN });
+    }
+    const body = parseJson(await readBody(req, MAX_GRAPHQL_BODY));
+    const answer = await answerGraphql({ shop, origin, now, token, state, uploadSecret, mediaProcessingMs }, throttle, body);
+    state.log.push({
+      shop: shopDomain,
+      operationName: answer.operationName,
+      rootFields: answer.rootFields,
+      requestedQueryCost: answer.requestedQueryCost,
+      actualQueryCost: answer.actualQueryCost,
+      throttled: answer.throttled,
+      status: answer.status,
+      at: now,
+    });
+    sendJson(res, answer.status, answer.body, { "X-Shopify-API-Version": version, ...answer.headers });
+  }
+
+  async function serveCdn(res: ServerResponse, url: URL, shopDomain: string, numericId: number): Promise<void> {
+    const media = [...(state.shops.get(shopDomain)?.media.values() ?? [])].find((m) => m.numericId === numericId);
+    if (!media || readMediaStatus(media) !== "READY") return sendText(res, 404, "Not Found");
+    const original = await readMediaBytes(media.bytes);
+    const width = Number(url.searchParams.get("width")) || undefined;
+    const height = Number(url.searchParams.get("height")) || undefined;
+    const format = url.searchParams.get("format") as "jpg" | "png" | "webp" | null;
+    if (!width && !height && !format) {
+      res.writeHead(200, { "Content-Type": media.mimeType, "Content-Length": original.length, "Cache-Control": "public, max-age=31536000" });
+      res.end(original);
+      return;
+    }
+    // Like Shopify's CDN: resize within the box, never enlarge, and honour a requested format.
+    let pipeline = sharp(original).rotate().resize({ width, height, fit: "inside", withoutEnlargement: true });
+    if (format) pipeline = pipeline.toFormat(format === "jpg" ? "jpeg" : format);
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    res.writeHead(200, { "Content-Type": `image/${info.format}`, "Content-Length": data.length });
+    res.end(data);
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (opts.seedDemoShop ?? true) addShop(DEMO_SHOP, { seed: true });
+
+  return {
+    origin,
+    state,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    addShop: (shop, shopOpts) => void addShop(shop, shopOpts),
+    issueToken: (shop, scope) => {
+      if (!state.shops.has(shop)) addShop(shop, { seed: shop === DEMO_SHOP });
+      return issueAccessToken(state, shop, { scope }).token;
+    },
+    revokeToken: (token) => {
+      const record = state.tokens.get(token);
+      if (record) record.revoked = true;
+    },
+    setThrottle: (next) => {
+      const now = Date.now();
+      for (const shop of state.shops.values()) readBucket(shop.bucket, throttle, now);
+      throttle.restoreRate = next.restoreRate ?? throttle.restoreRate;
+      throttle.bucketSize = next.bucketSize ?? throttle.bucketSize;
+      for (const shop of state.shops.values()) shop.bucket.available = Math.min(shop.bucket.available, throttle.bucketSize);
+    },
+    failNext: (shop, fault) => {
+      const record = state.shops.get(shop);
+      if (!record) throw new Error(`Unknown shop ${shop}`);
+      record.faults.push({ status: fault.status, graphqlErrorCode: fault.graphqlErrorCode, remaining: fault.count ?? 1 });
+    },
+  };
+}
+
+function createShop(domain: string, throttle: Throttle): ShopRecord {
+  const name = domain
+    .replace(/\.myshopify\.com$/, "")
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(" ");
+  return {
+    domain,
+    name,
+    currencyCode: "USD",
+    products: new Map(),
+    media: new Map(),
+    jobs: new Map(),
+    bucket: { available: throttle.bucketSize, updatedAt: Date.now() },
+    faults: [],
+  };
+}
+

@@ -1,0 +1,32 @@
+import { parseArgs } from "node:util";
+import { DEMO_SHOP, startEmulator } from "./index";
+
+/** `npx tsx scripts/emulator/main.ts --port 4010`: runs the Admin API emulator until SIGINT/SIGTERM. */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "4010" },
+    "api-key": { type: "string" },
+    "api-secret": { type: "string" },
+    "media-processing-ms": { type: "string" },
+    "restore-rate": { type: "string" },
+    "bucket-size": { type: "string" },
+  },
+});
+
+const numberOf = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+const emulator = await startEmulator({
+  port: Number(values.port),
+  apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY,
+  apiSecret: values["api-secret"] ?? process.env.SHOPIFY_API_SECRET,
+  mediaProcessingMs: numberOf(values["media-processing-ms"]),
+  restoreRate: numberOf(values["restore-rate"]),
+  bucketSize: numberOf(values["bucket-size"]),
+});
+
+console.log(emulator.origin);
+console.log(`demo shop ${DEMO_SHOP}, offline token ${emulator.issueToken(DEMO_SHOP)}`);
+
+const stop = () => void emulator.close().then(() => process.exit(0));
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
