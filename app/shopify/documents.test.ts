@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import {
+  buildClientSchema,
+  getNamedType,
+  isInputObjectType,
+  Kind,
+  parse,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const folder = dirname(fileURLToPath(import.meta.url));
+let schema: GraphQLSchema;
+
+beforeAll(() => {
+  // The package's "exports" do not list its data files, so it is read by path.
+  const file = join(folder, "../../node_modules/@shopify/dev-mcp/dist/data/admin_2026-10.json.gz");
+  const json = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8"));
+  // The file is an introspection answer: { data: { __schema } }.
+  schema = buildClientSchema((json.data ?? json) as IntrospectionQuery, { assumeValid: true });
+});
+
+/** Every exported string of every module in this folder that is a GraphQL operation. */
+async function collectDocuments(): Promise<{ name: string; text: string }[]> {
+  const modules = readdirSync(folder).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts"));
+  const found: { name: string; text: string }[] = [];
+  for (const file of modules) {
+    const exports = (await import(join(folder, file))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value === "string" && /^\s*(#graphql\s*)?(query|mutation|fragment)\b/.test(value)) {
+        found.push({ name: `${file}:${name}`, text: value });
+      }
+    }
+  }
+  return found;
+}
+
+/** Deprecated fields, arguments, input fields and enum values written in a document. */
+function findDeprecatedUsage(document: DocumentNode): string[] {
+  const typeInfo = new TypeInfo(schema);
+  const problems: string[] = [];
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const field = typeInfo.getFieldDef();
+        if (field?.deprecationReason) problems.push(`field ${typeInfo.getParentType()?.name}.${field.name}`);
+      },
+      Argument() {
+        const arg = typeInfo.getArgument();
+        if (arg?.deprecationReason) problems.push(`argument ${arg.name}`);
+      },
+      ObjectField(node) {
+        const parent = getNamedType(typeInfo.getParentInputType());
+        const field = isInputObjectType(parent) ? parent.getFields()[node.name.value] : undefined;
+        if (field?.deprecationReason) problems.push(`input field ${parent?.name}.${field.name}`);
+      },
+      EnumValue() {
+        const value = typeInfo.getEnumValue();
+        if (value?.deprecationReason) problems.push(`enum value ${value.name}`);
+      },
+    }),
+  );
+  return problems;
+}
+
+describe("Admin GraphQL documents", () => {
+  it("finds the documents the app sends", async () => {
+    const names = (await collectDocuments()).map((d) => d.name);
+    expect(names).toEqual(expect.arrayContaining(["documents.ts:PRODUCT_FOR_GENERATION_QUERY", "documents.ts:PRODUCT_ATTACH_MEDIA_MUTATION"]));
+    expect(names.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it("validates every document against the 2026-10 Admin schema", async () => {
+    for (const { name, text } of await collectDocuments()) {
+      const errors = validate(schema, parse(text)).map((e) => e.message);
+      expect({ name, errors }).toEqual({ name, errors: [] });
+    }
+  });
+
+  it("uses no deprecated field, argument, input field or enum value", async () => {
+    for (const { name, text } of await collectDocuments()) {
+      expect({ name, deprecated: findDeprecatedUsage(parse(text)) }).toEqual({ name, deprecated: [] });
+    }
+  });
+
+  it("gives every operation a unique name", async () => {
+    const names: string[] = [];
+    for (const { text } of await collectDocuments()) {
+      for (const definition of parse(text).definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION) {
+          expect(definition.name?.value).toBeTruthy();
+          names.push(definition.name!.value);
+        }
+      }
+    }
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("catches a deprecated mutation, as a check that the walk works", () => {
+    const document = parse(`mutation Old($id: ID!) { productDeleteMedia(productId: $id, mediaIds: []) { deletedMediaIds } }`);
+    expect(findDeprecatedUsage(document)).toEqual(["field Mutation.productDeleteMedia"]);
+    const enumUse = parse(`mutation Stage { stagedUploadsCreate(input: [{ resource: PRODUCT_IMAGE, filename: "a.png", mimeType: "image/png" }]) { userErrors { message } } }`);
+    expect(findDeprecatedUsage(enumUse)).toEqual(["enum value PRODUCT_IMAGE"]);
+  });
+});
