@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { ProviderName, Ratio } from "./options";
+import { RATIOS } from "./options";
+
+export interface StudioConfig {
+  gemini?: { apiKey?: string; vertex?: { project: string; location: string }; model: string; baseUrl?: string };
+  openaiCompatible?: { baseUrl: string; apiKey: string; model: string };
+  vision?: { apiEndpoint?: string; port?: number; protocol?: "http" | "https"; credentials?: unknown };
+  /** Retries of transient provider errors inside one job (default 3 attempts from 1 s). */
+  retry?: { attempts: number; baseDelayMs: number };
+}
+
+export interface ProviderCapabilities {
+  maxInputImages: number;
+  /** Longest output side the provider produces natively; the studio resizes to the requested size. */
+  sizes: number[];
+  ratios: Ratio[];
+  canChangeViewpoint: boolean;
+  costPerImageUsd: number;
+}
+
+const optional = z.string().trim().min(1).optional();
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+export const studioEnvSchema = z.object({
+  GEMINI_API_KEY: optional,
+  GEMINI_MODEL: z.string().trim().min(1).default("gemini-2.5-flash-image"),
+  GEMINI_API_BASE_URL: z.url().optional(),
+  GOOGLE_GENAI_USE_VERTEXAI: flag,
+  GOOGLE_CLOUD_PROJECT: optional,
+  GOOGLE_CLOUD_LOCATION: optional,
+  NANO_BANANA_API_BASE: z.url().optional(),
+  NANO_BANANA_API_KEY: optional,
+  NANO_BANANA_MODEL: z.string().trim().min(1).default("gemini-2.5-flash-image"),
+  GOOGLE_APPLICATION_CREDENTIALS: optional,
+  VISION_API_ENDPOINT: z.url().optional(),
+});
+export type StudioEnv = z.infer<typeof studioEnvSchema>;
+
+export function studioConfigFromEnv(env: StudioEnv): StudioConfig {
+  const config: StudioConfig = {};
+  const vertex = env.GOOGLE_GENAI_USE_VERTEXAI && env.GOOGLE_CLOUD_PROJECT
+    ? { project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION ?? "global" }
+    : undefined;
+  if (env.GEMINI_API_KEY || vertex) {
+    config.gemini = { apiKey: env.GEMINI_API_KEY, vertex, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_API_BASE_URL };
+  }
+  if (env.NANO_BANANA_API_BASE && env.NANO_BANANA_API_KEY) {
+    config.openaiCompatible = { baseUrl: env.NANO_BANANA_API_BASE, apiKey: env.NANO_BANANA_API_KEY, model: env.NANO_BANANA_MODEL };
+  }
+  if (env.VISION_API_ENDPOINT) {
+    const url = new URL(env.VISION_API_ENDPOINT);
+    config.vision = {
+      apiEndpoint: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      protocol: url.protocol === "http:" ? "http" : "https",
+    };
+  } else if (env.GOOGLE_APPLICATION_CREDENTIALS) {
+    config.vision = {};
+  }
+  return config;
+}
+
+export function availableProviders(config: StudioConfig): ProviderName[] {
+  const names: ProviderName[] = ["local"];
+  if (config.gemini) names.push("gemini");
+  if (config.openaiCompatible) names.push("openai-compatible");
+  return names;
+}
+
+/** Gemini when configured, then the OpenAI-style gateway, else local so a fresh install works offline. */
+export function defaultProvider(config: StudioConfig): ProviderName {
+  if (config.gemini) return "gemini";
+  if (config.openaiCompatible) return "openai-compatible";
+  return "local";
+}
+
+const GEMINI_25_COST = 0.039;
+
+export function providerCapabilities(name: ProviderName, config: StudioConfig): ProviderCapabilities {
+  if (name === "local") {
+    return { maxInputImages: 1, sizes: [4096], ratios: [...RATIOS], canChangeViewpoint: false, costPerImageUsd: 0 };
+  }
+  const model = name === "gemini" ? config.gemini?.model : config.openaiCompatible?.model;
+  // Newer image models (Gemini 3 Pro Image) take more references and render 2K/4K; 2.5 Flash takes 3 at about 1K.
+  const isPro = /gemini-3|pro-image/.test(model ?? "");
+  return {
+    maxInputImages: isPro ? 5 : 3,
+    sizes: isPro ? [1024, 2048, 4096] : [1024],
+    ratios: [...RATIOS],
+    canChangeViewpoint: true,
+    costPerImageUsd: isPro ? 0.134 : GEMINI_25_COST,
+  };
+}

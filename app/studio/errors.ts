@@ -1,0 +1,38 @@
+export type StudioErrorCode =
+  | "INPUT_NOT_IMAGE"
+  | "INPUT_TOO_LARGE"
+  | "INPUT_CORRUPT"
+  | "NO_PRODUCT"
+  | "SAFETY_BLOCKED"
+  | "NO_IMAGE"
+  | "TEXT_ONLY"
+  | "PROVIDER_RATE_LIMITED"
+  | "PROVIDER_UNAVAILABLE"
+  | "PROVIDER_BAD_REQUEST"
+  | "PROVIDER_NOT_CONFIGURED"
+  | "TIMEOUT"
+  | "CANCELLED";
+
+const TRANSIENT: ReadonlySet<StudioErrorCode> = new Set(["PROVIDER_RATE_LIMITED", "PROVIDER_UNAVAILABLE", "TIMEOUT"]);
+
+/**
+ * The one error type leaving the studio. `merchantMessage` is safe to show in the admin;
+ * `transient` tells the queue whether a retry can help.
+ */
+export class StudioError extends Error {
+  readonly code: StudioErrorCode;
+  readonly merchantMessage: string;
+  readonly transient: boolean;
+
+  constructor(code: StudioErrorCode, merchantMessage: string, options?: { cause?: unknown; detail?: string }) {
+    super(options?.detail ? `${code}: ${options.detail}` : `${code}: ${merchantMessage}`, { cause: options?.cause });
+    this.name = "StudioError";
+    this.code = code;
+    this.merchantMessage = merchantMessage;
+    this.transient = TRANSIENT.has(code);
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StudioError("CANCELLED", "The job was cancelled.");
+}

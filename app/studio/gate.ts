@@ -1,0 +1,180 @@
+import sharp from "sharp";
+import { cutOutProduct, findBox, type Cutout } from "./cutout";
+import { decodeRgb } from "./image";
+import type { WhiteOptions } from "./options";
+import type { QualityReport } from "./report";
+import { segmentProduct } from "./segment";
+import { composeWhite } from "./white";
+
+export interface WhiteMasks {
+  /** Product opacity per pixel at the image's size; non-zero is product. */
+  product: Buffer;
+  /** Contact-shadow opacity per pixel; non-zero is shadow. */
+  shadow?: Buffer;
+}
+
+/** Below this share of exactly-white background pixels an image is repaired. */
+export const PURITY_REQUIRED = 0.999;
+const CENTRE_TOLERANCE = 0.02;
+const FILL_TOLERANCE = 0.03;
+const JPEG_BLOCK = 8;
+// How far from pure white a pixel may be and still count as "meant to be background" when no mask is known.
+const NEAR_WHITE = 230;
+const NEAR_WHITE_CHROMA = 14;
+const EDGE_RIM = 0.005;
+
+/**
+ * Measures white-background compliance of an encoded image.
+ *
+ * Background = pixels that are neither product nor contact shadow. With `masks` that is exact; without
+ * them it is the near-white region connected to the image border (so a soft shadow's faint rim counts
+ * as background there). For JPEG, the 8×8 blocks that contain product or shadow are excluded as well:
+ * the DCT rings inside a block holding an edge whatever the quality, while every all-white block
+ * decodes to exactly 255 with our encoder settings.
+ */
+export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): Promise<QualityReport> {
+  const meta = await sharp(image).metadata();
+  const rgb = await decodeRgb(image);
+  const { width, height, data } = rgb;
+  const footprint = new Uint8Array(width * height);
+  let productMask = masks?.product;
+  if (masks) {
+    for (let i = 0; i < footprint.length; i++) footprint[i] = masks.product[i]! > 0 || (masks.shadow?.[i] ?? 0) > 0 ? 1 : 0;
+  } else {
+    markNonBackground(data, width, height, footprint);
+    productMask = Buffer.from(footprint.map((v) => v * 255));
+    // The soft rim of a product (wide when a small product was enlarged) is lighter than NEAR_WHITE
+    // but is not background either.
+    dilate(footprint, width, height, Math.max(2, Math.round(EDGE_RIM * Math.max(width, height))));
+  }
+  const excluded = meta.format === "jpeg" ? dilateToBlocks(footprint, width, height) : footprint;
+  let background = 0;
+  let white = 0;
+  for (let i = 0; i < excluded.length; i++) {
+    if (excluded[i]) continue;
+    background++;
+    if (data[i * 3] === 255 && data[i * 3 + 1] === 255 && data[i * 3 + 2] === 255) white++;
+  }
+  const box = findBox(productMask!, width, height, 128);
+  const notes: string[] = [];
+  if (!masks) notes.push("background found as the near-white region touching the border");
+  if (meta.format === "jpeg") notes.push("JPEG: background excludes the 8x8 blocks that contain product or shadow");
+  const report: QualityReport = {
+    kind: "white",
+    width,
+    height,
+    bytes: image.length,
+    format: meta.format ?? "unknown",
+    backgroundPurity: background === 0 ? 0 : white / background,
+    notes,
+  };
+  if (box) {
+    report.fillRatio = Math.max(box.width / width, box.height / height);
+    const dx = Math.abs(box.left + box.width / 2 - width / 2) / width;
+    const dy = Math.abs(box.top + box.height / 2 - height / 2) / height;
+    report.centred = dx <= CENTRE_TOLERANCE && dy <= CENTRE_TOLERANCE;
+  } else {
+    notes.push("no product found");
+  }
+  return report;
+}
+
+/** Whether a report meets the white-background rules for the requested options. */
+export function isWhiteCompliant(report: QualityReport, options: Pick<WhiteOptions, "size" | "fill">): boolean {
+  return (
+    (report.backgroundPurity ?? 0) >= PURITY_REQUIRED &&
+    report.centred === true &&
+    Math.abs((report.fillRatio ?? 0) - options.fill) <= FILL_TOLERANCE &&
+    Math.max(report.width, report.height) === options.size
+  );
+}
+
+/**
+ * Makes any image compliant: segments the product, forces the background to pure white, re-centres
+ * and re-pads it to the requested fill, size and ratio. `repaired` lists what was wrong before.
+ */
+export async function repairWhiteBackground(
+  image: Buffer,
+  options: WhiteOptions,
+): Promise<{ data: Buffer; width: number; height: number; report: QualityReport; cutout: Cutout }> {
+  const before = await checkWhiteBackground(image);
+  const rgb = await decodeRgb(image);
+  const mask = await segmentProduct(rgb);
+  const cutout = await cutOutProduct(rgb, mask);
+  const composed = await composeWhite(cutout, options);
+  const report = await checkWhiteBackground(composed.data, { product: composed.productMask, shadow: composed.shadowMask });
+  report.repaired = describeRepairs(before, options);
+  return { data: composed.data, width: composed.width, height: composed.height, report, cutout };
+}
+
+function describeRepairs(before: QualityReport, options: WhiteOptions): string[] {
+  const repaired: string[] = [];
+  const purity = before.backgroundPurity ?? 0;
+  if (purity < PURITY_REQUIRED) repaired.push(`background forced to pure white (was ${(purity * 100).toFixed(1)}% pure)`);
+  if (before.centred === false) repaired.push("product re-centred");
+  if (before.fillRatio !== undefined && Math.abs(before.fillRatio - options.fill) > FILL_TOLERANCE) {
+    repaired.push(`product re-scaled to fill ${Math.round(options.fill * 100)}% (was ${Math.round(before.fillRatio * 100)}%)`);
+  }
+  if (Math.max(before.width, before.height) !== options.size) repaired.push(`resized to ${options.size} px (was ${before.width}x${before.height})`);
+  return repaired;
+}
+
+// Flood fill from the border through near-white pixels; whatever it cannot reach is product or shadow.
+function markNonBackground(data: Buffer, width: number, height: number, out: Uint8Array): void {
+  const isNearWhite = (i: number) => {
+    const r = data[i * 3]!;
+    const g = data[i * 3 + 1]!;
+    const b = data[i * 3 + 2]!;
+    return Math.min(r, g, b) >= NEAR_WHITE && Math.max(r, g, b) - Math.min(r, g, b) <= NEAR_WHITE_CHROMA;
+  };
+  const reached = new Uint8Array(width * height);
+  const stack: number[] = [];
+  const visit = (i: number) => {
+    if (!reached[i] && isNearWhite(i)) {
+      reached[i] = 1;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    visit(x);
+    visit((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    visit(y * width);
+    visit(y * width + width - 1);
+  }
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % width;
+    if (x > 0) visit(i - 1);
+    if (x < width - 1) visit(i + 1);
+    if (i >= width) visit(i - width);
+    if (i < width * (height - 1)) visit(i + width);
+  }
+  for (let i = 0; i < out.length; i++) out[i] = reached[i] ? 0 : 1;
+}
+
+function dilate(mask: Uint8Array, width: number, height: number, radius: number): void {
+  const tmp = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      for (let d = Math.max(0, x - radius); d <= Math.min(width - 1, x + radius); d++) tmp[y * width + d] = 1;
+    }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      if (!tmp[y * width + x]) continue;
+      for (let d = Math.max(0, y - radius); d <= Math.min(height - 1, y + radius); d++) mask[d * width + x] = 1;
+    }
+}
+
+function dilateToBlocks(footprint: Uint8Array, width: number, height: number): Uint8Array {
+  const bw = Math.ceil(width / JPEG_BLOCK);
+  const blocks = new Uint8Array(bw * Math.ceil(height / JPEG_BLOCK));
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) if (footprint[y * width + x]) blocks[Math.floor(y / JPEG_BLOCK) * bw + Math.floor(x / JPEG_BLOCK)] = 1;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) out[y * width + x] = blocks[Math.floor(y / JPEG_BLOCK) * bw + Math.floor(x / JPEG_BLOCK)]!;
+  return out;
+}

@@ -1,0 +1,179 @@
+import sharp from "sharp";
+import { analyseImage, type ImageAnalysis } from "./analyse";
+import { availableProviders, providerCapabilities, type StudioConfig } from "./config";
+import { cutOutProduct, type Cutout } from "./cutout";
+import { StudioError, throwIfAborted } from "./errors";
+import { FIDELITY_THRESHOLD, measureFidelity } from "./fidelity";
+import { repairWhiteBackground } from "./gate";
+import { encodeImage } from "./image";
+import { loadInputImage } from "./input";
+import { COMPOSITIONS, composeLifestyle } from "./lifestyle";
+import { frameSize, lifestyleOptionsSchema, whiteOptionsSchema, type LifestyleOptions, type ProviderName, type WhiteOptions } from "./options";
+import { prepareProduct, type PreparedProduct } from "./product";
+import { buildLifestylePrompt, buildWhitePrompt, PROMPT_VERSIONS } from "./prompts";
+import { createGeminiProvider } from "./providers/gemini";
+import { renderLocalWhite } from "./providers/local-white";
+import { createOpenAiCompatibleProvider } from "./providers/openai-compatible";
+import { DEFAULT_RETRY, type ImageProvider } from "./providers/types";
+import type { QualityReport } from "./report";
+import { segmentProduct } from "./segment";
+import { choosePhotos } from "./select";
+import { readStyle } from "./style";
+import type { StudioOutput, StudioRequest, StudioResult } from "./types";
+import { decodeWorkingImage } from "./working";
+
+const MAX_PHOTOS = 5;
+
+interface Job {
+  request: StudioRequest;
+  config: StudioConfig;
+  photos: Buffer[];
+  analysis: ImageAnalysis;
+  notes: string[];
+  progress: (stage: "analysing" | "generating" | "checking", percent: number) => void;
+}
+
+/** Runs one studio job: load and choose photos, generate with the provider, pass every output through the gates. */
+export async function generate(request: StudioRequest, config: StudioConfig): Promise<StudioResult> {
+  const progress = request.onProgress ?? (() => undefined);
+  if (request.photos.length < 1 || request.photos.length > MAX_PHOTOS) {
+    throw new StudioError("PROVIDER_BAD_REQUEST", `Choose between 1 and ${MAX_PHOTOS} photos.`);
+  }
+  if (!availableProviders(config).includes(request.provider)) {
+    throw new StudioError("PROVIDER_NOT_CONFIGURED", `The ${request.provider} provider is not set up for this app.`);
+  }
+  progress("analysing", 0);
+  const loaded = await Promise.all(request.photos.map((photo) => loadInputImage(photo)));
+  throwIfAborted(request.signal);
+  const capabilities = providerCapabilities(request.provider, config);
+  const usedPhotos = await choosePhotos(loaded.map((p) => p.data), capabilities.maxInputImages);
+  const notes: string[] = [];
+  if (usedPhotos.length < loaded.length) {
+    notes.push(`${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`);
+  }
+  const photos = usedPhotos.map((i) => loaded[i]!.data);
+  const analysis = await analyseImage(photos[0]!, config);
+  throwIfAborted(request.signal);
+  progress("analysing", 15);
+  const job: Job = { request, config, photos, analysis, notes, progress };
+
+  let outputs: StudioOutput[];
+  if (request.mode === "white") {
+    const options = whiteOptionsSchema.parse(request.options) as WhiteOptions;
+    if (options.topView && !capabilities.canChangeViewpoint) notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
+    outputs = request.provider === "local" ? await makeLocalWhite(job, options) : await makeGenerativeWhite(job, options);
+  } else {
+    const options = lifestyleOptionsSchema.parse(request.options) as LifestyleOptions;
+    const nudge = readStyle(options.style);
+    if (request.provider === "local" && options.style.trim()) {
+      notes.push(nudge.matched.length ? `style keywords applied: ${nudge.matched.join(", ")}` : "no style keywords recognised; preset look used");
+    }
+    outputs = request.provider === "local" ? await makeLocalLifestyle(job, options) : await makeGenerativeLifestyle(job, options);
+  }
+  progress("checking", 100);
+  return { outputs, usedPhotos, notes };
+}
+
+async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
+  const started = Date.now();
+  job.progress("generating", 20);
+  const prepared = await prepareProduct(job.photos[0]!, options.size);
+  throwIfAborted(job.request.signal);
+  job.progress("checking", 85);
+  const rendered = await renderLocalWhite(prepared.cutout, options);
+  Object.assign(rendered.report, { fidelity: 1, fidelityFlag: false });
+  rendered.report.notes.push("local: the product's pixels are the photo's own");
+  return [{ ...rendered, format: options.format, provider: "local", prompt: null, promptVersion: "local-white-v1", ms: Date.now() - started }];
+}
+
+async function makeLocalLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
+  const started = Date.now();
+  job.progress("generating", 20);
+  const prepared = await prepareProduct(job.photos[0]!, options.size);
+  const nudge = readStyle(options.style);
+  const outputs: StudioOutput[] = [];
+  const compositions = COMPOSITIONS.slice(0, options.count);
+  for (const [i, composition] of compositions.entries()) {
+    throwIfAborted(job.request.signal);
+    const t = Date.now();
+    const image = await composeLifestyle(prepared.cutout, options, composition, nudge);
+    const report: QualityReport = { kind: "lifestyle", width: image.width, height: image.height, bytes: image.data.length, format: options.format, fidelity: 1, fidelityFlag: false, notes: ["local: the product's pixels are the photo's own"] };
+    // The shared segmentation is charged to the first output.
+    const ms = Date.now() - t + (i === 0 ? t - started : 0);
+    outputs.push({ ...image, format: options.format, provider: "local", prompt: null, promptVersion: "local-lifestyle-v1", report, ms, composition });
+    job.progress("generating", 20 + Math.round((70 * (i + 1)) / compositions.length));
+  }
+  return outputs;
+}
+
+function createProvider(name: ProviderName, config: StudioConfig): ImageProvider {
+  const retry = config.retry ?? DEFAULT_RETRY;
+  if (name === "gemini" && config.gemini) return createGeminiProvider(config.gemini, retry);
+  if (name === "openai-compatible" && config.openaiCompatible) return createOpenAiCompatibleProvider(config.openaiCompatible, retry);
+  throw new StudioError("PROVIDER_NOT_CONFIGURED", `The ${name} provider is not set up for this app.`);
+}
+
+async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
+  const started = Date.now();
+  const provider = createProvider(job.request.provider, job.config);
+  const prompt = buildWhitePrompt(job.request.product, job.analysis, options);
+  job.progress("generating", 20);
+  const [answer, reference] = await Promise.all([
+    provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, signal: job.request.signal }),
+    prepareProduct(job.photos[0]!, options.size),
+  ]);
+  job.notes.push(...answer.notes);
+  job.progress("checking", 80);
+  // Every generative white image goes through the repair: models drift off-white and off-centre.
+  const repaired = await repairWhiteBackground(answer.image, options);
+  await scoreFidelity(repaired.report, reference, repaired.cutout);
+  return [{ data: repaired.data, width: repaired.width, height: repaired.height, format: options.format, provider: job.request.provider, prompt, promptVersion: PROMPT_VERSIONS.white, report: repaired.report, ms: Date.now() - started }];
+}
+
+async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
+  const provider = createProvider(job.request.provider, job.config);
+  const reference = await prepareProduct(job.photos[0]!, 1024);
+  const { width, height } = frameSize(options.size, options.ratio);
+  const outputs: StudioOutput[] = [];
+  const compositions = COMPOSITIONS.slice(0, options.count);
+  for (const [i, composition] of compositions.entries()) {
+    throwIfAborted(job.request.signal);
+    const started = Date.now();
+    const prompt = buildLifestylePrompt(job.request.product, job.analysis, options, composition);
+    let best: { data: Buffer; report: QualityReport } | null = null;
+    // A flagged image gets one more try; the better of the two is kept.
+    for (let attempt = 0; attempt < 2 && (!best || best.report.fidelityFlag); attempt++) {
+      const answer = await provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, signal: job.request.signal });
+      job.notes.push(...answer.notes);
+      const candidate = await finishLifestyle(answer.image, reference, options, width, height);
+      if (attempt > 0) candidate.report.notes.push("regenerated once because the product looked changed");
+      if (!best || (candidate.report.fidelity ?? 0) > (best.report.fidelity ?? 0)) best = candidate;
+    }
+    outputs.push({ data: best!.data, width, height, format: options.format, provider: job.request.provider, prompt, promptVersion: PROMPT_VERSIONS.lifestyle, report: best!.report, ms: Date.now() - started, composition });
+    job.progress("generating", 20 + Math.round((70 * (i + 1)) / compositions.length));
+  }
+  return outputs;
+}
+
+async function finishLifestyle(image: Buffer, reference: PreparedProduct, options: LifestyleOptions, width: number, height: number) {
+  const { data: pixels } = await sharp(image).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const data = await encodeImage({ data: pixels, width, height, channels: 3 }, options.format, "photo");
+  const report: QualityReport = { kind: "lifestyle", width, height, bytes: data.length, format: options.format, notes: [] };
+  const working = await decodeWorkingImage(data, 1024);
+  try {
+    const cutout = await cutOutProduct(working, await segmentProduct(working));
+    await scoreFidelity(report, reference, cutout);
+  } catch (error) {
+    if (!(error instanceof StudioError) || error.code !== "NO_PRODUCT") throw error;
+    Object.assign(report, { fidelity: 0, fidelityFlag: true });
+    report.notes.push("no product found in the generated image");
+  }
+  return { data, report };
+}
+
+async function scoreFidelity(report: QualityReport, reference: PreparedProduct, output: Cutout): Promise<void> {
+  const fidelity = await measureFidelity(reference.cutout, output);
+  report.fidelity = Math.round(fidelity * 1000) / 1000;
+  report.fidelityFlag = fidelity < FIDELITY_THRESHOLD;
+  if (report.fidelityFlag) report.notes.push("the product may have changed");
+}

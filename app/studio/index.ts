@@ -1,0 +1,12 @@
+export type { Mode, ProviderName, OutputFormat, Ratio, PresetName, WhiteOptions, LifestyleOptions } from "./options";
+export { whiteOptionsSchema, lifestyleOptionsSchema, PRESETS, RATIOS, PRESET_NAMES, frameSize } from "./options";
+export type { ProductContext, StudioOutput, StudioResult, StudioRequest, StudioStage } from "./types";
+export type { QualityReport } from "./report";
+export type { StudioConfig, ProviderCapabilities, StudioEnv } from "./config";
+export { studioEnvSchema, studioConfigFromEnv, availableProviders, defaultProvider, providerCapabilities } from "./config";
+export { loadInputImage, MAX_INPUT_PIXELS } from "./input";
+export type { InputImage } from "./input";
+export { generate } from "./generate";
+export { StudioError } from "./errors";
+export type { StudioErrorCode } from "./errors";
+export { checkWhiteBackground, repairWhiteBackground, isWhiteCompliant } from "./gate";

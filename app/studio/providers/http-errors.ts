@@ -1,0 +1,19 @@
+import { StudioError } from "../errors";
+
+/** Classifies an HTTP status from a provider, once, into the studio's error codes. */
+export function classifyStatus(provider: string, status: number, detail: string, cause: unknown): StudioError {
+  if (status === 429) return new StudioError("PROVIDER_RATE_LIMITED", `${provider} is busy right now. We'll try again shortly.`, { cause, detail });
+  if (status >= 500) return new StudioError("PROVIDER_UNAVAILABLE", `${provider} is temporarily unavailable. We'll try again shortly.`, { cause, detail });
+  if (status === 401 || status === 403) return new StudioError("PROVIDER_BAD_REQUEST", `${provider} rejected the app's credentials. Check the API key in the settings.`, { cause, detail });
+  return new StudioError("PROVIDER_BAD_REQUEST", `${provider} could not process this request. Try a different photo or style.`, { cause, detail });
+}
+
+/** Timeouts and connection failures: neither has a status. */
+export function classifyNetworkError(provider: string, error: unknown, signal: AbortSignal | undefined): StudioError {
+  if (signal?.aborted) return new StudioError("CANCELLED", "The job was cancelled.", { cause: error });
+  const name = (error as { name?: string })?.name;
+  if (name === "AbortError" || name === "TimeoutError" || name === "APIConnectionTimeoutError") {
+    return new StudioError("TIMEOUT", `${provider} took too long to answer. We'll try again.`, { cause: error });
+  }
+  return new StudioError("PROVIDER_UNAVAILABLE", `${provider} could not be reached. We'll try again shortly.`, { cause: error, detail: String(error) });
+}

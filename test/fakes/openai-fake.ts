@@ -1,0 +1,12 @@
+import { startFakeServer, type FakeAnswer } from "./http-fake";
+
+/** An OpenAI-style images endpoint (POST /v1/images/edits, multipart in, `{data: [{b64_json}]}` out), as gateways serving nano-banana answer. */
+export const openAiAnswers = {
+  image: (png: Buffer): FakeAnswer => ({ status: 200, body: { created: 1764300000, data: [{ b64_json: png.toString("base64") }] } }),
+  rateLimited: (): FakeAnswer => ({ status: 429, body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } } }),
+  badRequest: (): FakeAnswer => ({ status: 400, body: { error: { message: "Invalid image", type: "invalid_request_error", code: null } } }),
+};
+
+export function startOpenAiFake(answers: FakeAnswer[]) {
+  return startFakeServer(answers);
+}
