@@ -1,0 +1,8 @@
+// Limits and states shared by the server and the pages.
+
+export const MAX_PHOTOS = 5;
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
+export const JOB_STATES = ["queued", "analysing", "generating", "checking", "uploading", "done", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const TERMINAL_STATES: readonly JobState[] = ["done", "failed", "cancelled"];

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { studioEnvSchema } from "./studio";
+
+// Every variable the web and worker processes read, validated once at start. Demo mode is only possible
+// with explicit demo settings: DEMO_MODE=1, the demo app credentials and an emulator on this machine.
+
+const DEMO_API_KEY = "demo-api-key";
+const DEMO_API_SECRET = "demo-api-secret";
+
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DEMO_MODE: flag,
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_APP_URL: z.url().default("http://localhost:3000"),
+  SCOPES: z.string().default("read_products,write_products,read_files,write_files"),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z.string().default("file:./storage/app.sqlite"),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("studio"),
+  STORAGE_DIR: z.string().default("./storage/files"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
+  APP_BRIDGE_URL: z.string().optional(),
+  MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
+  ...studioEnvSchema.shape,
+});
+
+export type Env = z.infer<typeof schema> & { SHOPIFY_API_KEY: string; SHOPIFY_API_SECRET: string };
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}\nSee .env.example for every variable.`);
+  }
+  const env = result.data;
+
+  if (env.DEMO_MODE) {
+    if (env.NODE_ENV === "production" && !env.SHOPIFY_ADMIN_EMULATOR_URL) {
+      throw new Error("DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL (the local Admin API emulator).");
+    }
+    if ((env.SHOPIFY_API_KEY ?? DEMO_API_KEY) !== DEMO_API_KEY) {
+      throw new Error("DEMO_MODE=1 cannot be used with a real SHOPIFY_API_KEY: unset one of them.");
+    }
+  }
+  if (env.SHOPIFY_ADMIN_EMULATOR_URL) {
+    if (!env.DEMO_MODE && env.NODE_ENV !== "test") {
+      throw new Error("SHOPIFY_ADMIN_EMULATOR_URL is only allowed with DEMO_MODE=1 (or in tests).");
+    }
+    const host = new URL(env.SHOPIFY_ADMIN_EMULATOR_URL).hostname;
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
+      throw new Error("SHOPIFY_ADMIN_EMULATOR_URL must point at this machine (127.0.0.1 or localhost).");
+    }
+  }
+
+  const useDemoCredentials = env.DEMO_MODE || env.NODE_ENV === "test";
+  const apiKey = env.SHOPIFY_API_KEY ?? (useDemoCredentials ? DEMO_API_KEY : undefined);
+  const apiSecret = env.SHOPIFY_API_SECRET ?? (useDemoCredentials ? DEMO_API_SECRET : undefined);
+  if (!apiKey || !apiSecret) {
+    throw new Error(
+      "Invalid environment:\n  SHOPIFY_API_KEY and SHOPIFY_API_SECRET are required (from your app in the Partner Dashboard).\n" +
+        "To try the app without a Shopify account, run `npm run demo`.",
+    );
+  }
+  return { ...env, SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret };
+}
+
+export const env = parseEnv(process.env);

@@ -1,0 +1,163 @@
+import { createContext, useContext } from "react";
+
+// The app's own words in English and Traditional Chinese. The admin passes the user's locale to the
+// embedded app as ?locale=; anything that is not Chinese falls back to English.
+
+const en = {
+  "nav.home": "Home",
+  "nav.new": "New generation",
+  "nav.settings": "Settings",
+  "home.title": "Photo studio",
+  "home.recentJobs": "Recent jobs",
+  "home.empty.heading": "Make your first product photos",
+  "home.empty.body": "Pick a product and turn its photos into a pure white listing image or lifestyle shots.",
+  "home.usage": "This month: {images} images made",
+  "new.title": "New generation",
+  "new.product": "Product",
+  "new.selectProduct": "Select product",
+  "new.changeProduct": "Change product",
+  "new.noProduct": "Choose the product whose photos you want to improve.",
+  "new.photos": "Photos",
+  "new.photosHelp": "Choose up to 5 of the product's photos, or upload up to 5 new ones.",
+  "new.noPhotos": "This product has no photos yet. Upload one below.",
+  "new.upload": "Upload photos",
+  "new.uploadHint": "JPEG, PNG, WebP or HEIC, up to 25 MB each",
+  "new.mode": "Mode",
+  "new.mode.white": "White background",
+  "new.mode.white.help": "Marketplace-ready main image: pure #FFFFFF background, product centred.",
+  "new.mode.lifestyle": "Lifestyle photography",
+  "new.mode.lifestyle.help": "2-3 professional scenes, each a different composition.",
+  "new.preset": "Preset",
+  "new.style": "Style description (optional)",
+  "new.size": "Size (pixels)",
+  "new.fill": "Product fills (% of the frame)",
+  "new.shadow": "Soft contact shadow",
+  "new.topView": "Top view (bird's-eye, generative providers only)",
+  "new.format": "Format",
+  "new.ratio": "Aspect ratio",
+  "new.generate": "Generate",
+  "new.selectedCount": "{count} of 5 selected",
+  "job.title": "Job",
+  "job.status.queued": "Queued",
+  "job.status.analysing": "Analysing photos",
+  "job.status.generating": "Generating",
+  "job.status.checking": "Checking quality",
+  "job.status.uploading": "Uploading to Shopify",
+  "job.status.done": "Done",
+  "job.status.failed": "Failed",
+  "job.status.cancelled": "Cancelled",
+  "job.original": "Original",
+  "job.result": "Result",
+  "job.retry": "Retry",
+  "job.cancel": "Cancel",
+  "job.publish": "Publish to product",
+  "job.publishAll": "Publish all",
+  "job.reject": "Reject",
+  "job.restore": "Remove from product",
+  "job.download": "Download",
+  "job.review.pending": "Waiting for review",
+  "job.review.publishing": "Publishing…",
+  "job.review.published": "Published",
+  "job.review.rejected": "Rejected",
+  "job.review.restoring": "Removing…",
+  "job.review.restored": "Removed from product",
+  "job.review.failed": "Publishing failed",
+  "job.report.pureWhite": "Background pure white ({share}% of background pixels #FFFFFF)",
+  "job.report.notPureWhite": "Background not pure white ({share}% #FFFFFF)",
+  "job.report.fill": "Product fills {fill}% of the frame",
+  "job.report.changed": "The product may have changed: compare with the original before publishing",
+  "job.report.faithful": "Product looks like the original",
+  "job.usedPhotos": "Photos used: {list}",
+  "job.notFound": "This job does not exist in this store.",
+  "error.queue": "The job queue is unavailable. Try again in a minute.",
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const zhTW: Record<MessageKey, string> = {
+  "nav.home": "首頁",
+  "nav.new": "新增生成",
+  "nav.settings": "設定",
+  "home.title": "商品攝影棚",
+  "home.recentJobs": "最近的工作",
+  "home.empty.heading": "製作您的第一組商品照片",
+  "home.empty.body": "選擇一項商品，將其照片轉成純白背景的主圖或情境照片。",
+  "home.usage": "本月：已製作 {images} 張圖片",
+  "new.title": "新增生成",
+  "new.product": "商品",
+  "new.selectProduct": "選擇商品",
+  "new.changeProduct": "更換商品",
+  "new.noProduct": "請選擇要改善照片的商品。",
+  "new.photos": "照片",
+  "new.photosHelp": "從商品照片中選擇最多 5 張，或上傳最多 5 張新照片。",
+  "new.noPhotos": "此商品尚無照片，請在下方上傳。",
+  "new.upload": "上傳照片",
+  "new.uploadHint": "JPEG、PNG、WebP 或 HEIC，每張最大 25 MB",
+  "new.mode": "模式",
+  "new.mode.white": "白色背景",
+  "new.mode.white.help": "符合電商平台規範的主圖：純白 #FFFFFF 背景，商品置中。",
+  "new.mode.lifestyle": "情境攝影",
+  "new.mode.lifestyle.help": "2 至 3 張專業情境照，每張構圖不同。",
+  "new.preset": "風格預設",
+  "new.style": "風格描述（選填）",
+  "new.size": "尺寸（像素）",
+  "new.fill": "商品占畫面比例（%）",
+  "new.shadow": "柔和接觸陰影",
+  "new.topView": "俯視角度（僅限生成式供應商）",
+  "new.format": "格式",
+  "new.ratio": "長寬比",
+  "new.generate": "開始生成",
+  "new.selectedCount": "已選 {count} / 5 張",
+  "job.title": "工作",
+  "job.status.queued": "排隊中",
+  "job.status.analysing": "分析照片中",
+  "job.status.generating": "生成中",
+  "job.status.checking": "品質檢查中",
+  "job.status.uploading": "上傳至 Shopify 中",
+  "job.status.done": "完成",
+  "job.status.failed": "失敗",
+  "job.status.cancelled": "已取消",
+  "job.original": "原圖",
+  "job.result": "結果",
+  "job.retry": "重試",
+  "job.cancel": "取消",
+  "job.publish": "發布到商品",
+  "job.publishAll": "全部發布",
+  "job.reject": "拒絕",
+  "job.restore": "從商品移除",
+  "job.download": "下載",
+  "job.review.pending": "等待審核",
+  "job.review.publishing": "發布中…",
+  "job.review.published": "已發布",
+  "job.review.rejected": "已拒絕",
+  "job.review.restoring": "移除中…",
+  "job.review.restored": "已從商品移除",
+  "job.review.failed": "發布失敗",
+  "job.report.pureWhite": "背景為純白（{share}% 的背景像素為 #FFFFFF）",
+  "job.report.notPureWhite": "背景不是純白（{share}% 為 #FFFFFF）",
+  "job.report.fill": "商品占畫面 {fill}%",
+  "job.report.changed": "商品外觀可能已改變：發布前請與原圖比對",
+  "job.report.faithful": "商品與原圖一致",
+  "job.usedPhotos": "使用的照片：{list}",
+  "job.notFound": "此商店中沒有這項工作。",
+  "error.queue": "工作佇列暫時無法使用，請稍後再試。",
+};
+
+export type Locale = "en" | "zh-TW";
+
+export function resolveLocale(value: string | null | undefined): Locale {
+  const v = (value ?? "").toLowerCase();
+  return v.startsWith("zh") ? "zh-TW" : "en";
+}
+
+export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
+  const template: string = locale === "zh-TW" ? zhTW[key] : en[key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+export const LocaleContext = createContext<Locale>("en");
+
+export function useT() {
+  const locale = useContext(LocaleContext);
+  return (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+}

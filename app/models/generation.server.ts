@@ -1,0 +1,170 @@
+import { z } from "zod";
+import type { Session } from "@shopify/shopify-api";
+import { prisma } from "~/db.server";
+import { adminApiForSession } from "~/models/admin.server";
+import { createJob, type NewJobSource } from "~/models/jobs.server";
+import { getProductForGeneration } from "~/models/products.server";
+import { getSettings } from "~/models/settings.server";
+import { getUsage } from "~/models/usage.server";
+import { storeUploads } from "~/models/uploads.server";
+import { MAX_PHOTOS } from "~/constants";
+import { QueueUnavailableError } from "~/queue.server";
+import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
+import { getStudioConfig } from "~/studio-config.server";
+
+// Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
+// admin extensions (many products, the product's own photos, the shop's defaults). Everything is
+// checked before anything is stored or queued.
+
+const productGid = z.string().regex(/^gid:\/\/shopify\/Product\/\d+$/, "Choose a product.");
+const mediaGid = z.string().regex(/^gid:\/\/shopify\/(MediaImage|ProductImage)\/\d+$/);
+
+const formSchema = z.object({
+  productId: productGid,
+  mode: z.enum(["white", "lifestyle"]),
+  provider: z.enum(["local", "gemini", "openai-compatible"]).optional(),
+  options: z.string().transform((value, ctx) => {
+    try {
+      return JSON.parse(value || "{}") as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Options are not valid JSON." });
+      return z.NEVER;
+    }
+  }),
+  mediaIds: z.array(mediaGid).max(MAX_PHOTOS, `Choose at most ${MAX_PHOTOS} photos.`),
+});
+
+export interface GenerationRequest {
+  productIds: string[];
+  mode: "white" | "lifestyle";
+  provider?: "local" | "gemini" | "openai-compatible";
+  options?: unknown;
+  mediaIds?: string[];
+  uploads?: File[];
+}
+
+type FieldErrors = Record<string, string>;
+
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return errors;
+}
+
+export function parseGenerationForm(form: FormData): { data: GenerationRequest } | { errors: FieldErrors } {
+  const uploads = form.getAll("photos").filter((v): v is File => typeof v !== "string" && v.size > 0);
+  const parsed = formSchema.safeParse({
+    productId: form.get("productId") ?? "",
+    mode: form.get("mode") ?? "",
+    provider: form.get("provider") || undefined,
+    options: form.get("options") ?? "{}",
+    mediaIds: form.getAll("mediaIds").map(String),
+  });
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const count = parsed.data.mediaIds.length + uploads.length;
+  if (count === 0) return { errors: { photos: "Choose at least one photo or upload one." } };
+  if (count > MAX_PHOTOS) return { errors: { photos: `Use at most ${MAX_PHOTOS} photos (you chose ${count}).` } };
+  const { productId, ...rest } = parsed.data;
+  return { data: { ...rest, productIds: [productId], uploads } };
+}
+
+export const extensionRequestSchema = z.object({
+  productIds: z.array(productGid).min(1, "Select at least one product.").max(250, "Select at most 250 products."),
+  mode: z.enum(["white", "lifestyle"]).optional(),
+});
+
+type StartResult =
+  | { batchId: string | null; jobs: { id: string; productId: string }[] }
+  | { errors: FieldErrors; status: number };
+
+export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
+  const shop = session.shop;
+  const settings = await getSettings(shop);
+  const config = getStudioConfig();
+  const mode = request.mode;
+  const provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
+  if (!availableProviders(config).includes(provider)) {
+    return { errors: { provider: `The ${provider} provider is not configured.` }, status: 400 };
+  }
+  const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
+  const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
+  const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
+  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+
+  if (settings.monthlyCap != null) {
+    const usage = await getUsage(shop);
+    if (usage.images >= settings.monthlyCap) {
+      return { errors: { form: `This month's cap of ${settings.monthlyCap} images is reached. Raise it in Settings.` }, status: 402 };
+    }
+  }
+
+  const api = adminApiForSession(session);
+  const products = [];
+  for (const productId of request.productIds) {
+    const product = await getProductForGeneration(api, productId);
+    if (!product) return { errors: { productId: `Product ${productId} does not exist in this store.` }, status: 404 };
+    products.push(product);
+  }
+
+  // Photos chosen from the product are taken from what Shopify says the product has, never from
+  // URLs the browser sent.
+  const single = products.length === 1;
+  const uploads = single && request.uploads?.length ? await storeUploads(shop, request.uploads) : [];
+  if ("error" in uploads) return { errors: { photos: uploads.error }, status: 400 };
+
+  const plans = products.map((product) => {
+    const chosen = single && request.mediaIds
+      ? request.mediaIds.map((id) => product.images.find((image) => image.id === id))
+      : product.images.slice(0, MAX_PHOTOS);
+    const sources: NewJobSource[] = [];
+    for (const image of chosen) {
+      if (!image) return { product, error: "A chosen photo does not belong to this product." };
+      sources.push({ origin: "product", shopifyMediaId: image.id, url: image.url, width: image.width ?? undefined, height: image.height ?? undefined });
+    }
+    if (single) for (const upload of uploads) sources.push({ origin: "upload", ...upload });
+    if (sources.length === 0) return { product, error: `${product.title} has no photos to work from.` };
+    return { product, sources };
+  });
+
+  const invalid = plans.find((plan) => "error" in plan);
+  if (single && invalid && "error" in invalid) return { errors: { photos: invalid.error! }, status: 400 };
+
+  const batch = single
+    ? null
+    : await prisma.batch.create({ data: { shop, mode, options: JSON.stringify(options.data) } });
+
+  const jobs = [];
+  try {
+    for (const [index, plan] of plans.entries()) {
+      if (!("sources" in plan) || !plan.sources) {
+        // In a batch, a product that cannot be done is shown as failed with its reason, not dropped.
+        const failed = await prisma.job.create({
+          data: {
+            shop, productId: plan.product.id, productTitle: plan.product.title, mode, provider,
+            options: JSON.stringify(options.data), batchId: batch?.id, status: "failed",
+            errorCode: "NO_PHOTOS", error: plan.error, finishedAt: new Date(),
+          },
+        });
+        jobs.push({ id: failed.id, productId: failed.productId });
+        continue;
+      }
+      const job = await createJob(shop, {
+        productId: plan.product.id,
+        productTitle: plan.product.title,
+        mode,
+        options: options.data,
+        provider,
+        sources: plan.sources,
+        batchId: batch?.id,
+        priority: index + 1,
+      });
+      jobs.push({ id: job.id, productId: job.productId });
+    }
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) {
+      return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
+    }
+    throw error;
+  }
+  return { batchId: batch?.id ?? null, jobs };
+}

@@ -1,0 +1,142 @@
+import { prisma } from "~/db.server";
+import { enqueue } from "~/queue.server";
+
+// Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
+
+import type { JobState } from "~/constants";
+
+export interface NewJobSource {
+  origin: "product" | "upload";
+  shopifyMediaId?: string;
+  url?: string;
+  storageKey?: string;
+  width?: number;
+  height?: number;
+  bytes?: number;
+}
+
+export interface NewJob {
+  productId: string;
+  productTitle: string;
+  mode: "white" | "lifestyle";
+  options: object;
+  provider: string;
+  sources: NewJobSource[];
+  batchId?: string;
+  /** Position in its batch (1-based): see enqueue() for why. */
+  priority?: number;
+}
+
+export async function createJob(shop: string, input: NewJob) {
+  const job = await prisma.job.create({
+    data: {
+      shop,
+      productId: input.productId,
+      productTitle: input.productTitle,
+      mode: input.mode,
+      options: JSON.stringify(input.options),
+      provider: input.provider,
+      batchId: input.batchId,
+      sources: {
+        create: input.sources.map((source, position) => ({ shop, position, ...source })),
+      },
+    },
+  });
+  try {
+    await enqueue({ kind: "generate", shop, jobId: job.id }, `generate-${job.id}-0`, input.priority);
+  } catch (error) {
+    // Nothing is queued, so nothing is left pretending to be: the job shows why and can be retried.
+    await prisma.job.update({
+      where: { id: job.id },
+      data: { status: "failed", errorCode: "QUEUE_UNAVAILABLE", error: "The job queue is unavailable. Try again in a minute." },
+    });
+    throw error;
+  }
+  return job;
+}
+
+export async function getJob(shop: string, id: string) {
+  return prisma.job.findFirst({
+    where: { id, shop },
+    include: { sources: { orderBy: { position: "asc" } }, outputs: { orderBy: { position: "asc" } } },
+  });
+}
+
+export async function listJobs(shop: string, { take = 20 }: { take?: number } = {}) {
+  return prisma.job.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    take,
+    include: { outputs: { orderBy: { position: "asc" }, take: 1 } },
+  });
+}
+
+export async function updateJobProgress(shop: string, id: string, status: JobState, progress: number) {
+  await prisma.job.updateMany({
+    where: { id, shop, status: { notIn: ["cancelled"] } },
+    data: {
+      status,
+      progress: Math.max(0, Math.min(100, Math.round(progress))),
+      ...(status === "analysing" ? { startedAt: new Date(), error: null, errorCode: null } : {}),
+      ...(status === "done" ? { finishedAt: new Date() } : {}),
+    },
+  });
+}
+
+export async function failJob(shop: string, id: string, errorCode: string, message: string) {
+  await prisma.job.updateMany({
+    where: { id, shop },
+    data: { status: "failed", errorCode, error: message, finishedAt: new Date() },
+  });
+}
+
+/** Queues a failed or cancelled job again; its earlier outputs stay (nothing is lost). */
+export async function retryJob(shop: string, id: string) {
+  const job = await prisma.job.findFirst({ where: { id, shop } });
+  if (!job || !["failed", "cancelled"].includes(job.status)) return null;
+  const attempts = job.attempts + 1;
+  await prisma.job.update({
+    where: { id },
+    data: { status: "queued", progress: 0, error: null, errorCode: null, attempts, finishedAt: null },
+  });
+  await enqueue({ kind: "generate", shop, jobId: id }, `generate-${id}-${attempts}`);
+  return job;
+}
+
+export async function cancelJob(shop: string, id: string) {
+  const { count } = await prisma.job.updateMany({
+    where: { id, shop, status: { in: ["queued", "analysing", "generating", "checking"] } },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
+  return count > 0;
+}
+
+export async function getOutputs(shop: string, jobId: string, outputIds: string[]) {
+  return prisma.output.findMany({ where: { shop, jobId, id: { in: outputIds } }, orderBy: { position: "asc" } });
+}
+
+export async function setReviewState(shop: string, jobId: string, outputIds: string[], reviewState: string) {
+  const { count } = await prisma.output.updateMany({
+    where: { shop, jobId, id: { in: outputIds } },
+    data: { reviewState },
+  });
+  return count;
+}
+
+export async function requestPublish(shop: string, jobId: string, outputIds: string[]) {
+  const outputs = await getOutputs(shop, jobId, outputIds);
+  if (outputs.length === 0) return 0;
+  const ids = outputs.map((o) => o.id);
+  await prisma.output.updateMany({ where: { shop, jobId, id: { in: ids } }, data: { reviewState: "publishing" } });
+  await enqueue({ kind: "publish", shop, jobId, outputIds: ids }, `publish-${jobId}-${Date.now()}`);
+  return ids.length;
+}
+
+export async function requestRestore(shop: string, jobId: string, outputIds: string[]) {
+  const outputs = (await getOutputs(shop, jobId, outputIds)).filter((o) => o.shopifyMediaId);
+  if (outputs.length === 0) return 0;
+  const ids = outputs.map((o) => o.id);
+  await prisma.output.updateMany({ where: { shop, jobId, id: { in: ids } }, data: { reviewState: "restoring" } });
+  await enqueue({ kind: "restore", shop, jobId, outputIds: ids }, `restore-${jobId}-${Date.now()}`);
+  return ids.length;
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from "node:crypto";
+import { env } from "~/env.server";
+import { fileKey, saveFile } from "~/storage.server";
+import { loadInputImage, StudioError } from "~/studio";
+
+import { MAX_UPLOAD_BYTES } from "~/constants";
+
+export interface StoredUpload {
+  storageKey: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Checks that every upload is a decodable image within the pixel limit before anything is stored or
+ * queued; the first bad file gives the merchant a clear reason naming the file. */
+export async function storeUploads(shop: string, files: File[]): Promise<StoredUpload[] | { error: string }> {
+  const decoded = [];
+  for (const file of files) {
+    if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is larger than 25 MB.` };
+    const raw = Buffer.from(await file.arrayBuffer());
+    try {
+      const image = await loadInputImage(raw, { maxPixels: env.MAX_INPUT_MEGAPIXELS * 1_000_000 });
+      decoded.push({ image, name: file.name });
+    } catch (error) {
+      if (error instanceof StudioError) return { error: `${file.name}: ${error.merchantMessage}` };
+      throw error;
+    }
+  }
+  const batch = randomUUID();
+  return Promise.all(
+    decoded.map(async ({ image }, index) => {
+      const ext = image.format === "png" ? "png" : "jpg";
+      const storageKey = fileKey(shop, "uploads", `${batch}-${index}.${ext}`);
+      await saveFile(storageKey, image.data);
+      return { storageKey, width: image.width, height: image.height, bytes: image.data.length };
+    }),
+  );
+}

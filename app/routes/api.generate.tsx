@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { authenticate } from "~/shopify.server";
+import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
+import { getSettings } from "~/models/settings.server";
+
+// The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
+// Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().
+
+/** The extensions' modal presets the shop's default mode from this. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session, cors } = await authenticate.admin(request);
+  const settings = await getSettings(session.shop);
+  return cors(Response.json({ defaultMode: settings.defaultMode }));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session, cors } = await authenticate.admin(request);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return cors(Response.json({ errors: { body: "Send JSON." } }, { status: 400 }));
+  }
+  const parsed = extensionRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "body")] ??= issue.message;
+    return cors(Response.json({ errors }, { status: 400 }));
+  }
+  const settings = await getSettings(session.shop);
+  const mode = parsed.data.mode ?? (settings.defaultMode as "white" | "lifestyle");
+  const result = await startGeneration(session, { productIds: parsed.data.productIds, mode });
+  if ("errors" in result) return cors(Response.json({ errors: result.errors }, { status: result.status }));
+  return cors(
+    Response.json({
+      batchId: result.batchId,
+      jobs: result.jobs.map((job) => ({ ...job, url: `/app/jobs/${job.id}` })),
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Badge, BlockStack, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
+import { authenticate } from "~/shopify.server";
+import { useT, type MessageKey } from "~/i18n";
+import { listJobs } from "~/models/jobs.server";
+import { getUsage } from "~/models/usage.server";
+import { signedFileUrl } from "~/storage.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const [jobs, usage] = await Promise.all([listJobs(session.shop), getUsage(session.shop)]);
+  return {
+    usage,
+    jobs: jobs.map((job) => ({
+      id: job.id,
+      title: job.productTitle,
+      mode: job.mode,
+      status: job.status,
+      progress: job.progress,
+      createdAt: job.createdAt.toISOString(),
+      thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
+    })),
+  };
+}
+
+export default function Home() {
+  const { jobs, usage } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <Page title={t("home.title")} primaryAction={{ content: t("nav.new"), url: "/app/new" }}>
+      <Layout>
+        <Layout.Section>
+          <Card padding="0">
+            {jobs.length === 0 ? (
+              <EmptyState
+                heading={t("home.empty.heading")}
+                action={{ content: t("nav.new"), url: "/app/new" }}
+                image="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='226' height='226'/%3E"
+              >
+                <p>{t("home.empty.body")}</p>
+              </EmptyState>
+            ) : (
+              <ResourceList
+                resourceName={{ singular: "job", plural: "jobs" }}
+                items={jobs}
+                renderItem={(job) => (
+                  <ResourceItem
+                    id={job.id}
+                    url={`/app/jobs/${job.id}`}
+                    accessibilityLabel={`${job.title} – ${t(`job.status.${job.status}` as MessageKey)}`}
+                    media={<Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />}
+                  >
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="bodyMd" fontWeight="bold">{job.title}</Text>
+                      <Text as="span" tone="subdued">
+                        {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {new Date(job.createdAt).toLocaleString()}
+                      </Text>
+                      <span>
+                        <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
+                          {t(`job.status.${job.status}` as MessageKey)}
+                        </Badge>
+                      </span>
+                    </BlockStack>
+                  </ResourceItem>
+                )}
+              />
+            )}
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <Text as="p">{t("home.usage", { images: usage.images })}</Text>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,282 @@
+import { useEffect } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { authenticate } from "~/shopify.server";
+import { useT, type MessageKey } from "~/i18n";
+import {
+  cancelJob,
+  getJob,
+  requestPublish,
+  requestRestore,
+  retryJob,
+  setReviewState,
+} from "~/models/jobs.server";
+import { TERMINAL_STATES, type JobState } from "~/constants";
+import { signedFileUrl } from "~/storage.server";
+import { QueueUnavailableError } from "~/queue.server";
+
+interface Report {
+  backgroundPurity?: number;
+  fillRatio?: number;
+  fidelity?: number;
+  fidelityFlag?: boolean;
+  notes?: string[];
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const job = await getJob(session.shop, params.id ?? "");
+  if (!job) throw new Response("Job not found", { status: 404 });
+  return {
+    job: {
+      id: job.id,
+      productId: job.productId,
+      productTitle: job.productTitle,
+      mode: job.mode,
+      provider: job.provider,
+      status: job.status as JobState,
+      progress: job.progress,
+      error: job.error,
+      errorCode: job.errorCode,
+      createdAt: job.createdAt.toISOString(),
+    },
+    sources: job.sources.map((s) => ({
+      id: s.id,
+      used: s.used,
+      url: s.storageKey ? signedFileUrl(s.storageKey) : (s.url ?? ""),
+    })),
+    outputs: job.outputs.map((o) => ({
+      id: o.id,
+      url: signedFileUrl(o.storageKey),
+      downloadUrl: `${signedFileUrl(o.storageKey)}&download=1`,
+      width: o.width,
+      height: o.height,
+      format: o.format,
+      reviewState: o.reviewState,
+      published: Boolean(o.shopifyMediaId),
+      report: JSON.parse(o.report) as Report,
+      prompt: o.prompt,
+    })),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const shop = session.shop;
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const outputIds = form.getAll("outputId").map(String);
+  const job = await getJob(shop, id);
+  if (!job) throw new Response("Job not found", { status: 404 });
+  try {
+    switch (intent) {
+      case "publish":
+        return { ok: (await requestPublish(shop, id, outputIds)) > 0 };
+      case "restore":
+        return { ok: (await requestRestore(shop, id, outputIds)) > 0 };
+      case "reject":
+        return { ok: (await setReviewState(shop, id, outputIds, "rejected")) > 0 };
+      case "retry":
+        return { ok: Boolean(await retryJob(shop, id)) };
+      case "cancel":
+        return { ok: await cancelJob(shop, id) };
+      default:
+        return Response.json({ errors: { intent: "Unknown action." } }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) {
+      return Response.json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
+    }
+    throw error;
+  }
+}
+
+const BUSY_REVIEW = ["publishing", "restoring"];
+
+function statusTone(status: JobState) {
+  if (status === "done") return "success" as const;
+  if (status === "failed") return "critical" as const;
+  if (status === "cancelled") return undefined;
+  return "info" as const;
+}
+
+export default function JobPage() {
+  const { job, sources, outputs } = useLoaderData<typeof loader>();
+  const t = useT();
+  const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  const busy = !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW.includes(o.reviewState));
+
+  // Live progress without a manual reload: poll while anything is still moving.
+  useEffect(() => {
+    if (!busy) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [busy, revalidator]);
+
+  const pending = outputs.filter((o) => o.reviewState === "pending" || o.reviewState === "failed");
+  const submitting = navigation.state !== "idle";
+  const original = sources.find((s) => s.used) ?? sources[0];
+
+  return (
+    <Page
+      title={job.productTitle || t("job.title")}
+      subtitle={t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")}
+      titleMetadata={<Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>}
+      backAction={{ content: t("nav.home"), url: "/app" }}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {!TERMINAL_STATES.includes(job.status) && (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="p" variant="headingSm">
+                    {t(`job.status.${job.status}` as MessageKey)} · {job.progress}%
+                  </Text>
+                  <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="cancel" />
+                    <Button submit variant="plain" tone="critical">{t("job.cancel")}</Button>
+                  </Form>
+                </BlockStack>
+              </Card>
+            )}
+            {job.error && (
+              <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
+                {job.status === "failed" && (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="retry" />
+                    <Button submit loading={submitting}>{t("job.retry")}</Button>
+                  </Form>
+                )}
+              </Banner>
+            )}
+            {outputs.length > 0 && pending.length > 1 && (
+              <InlineStack align="end">
+                <Form method="post">
+                  <input type="hidden" name="intent" value="publish" />
+                  {pending.map((o) => (
+                    <input key={o.id} type="hidden" name="outputId" value={o.id} />
+                  ))}
+                  <Button submit variant="primary">{t("job.publishAll")}</Button>
+                </Form>
+              </InlineStack>
+            )}
+            {outputs.map((output, index) => (
+              <Card key={output.id}>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {t("job.result")} {index + 1}
+                    </Text>
+                    <Badge tone={output.reviewState === "published" ? "success" : output.reviewState === "failed" ? "critical" : undefined}>
+                      {t(`job.review.${output.reviewState}` as MessageKey)}
+                    </Badge>
+                  </InlineStack>
+                  <InlineGrid columns={2} gap="300">
+                    <BlockStack gap="100">
+                      <Text as="span" tone="subdued">{t("job.original")}</Text>
+                      {original && (
+                        <img src={original.url} alt={t("job.original")} style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8 }} />
+                      )}
+                    </BlockStack>
+                    <BlockStack gap="100">
+                      <Text as="span" tone="subdued">{t("job.result")} · {output.width}×{output.height} {output.format.toUpperCase()}</Text>
+                      <img src={output.url} alt={`${t("job.result")} ${index + 1}`} data-testid="output-image" style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8, border: "1px solid #e3e3e3" }} />
+                    </BlockStack>
+                  </InlineGrid>
+                  <QualityReport report={output.report} mode={job.mode} />
+                  <InlineStack gap="200">
+                    {(output.reviewState === "pending" || output.reviewState === "failed" || output.reviewState === "restored") && (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="publish" />
+                        <input type="hidden" name="outputId" value={output.id} />
+                        <Button submit variant="primary">{t("job.publish")}</Button>
+                      </Form>
+                    )}
+                    {output.reviewState === "pending" && (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="reject" />
+                        <input type="hidden" name="outputId" value={output.id} />
+                        <Button submit>{t("job.reject")}</Button>
+                      </Form>
+                    )}
+                    {output.reviewState === "published" && (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="restore" />
+                        <input type="hidden" name="outputId" value={output.id} />
+                        <Button submit tone="critical">{t("job.restore")}</Button>
+                      </Form>
+                    )}
+                    <Button url={output.downloadUrl} external>{t("job.download")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ))}
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">{t("new.photos")}</Text>
+              <InlineGrid columns={3} gap="200">
+                {sources.map((source, i) => (
+                  <Box key={source.id} opacity={source.used ? "1" : "0.4"}>
+                    <img src={source.url} alt={`${t("job.original")} ${i + 1}`} style={{ width: "100%", aspectRatio: "1", objectFit: "cover", borderRadius: 6 }} />
+                  </Box>
+                ))}
+              </InlineGrid>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function QualityReport({ report, mode }: { report: Report; mode: string }) {
+  const t = useT();
+  const lines: { text: string; tone: "success" | "critical" | "subdued" }[] = [];
+  if (mode === "white" && report.backgroundPurity !== undefined) {
+    const share = (report.backgroundPurity * 100).toFixed(report.backgroundPurity === 1 ? 0 : 2);
+    lines.push(
+      report.backgroundPurity >= 0.999
+        ? { text: t("job.report.pureWhite", { share }), tone: "success" }
+        : { text: t("job.report.notPureWhite", { share }), tone: "critical" },
+    );
+  }
+  if (report.fillRatio !== undefined) lines.push({ text: t("job.report.fill", { fill: Math.round(report.fillRatio * 100) }), tone: "subdued" });
+  if (report.fidelityFlag) lines.push({ text: t("job.report.changed"), tone: "critical" });
+  else if (report.fidelity !== undefined) lines.push({ text: t("job.report.faithful"), tone: "success" });
+  return (
+    <BlockStack gap="100">
+      {lines.map((line) => (
+        <Text key={line.text} as="p" tone={line.tone}>
+          {line.tone === "success" ? "✓ " : line.tone === "critical" ? "⚠ " : ""}
+          {line.text}
+        </Text>
+      ))}
+      {report.notes?.map((note) => (
+        <Text key={note} as="p" tone="subdued" variant="bodySm">{note}</Text>
+      ))}
+    </BlockStack>
+  );
+}

@@ -1,0 +1,290 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  DropZone,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  RangeSlider,
+  Select,
+  Text,
+  TextField,
+  Thumbnail,
+} from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { authenticate } from "~/shopify.server";
+import { useT } from "~/i18n";
+import { parseGenerationForm, startGeneration } from "~/models/generation.server";
+import { getProductForGeneration } from "~/models/products.server";
+import { adminApiForSession } from "~/models/admin.server";
+import { getSettings } from "~/models/settings.server";
+import { availableProviders, PRESETS } from "~/studio";
+import { getStudioConfig } from "~/studio-config.server";
+import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/constants";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const productId = new URL(request.url).searchParams.get("productId");
+  const settings = await getSettings(session.shop);
+  const providers = availableProviders(getStudioConfig());
+  const presets = Object.entries(PRESETS).map(([value, preset]) => ({ value, label: preset.label }));
+  if (!productId) return { product: null, productError: null, settings, providers, presets };
+  const product = await getProductForGeneration(adminApiForSession(session), productId);
+  return {
+    product,
+    productError: product ? null : "This product does not exist in your store.",
+    settings,
+    providers,
+    presets,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session, redirect } = await authenticate.admin(request);
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }),
+    );
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      return Response.json({ errors: { photos: "Each photo must be 25 MB or smaller." } }, { status: 413 });
+    }
+    throw error;
+  }
+  const parsed = parseGenerationForm(form);
+  if ("errors" in parsed) return Response.json({ errors: parsed.errors }, { status: 400 });
+  const result = await startGeneration(session, parsed.data);
+  if ("errors" in result) return Response.json({ errors: result.errors }, { status: result.status });
+  return redirect(`/app/jobs/${result.jobs[0].id}`);
+}
+
+type Mode = "white" | "lifestyle";
+
+export default function NewGeneration() {
+  const { product, productError, settings, providers, presets } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ errors?: Record<string, string> }>();
+  const errors = actionData?.errors ?? {};
+  const t = useT();
+  const shopify = useAppBridge();
+  const navigate = useNavigate();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting";
+
+  const productImages = product?.images ?? [];
+  const [selected, setSelected] = useState<string[]>([]);
+  const [files, setFiles] = useState<File[]>([]);
+  const [mode, setMode] = useState<Mode>((settings.defaultMode as Mode) ?? "white");
+  const [provider, setProvider] = useState<string>(settings.provider ?? providers[providers.length - 1] ?? "local");
+  const [size, setSize] = useState("2048");
+  const [ratio, setRatio] = useState(mode === "white" ? "1:1" : "4:5");
+  const [fill, setFill] = useState(85);
+  const [shadow, setShadow] = useState(true);
+  const [topView, setTopView] = useState(false);
+  const [format, setFormat] = useState("jpeg");
+  const [preset, setPreset] = useState(presets[0]?.value ?? "minimal-studio");
+  const [style, setStyle] = useState("");
+
+  useEffect(() => {
+    setSelected(productImages.slice(0, 3).map((image) => image.id));
+    setFiles([]);
+  }, [product?.id]);
+
+  const total = selected.length + files.length;
+
+  const pickProduct = useCallback(async () => {
+    const picked = await shopify.resourcePicker({ type: "product", action: "select", multiple: false });
+    const id = picked?.[0]?.id;
+    if (id) navigate(`/app/new?productId=${encodeURIComponent(id)}`);
+  }, [shopify, navigate]);
+
+  const toggle = (id: string) =>
+    setSelected((current) =>
+      current.includes(id) ? current.filter((x) => x !== id) : current.length + files.length < MAX_PHOTOS ? [...current, id] : current,
+    );
+
+  const onDrop = useCallback(
+    (_all: File[], accepted: File[]) => setFiles((current) => [...current, ...accepted].slice(0, MAX_PHOTOS - selected.length)),
+    [selected.length],
+  );
+
+  const options = useMemo(
+    () =>
+      mode === "white"
+        ? { size: Number(size), ratio, fill: fill / 100, shadow, format, topView }
+        : { size: Number(size), ratio, format, preset, style, count: 3 },
+    [mode, size, ratio, fill, shadow, format, topView, preset, style],
+  );
+
+  const onGenerate = () => {
+    const form = new FormData();
+    form.set("productId", product?.id ?? "");
+    form.set("mode", mode);
+    form.set("provider", provider);
+    form.set("options", JSON.stringify(options));
+    for (const id of selected) form.append("mediaIds", id);
+    for (const file of files) form.append("photos", file, file.name);
+    submit(form, { method: "post", encType: "multipart/form-data" });
+  };
+
+  const ratios = ["1:1", "4:5", "3:4", "4:3", "2:3", "3:2", "16:9", "9:16"].map((r) => ({ label: r, value: r }));
+
+  return (
+    <Page title={t("new.title")} backAction={{ content: t("nav.home"), url: "/app" }}>
+      <Layout>
+        {Object.keys(errors).length > 0 && (
+          <Layout.Section>
+            <Banner tone="critical" title="The job was not started">
+              <ul>
+                {Object.entries(errors).map(([field, message]) => (
+                  <li key={field}>{message}</li>
+                ))}
+              </ul>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    {t("new.product")}
+                  </Text>
+                  <Button onClick={pickProduct}>{product ? t("new.changeProduct") : t("new.selectProduct")}</Button>
+                </InlineStack>
+                {productError && <Banner tone="critical">{productError}</Banner>}
+                {product ? (
+                  <Text as="p" variant="headingLg">
+                    {product.title}
+                  </Text>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    {t("new.noProduct")}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+
+            {product && (
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between">
+                    <Text as="h2" variant="headingMd">
+                      {t("new.photos")}
+                    </Text>
+                    <Text as="span" tone="subdued">
+                      {t("new.selectedCount", { count: total })}
+                    </Text>
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    {t("new.photosHelp")}
+                  </Text>
+                  {productImages.length === 0 && <Text as="p">{t("new.noPhotos")}</Text>}
+                  <InlineGrid columns={{ xs: 2, sm: 3, md: 5 }} gap="300">
+                    {productImages.map((image, index) => (
+                      <Box key={image.id} padding="200" borderWidth="025" borderRadius="200"
+                        borderColor={selected.includes(image.id) ? "border-emphasis" : "border"}>
+                        <BlockStack gap="200" inlineAlign="center">
+                          <Thumbnail source={image.url} alt={image.alt || `${product.title} ${index + 1}`} size="large" />
+                          <Checkbox
+                            label={`${t("new.photos")} ${index + 1}`}
+                            checked={selected.includes(image.id)}
+                            onChange={() => toggle(image.id)}
+                          />
+                        </BlockStack>
+                      </Box>
+                    ))}
+                  </InlineGrid>
+                  <DropZone
+                    accept="image/*"
+                    type="image"
+                    label={t("new.upload")}
+                    onDrop={onDrop}
+                    disabled={total >= MAX_PHOTOS}
+                    error={Boolean(errors.photos)}
+                  >
+                    {files.length > 0 ? (
+                      <Box padding="300">
+                        <InlineStack gap="300">
+                          {files.map((file) => (
+                            <Thumbnail key={file.name} size="large" alt={file.name} source={URL.createObjectURL(file)} />
+                          ))}
+                        </InlineStack>
+                      </Box>
+                    ) : (
+                      <DropZone.FileUpload actionHint={t("new.uploadHint")} />
+                    )}
+                  </DropZone>
+                </BlockStack>
+              </Card>
+            )}
+          </BlockStack>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="400">
+              <ChoiceList
+                title={t("new.mode")}
+                choices={[
+                  { label: t("new.mode.white"), value: "white", helpText: t("new.mode.white.help") },
+                  { label: t("new.mode.lifestyle"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
+                ]}
+                selected={[mode]}
+                onChange={(value) => {
+                  const next = value[0] as Mode;
+                  setMode(next);
+                  setRatio(next === "white" ? "1:1" : "4:5");
+                }}
+              />
+              {providers.length > 1 && (
+                <Select label="Provider" options={providers.map((p) => ({ label: p, value: p }))} value={provider} onChange={setProvider} />
+              )}
+              {mode === "white" ? (
+                <>
+                  <RangeSlider label={t("new.fill")} min={75} max={95} value={fill} onChange={(v) => setFill(Number(v))} output />
+                  <Checkbox label={t("new.shadow")} checked={shadow} onChange={setShadow} />
+                  <Checkbox label={t("new.topView")} checked={topView} onChange={setTopView} />
+                </>
+              ) : (
+                <>
+                  <Select label={t("new.preset")} options={presets} value={preset} onChange={setPreset} />
+                  <TextField label={t("new.style")} value={style} onChange={setStyle} multiline={3} maxLength={500} autoComplete="off" error={errors.style} />
+                </>
+              )}
+              <Select label={t("new.ratio")} options={ratios} value={ratio} onChange={setRatio} />
+              <TextField label={t("new.size")} type="number" min={1000} max={4096} value={size} onChange={setSize} autoComplete="off" error={errors.size} />
+              <Select
+                label={t("new.format")}
+                options={[{ label: "JPEG", value: "jpeg" }, { label: "PNG", value: "png" }, { label: "WebP", value: "webp" }]}
+                value={format}
+                onChange={setFormat}
+              />
+              <Button variant="primary" size="large" onClick={onGenerate} loading={submitting} disabled={!product || total === 0}>
+                {t("new.generate")}
+              </Button>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,143 @@
+// The demo stack: the local Admin API emulator (with its demo store), a migrated SQLite database, the
+// built web app and the worker, wired with the demo settings and the offline `local` provider. Used by
+// `npm run demo` and by the browser tests, so both run exactly the same thing.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startEmulator, DEMO_SHOP, type Emulator, type EmulatorOptions } from "./emulator/index.ts";
+import { migrate } from "./migrate.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export interface StackOptions {
+  port: number;
+  storageDir: string;
+  queuePrefix: string;
+  emulatorPort?: number;
+  emulator?: EmulatorOptions;
+  log?: (message: string) => void;
+  quiet?: boolean;
+}
+
+export interface Stack {
+  appUrl: string;
+  emulator: Emulator;
+  databaseUrl: string;
+  stop(): Promise<void>;
+  onExit(listener: (name: string, code: number | null) => void): void;
+}
+
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = path.join(dir, entry);
+      if (entry === "generated") continue;
+      if (statSync(full).isDirectory()) walk(full);
+      else hash.update(full).update(readFileSync(full));
+    }
+  };
+  walk(path.join(root, "app"));
+  hash.update(readFileSync(path.join(root, "vite.config.ts")));
+  hash.update(readFileSync(path.join(root, "package-lock.json")));
+  return hash.digest("hex");
+}
+
+async function run(command: string, args: string[]) {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+/** Builds the web app unless the last build was made from the same sources. */
+export async function buildIfStale(log: (message: string) => void) {
+  const stampFile = path.join(root, "build", ".source-hash");
+  const hash = sourceHash();
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) return;
+  log("Building the app (first run or changed sources)…");
+  await run("npx", ["remix", "vite:build", "--logLevel", "warn"]);
+  writeFileSync(stampFile, hash);
+}
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  const prefix = `[${name}] `;
+  if (!quiet) child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(chunk.toString().replace(/^(?=.)/gm, prefix)));
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString().replace(/^(?=.)/gm, prefix)));
+  return child;
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  mkdirSync(options.storageDir, { recursive: true });
+  await buildIfStale(log);
+
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator });
+  log(`Admin API emulator at ${emulator.origin} (demo store ${DEMO_SHOP})`);
+
+  const databaseUrl = `file:${path.join(options.storageDir, "demo.sqlite")}`;
+  const { applied } = await migrate(databaseUrl);
+  if (applied.length) log(`Database migrated: ${applied.join(", ")}`);
+
+  const appUrl = `http://127.0.0.1:${options.port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DEMO_MODE: "1",
+    SHOPIFY_API_KEY: "demo-api-key",
+    SHOPIFY_API_SECRET: "demo-api-secret",
+    SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
+    APP_BRIDGE_URL: "/demo/app-bridge.js",
+    DATABASE_URL: databaseUrl,
+    STORAGE_DIR: path.join(options.storageDir, "files"),
+    QUEUE_PREFIX: options.queuePrefix,
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+  };
+  // The demo is the offline default: no provider key reaches it even if the shell has one.
+  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI"]) delete env[key];
+
+  const children: [string, ChildProcess][] = [
+    ["web", start("web", "npx", ["remix-serve", "build/server/index.js"], env, options.quiet ?? false)],
+    ["worker", start("worker", "npx", ["tsx", "worker/index.ts"], env, options.quiet ?? false)],
+  ];
+  let stopping = false;
+  const listeners: ((name: string, code: number | null) => void)[] = [];
+  for (const [name, child] of children) {
+    child.on("exit", (code) => {
+      if (!stopping) for (const listener of listeners) listener(name, code);
+    });
+  }
+
+  const stop = async () => {
+    stopping = true;
+    for (const [, child] of children) if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.all(children.map(([, c]) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r)))));
+    await emulator.close();
+  };
+
+  try {
+    await waitForHttp(`${appUrl}/demo/app-bridge.js`, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { appUrl, emulator, databaseUrl, stop, onExit: (l) => listeners.push(l) };
+}

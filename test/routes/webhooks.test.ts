@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { API_SECRET, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+
+let app: AppTest;
+let prisma: typeof import("~/db.server").prisma;
+
+function webhookRequest(topic: string, shop: string, body: object, secret = API_SECRET) {
+  const raw = JSON.stringify(body);
+  return new Request(`http://localhost:3000/webhooks/${topic}`, {
+    method: "POST",
+    body: raw,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-hmac-sha256": getHmac(raw, secret),
+      "x-shopify-topic": topic,
+      "x-shopify-shop-domain": shop,
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-webhook-id": crypto.randomUUID(),
+      "x-shopify-event-id": crypto.randomUUID(),
+      "x-shopify-triggered-at": new Date().toISOString(),
+    },
+  });
+}
+
+async function seedSession(shop: string) {
+  await prisma.session.create({
+    data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_x", scope: "read_products" },
+  });
+}
+
+beforeAll(async () => {
+  app = await startAppTest();
+  prisma = (await import("~/db.server")).prisma;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("webhooks", () => {
+  test("a webhook with a bad HMAC is rejected and changes nothing", async () => {
+    await seedSession(SHOP_A);
+    const { action } = await import("~/routes/webhooks.app.uninstalled");
+    const response = await call(action, webhookRequest("app/uninstalled", SHOP_A, {}, "wrong-secret"));
+    expect(response.status).toBe(401);
+    expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(1);
+  });
+
+  test("app/uninstalled removes the shop's sessions, only that shop's, and is safe to receive twice", async () => {
+    await seedSession(SHOP_B);
+    const { action } = await import("~/routes/webhooks.app.uninstalled");
+    for (let i = 0; i < 2; i++) {
+      const response = await call(action, webhookRequest("app/uninstalled", SHOP_A, { id: 1 }));
+      expect(response.status).toBe(200);
+    }
+    expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(0);
+    expect(await prisma.session.count({ where: { shop: SHOP_B } })).toBe(1);
+  });
+
+  test("shop/redact erases the shop's jobs, outputs and settings but not another shop's", async () => {
+    const job = (shop: string) =>
+      prisma.job.create({ data: { shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local" } });
+    await job(SHOP_A);
+    await job(SHOP_B);
+    await prisma.shopSettings.create({ data: { shop: SHOP_A } });
+    const { action } = await import("~/routes/webhooks.shop.redact");
+    const response = await call(action, webhookRequest("shop/redact", SHOP_A, { shop_domain: SHOP_A }));
+    expect(response.status).toBe(200);
+    expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(0);
+    expect(await prisma.shopSettings.count({ where: { shop: SHOP_A } })).toBe(0);
+    expect(await prisma.job.count({ where: { shop: SHOP_B } })).toBe(1);
+  });
+
+  test("the privacy topics are verified and acknowledged", async () => {
+    const routes = [
+      ["customers/data_request", (await import("~/routes/webhooks.customers.data_request")).action],
+      ["customers/redact", (await import("~/routes/webhooks.customers.redact")).action],
+    ] as const;
+    for (const [topic, action] of routes) {
+      expect((await call(action, webhookRequest(topic, SHOP_A, { customer: { id: 1 } }))).status).toBe(200);
+      expect((await call(action, webhookRequest(topic, SHOP_A, {}, "bad"))).status).toBe(401);
+    }
+  });
+});

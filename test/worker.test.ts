@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Redis } from "ioredis";
+import sharp from "sharp";
+import type { Worker } from "bullmq";
+import { readMediaStatus } from "../scripts/emulator/state.ts";
+import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
+
+// The whole flow below the browser: a real request queues a job in real Redis; the real worker makes the
+// image with the local provider, stores it, and on approval writes it to the product's media in the
+// emulator through stagedUploadsCreate + upload + productUpdate; restore removes it again.
+
+let app: AppTest;
+let worker: Worker;
+let connection: Redis;
+let prisma: typeof import("~/db.server").prisma;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  app = await startAppTest();
+  prisma = (await import("~/db.server")).prisma;
+  const { createStudioWorker } = await import("~/processors/worker.server");
+  connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
+  worker = createStudioWorker({ connection, prefix: app.queuePrefix, concurrency: 1 });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  connection?.disconnect();
+  const { closeQueue } = await import("~/queue.server");
+  const { closeAdminConnections } = await import("~/models/admin.server");
+  await closeQueue();
+  closeAdminConnections();
+  await app?.stop();
+});
+
+describe("generate, publish and restore through the queue", () => {
+  test("a white background job goes from queued to done, then its output is published once and restored", async () => {
+    const shopState = app.emulator.state.shops.get(SHOP_A)!;
+    const product = [...shopState.products.values()].find((p) => p.mediaIds.length >= 1)!;
+    const originals = [...product.mediaIds];
+
+    const { action } = await import("~/routes/app.new");
+    const form = new FormData();
+    form.set("productId", product.id);
+    form.set("mode", "white");
+    form.set("options", JSON.stringify({ size: 1024 }));
+    form.append("mediaIds", originals[0]);
+    const response = await call(action, await asShop(SHOP_A, "/app/new", { method: "POST", body: form }));
+    expect(response.status).toBe(302);
+    const jobId = new URL(response.headers.get("location")!).pathname.split("/").pop()!;
+
+    const seen = new Set<string>();
+    const job = await waitFor("the job to finish", async () => {
+      const row = await prisma.job.findFirst({ where: { id: jobId, shop: SHOP_A }, include: { outputs: true } });
+      if (row) seen.add(row.status);
+      return row && ["done", "failed"].includes(row.status) ? row : null;
+    });
+    expect(job.error).toBeNull();
+    expect(job.status).toBe("done");
+    expect(job.progress).toBe(100);
+    expect(seen.has("done")).toBe(true);
+    expect(job.outputs).toHaveLength(1);
+
+    const { loadFile } = await import("~/storage.server");
+    const output = job.outputs[0];
+    const image = sharp(await loadFile(output.storageKey));
+    expect(await image.metadata()).toMatchObject({ width: 1024, height: 1024 });
+    const report = JSON.parse(output.report);
+    expect(report.backgroundPurity).toBe(1);
+    expect(report.fillRatio).toBeGreaterThan(0.8);
+    expect(report.fillRatio).toBeLessThan(0.9);
+
+    // Publish: the job page's action queues it; the worker attaches it to the product.
+    const jobRoute = await import("~/routes/app.jobs.$id");
+    const publish = new FormData();
+    publish.set("intent", "publish");
+    publish.append("outputId", output.id);
+    expect((await call(jobRoute.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: publish }), { id: jobId })).status).toBe(200);
+    const published = await waitFor("the output to be published", async () => {
+      const row = await prisma.output.findFirst({ where: { id: output.id, shop: SHOP_A } });
+      return row?.reviewState === "published" || row?.reviewState === "failed" ? row : null;
+    });
+    expect(published.reviewState).toBe("published");
+    expect(published.shopifyMediaId).toBeTruthy();
+    expect(product.mediaIds).toEqual([...originals, published.shopifyMediaId]);
+    expect(readMediaStatus(shopState.media.get(published.shopifyMediaId!)!)).toBe("READY");
+
+    // Restore: only the generated media goes; the merchant's originals stay.
+    const restore = new FormData();
+    restore.set("intent", "restore");
+    restore.append("outputId", output.id);
+    await call(jobRoute.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: restore }), { id: jobId });
+    await waitFor("the output to be restored", async () => {
+      const row = await prisma.output.findFirst({ where: { id: output.id, shop: SHOP_A } });
+      return row?.reviewState === "restored";
+    });
+    expect(product.mediaIds).toEqual(originals);
+  });
+});
