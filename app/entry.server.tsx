@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./env.server";
 
 export const streamTimeout = 5000;
 
@@ -14,6 +15,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // With a local App Bridge (demo mode) the preload of Shopify's CDN script would only fail.
+  if (env.APP_BRIDGE_URL) responseHeaders.delete("Link");
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

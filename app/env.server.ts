@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./database-url";
 import { studioEnvSchema } from "./studio";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
@@ -20,7 +21,7 @@ const schema = z.object({
   SHOPIFY_APP_URL: z.url().default("http://localhost:3000"),
   SCOPES: z.string().default("read_products,write_products,read_files,write_files"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
-  DATABASE_URL: z.string().default("file:./storage/app.sqlite"),
+  DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("studio"),
   STORAGE_DIR: z.string().default("./storage/files"),

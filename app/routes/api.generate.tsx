@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
@@ -10,7 +10,7 @@ import { getSettings } from "~/models/settings.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, cors } = await authenticate.admin(request);
   const settings = await getSettings(session.shop);
-  return cors(Response.json({ defaultMode: settings.defaultMode }));
+  return cors(json({ defaultMode: settings.defaultMode }));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -19,20 +19,20 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     body = await request.json();
   } catch {
-    return cors(Response.json({ errors: { body: "Send JSON." } }, { status: 400 }));
+    return cors(json({ errors: { body: "Send JSON." } }, { status: 400 }));
   }
   const parsed = extensionRequestSchema.safeParse(body);
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "body")] ??= issue.message;
-    return cors(Response.json({ errors }, { status: 400 }));
+    return cors(json({ errors }, { status: 400 }));
   }
   const settings = await getSettings(session.shop);
   const mode = parsed.data.mode ?? (settings.defaultMode as "white" | "lifestyle");
   const result = await startGeneration(session, { productIds: parsed.data.productIds, mode });
-  if ("errors" in result) return cors(Response.json({ errors: result.errors }, { status: result.status }));
+  if ("errors" in result) return cors(json({ errors: result.errors }, { status: result.status }));
   return cors(
-    Response.json({
+    json({
       batchId: result.batchId,
       jobs: result.jobs.map((job) => ({ ...job, url: `/app/jobs/${job.id}` })),
     }),

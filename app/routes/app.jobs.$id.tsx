@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import {
   Badge,
@@ -96,11 +96,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "cancel":
         return { ok: await cancelJob(shop, id) };
       default:
-        return Response.json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
     }
   } catch (error) {
     if (error instanceof QueueUnavailableError) {
-      return Response.json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
+      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
+  json,
   MaxPartSizeExceededError,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
@@ -64,14 +65,14 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
-      return Response.json({ errors: { photos: "Each photo must be 25 MB or smaller." } }, { status: 413 });
+      return json({ errors: { photos: "Each photo must be 25 MB or smaller." } }, { status: 413 });
     }
     throw error;
   }
   const parsed = parseGenerationForm(form);
-  if ("errors" in parsed) return Response.json({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
   const result = await startGeneration(session, parsed.data);
-  if ("errors" in result) return Response.json({ errors: result.errors }, { status: result.status });
+  if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
   return redirect(`/app/jobs/${result.jobs[0].id}`);
 }
 

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { requireDemoMode } from "~/demo/demo.server";
 import { adminApiForSession } from "~/models/admin.server";
@@ -9,5 +9,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requireDemoMode();
   const { session } = await authenticate.admin(request);
   const products = await listProductsForPicker(adminApiForSession(session), { first: 50 });
-  return Response.json({ products });
+  return json({ products });
 }

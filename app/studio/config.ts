@@ -2,10 +2,17 @@ import { z } from "zod";
 import type { ProviderName, Ratio } from "./options";
 import { RATIOS } from "./options";
 
+type VisionClientOptions = NonNullable<ConstructorParameters<typeof import("@google-cloud/vision").ImageAnnotatorClient>[0]>;
+export type VisionAuthClient = NonNullable<VisionClientOptions["authClient"]>;
+
 export interface StudioConfig {
   gemini?: { apiKey?: string; vertex?: { project: string; location: string }; model: string; baseUrl?: string };
   openaiCompatible?: { baseUrl: string; apiKey: string; model: string };
-  vision?: { apiEndpoint?: string; port?: number; protocol?: "http" | "https"; credentials?: unknown };
+  /**
+   * Cloud Vision, for labels, objects and dominant colours. Without `authClient`, the SDK finds
+   * credentials itself (GOOGLE_APPLICATION_CREDENTIALS); `authClient` is any google-auth-library client.
+   */
+  vision?: { apiEndpoint?: string; port?: number; protocol?: "http" | "https"; authClient?: VisionAuthClient };
   /** Retries of transient provider errors inside one job (default 3 attempts from 1 s). */
   retry?: { attempts: number; baseDelayMs: number };
 }

@@ -1,5 +1,6 @@
 import { StudioError } from "./errors";
 import type { RawImage } from "./image";
+import { refineEdges } from "./matte";
 
 export interface Box {
   left: number;
@@ -22,6 +23,8 @@ const LOW = 16;
 const HIGH = 240;
 const SPECK_SHARE = 0.02;
 const GRID = 256;
+// Room around the mask's box for the edge refinement: its filter radius plus the background it samples.
+const EDGE_PAD_SHARE = 4 / 512;
 
 /** Hardens a soft mask and drops specks smaller than 2% of the largest part, in place. */
 export function cleanMask(mask: Buffer, width: number, height: number): void {
@@ -118,25 +121,31 @@ export function findBox(mask: Buffer, width: number, height: number, threshold =
   return { left, top, width: right - left + 1, height: bottom - top + 1 };
 }
 
-/** Crops the product out of `image` using its mask; refuses images where no product was found. */
+/**
+ * Crops the product out of `image` using its mask; refuses images where no product was found. The
+ * edge is refined (alpha fitted to the photo's edges, background colour taken out of edge pixels) so
+ * that the old background shows neither as a fringe on white nor on a new backdrop.
+ */
 export async function cutOutProduct(image: RawImage, mask: Buffer): Promise<Cutout> {
   const cleaned = Buffer.from(mask);
   cleanMask(cleaned, image.width, image.height);
-  const box = findBox(cleaned, image.width, image.height);
-  if (!box || box.width * box.height < image.width * image.height * 0.002) {
+  const found = findBox(cleaned, image.width, image.height);
+  if (!found || found.width * found.height < image.width * image.height * 0.002) {
     throw new StudioError("NO_PRODUCT", "We couldn't find a product in this photo. Try a photo where the product is clearly visible.");
   }
-  const data = Buffer.alloc(box.width * box.height * 4);
-  const channels = image.channels;
-  for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) {
-      const s = (box.top + y) * image.width + box.left + x;
-      const d = (y * box.width + x) * 4;
-      data[d] = image.data[s * channels]!;
-      data[d + 1] = image.data[s * channels + 1]!;
-      data[d + 2] = image.data[s * channels + 2]!;
-      data[d + 3] = cleaned[s]!;
-    }
+  const pad = EDGE_PAD_SHARE * Math.max(image.width, image.height) + 4;
+  const left = Math.max(0, Math.floor(found.left - pad));
+  const top = Math.max(0, Math.floor(found.top - pad));
+  const region = { left, top, width: Math.min(image.width, Math.ceil(found.left + found.width + pad)) - left, height: Math.min(image.height, Math.ceil(found.top + found.height + pad)) - top };
+  const refined = refineEdges(image, cleaned, region, { low: LOW, high: HIGH });
+  const alpha = Buffer.alloc(region.width * region.height);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = refined[i * 4 + 3]!;
+  const inner = findBox(alpha, region.width, region.height) ?? { left: 0, top: 0, width: region.width, height: region.height };
+  const data = Buffer.alloc(inner.width * inner.height * 4);
+  for (let y = 0; y < inner.height; y++) {
+    const from = ((inner.top + y) * region.width + inner.left) * 4;
+    refined.copy(data, y * inner.width * 4, from, from + inner.width * 4);
   }
+  const box = { left: region.left + inner.left, top: region.top + inner.top, width: inner.width, height: inner.height };
   return { rgba: { data, width: box.width, height: box.height, channels: 4 }, box, sourceWidth: image.width, sourceHeight: image.height };
 }

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { analyseImage, type ImageAnalysis } from "./analyse";
+import { analyseImage, analyseLocally, type ImageAnalysis } from "./analyse";
 import { availableProviders, providerCapabilities, type StudioConfig } from "./config";
 import { cutOutProduct, type Cutout } from "./cutout";
 import { StudioError, throwIfAborted } from "./errors";
@@ -52,7 +52,9 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
     notes.push(`${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`);
   }
   const photos = usedPhotos.map((i) => loaded[i]!.data);
-  const analysis = await analyseImage(photos[0]!, config);
+  // Only generative providers read the analysis (in their prompt): the local one is not charged a Vision call.
+  const analysis = request.provider === "local" ? await analyseLocally(photos[0]!) : await analyseImage(photos[0]!, config);
+  if (analysis.note) notes.push(analysis.note);
   throwIfAborted(request.signal);
   progress("analysing", 15);
   const job: Job = { request, config, photos, analysis, notes, progress };

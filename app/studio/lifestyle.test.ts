@@ -1,7 +1,9 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeProductPhoto } from "../../test/fakes/product-photo";
+import type { Cutout } from "./cutout";
 import { generate } from "./generate";
+import { composeLifestyle } from "./lifestyle";
 import { lifestyleOptionsSchema } from "./options";
 import { readStyle } from "./style";
 
@@ -44,5 +46,24 @@ describe("generate lifestyle with the local provider (real segmentation)", () =>
     // The jar's red is present in the middle of the close-up.
     const { data } = await sharp(result.outputs[1]!.data).extract({ left: 350, top: 600, width: 100, height: 50 }).stats().then((s) => ({ data: s.channels.map((c) => c.mean) }));
     expect(data[0]!).toBeGreaterThan(data[2]! + 40);
+  });
+});
+
+describe("composeLifestyle's backdrop cache", () => {
+  it("renders the same image again from the cached backdrop, without the first image drawn into it", async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300"><rect x="20" y="10" width="160" height="280" rx="30" fill="#2e86c1"/></svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const cutout: Cutout = { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 200, height: 300 }, sourceWidth: 200, sourceHeight: 300 };
+    // A size no other test uses, so the first call renders.
+    const options = lifestyleOptionsSchema.parse({ preset: "rustic-wood", size: 1111, format: "png" });
+
+    const first = await composeLifestyle(cutout, options, "artistic-angle", readStyle("teal"));
+    const second = await composeLifestyle(cutout, options, "artistic-angle", readStyle("teal"));
+
+    // Identical: the cached backdrop was copied, not drawn on (shadow and product would show twice).
+    expect(second.data.equals(first.data)).toBe(true);
+    // A different tint is a different backdrop.
+    const other = await composeLifestyle(cutout, options, "artistic-angle", readStyle("red"));
+    expect(other.data.equals(first.data)).toBe(false);
   });
 });

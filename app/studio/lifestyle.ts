@@ -73,17 +73,40 @@ export async function composeLifestyle(
   return { data: await encodeImage(raw, options.format, "photo"), width, height };
 }
 
+// Rendering a backdrop (SVG textures, resize, depth-of-field blur) is most of a local lifestyle image,
+// and a shop's runs repeat the same few (preset, composition, size) combinations: keep the latest
+// ones, within a memory bound (a 2048x2560 backdrop is 15 MB).
+const BACKDROP_CACHE_BYTES = 96 * 1024 * 1024;
+const backdropCache = new Map<string, Buffer>();
+
 async function renderBackdrop(options: LifestyleOptions, framing: Framing, width: number, height: number, seed: number, nudge: StyleNudge): Promise<Buffer> {
+  const key = JSON.stringify([options.preset, framing, width, height, seed, nudge.tint]);
+  const cached = backdropCache.get(key);
+  if (cached) {
+    // Re-inserted as the most recently used; callers draw on their own copy.
+    backdropCache.delete(key);
+    backdropCache.set(key, cached);
+    return Buffer.from(cached);
+  }
   // Drawn at half size: textures are slow to rasterise and the background is out of focus anyway.
   const w = Math.round(width / 2);
   const h = Math.round(height / 2);
   const svg = drawBackdrop(options.preset, w, h, { horizon: framing.horizon, lightX: framing.lightX, seed }, nudge.tint);
-  return sharp(Buffer.from(svg))
+  const rendered = await sharp(Buffer.from(svg))
     .resize(width, height, { fit: "fill" })
     .blur(Math.max(0.3, (framing.blur * width) / 2048))
     .removeAlpha()
     .raw()
     .toBuffer();
+  backdropCache.set(key, rendered);
+  let bytes = 0;
+  for (const buffer of backdropCache.values()) bytes += buffer.length;
+  for (const [oldest, buffer] of backdropCache) {
+    if (bytes <= BACKDROP_CACHE_BYTES || backdropCache.size === 1) break;
+    backdropCache.delete(oldest);
+    bytes -= buffer.length;
+  }
+  return Buffer.from(rendered);
 }
 
 interface Placed {

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { startStack, type Stack } from "../../scripts/demo-stack.ts";
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
@@ -43,4 +43,14 @@ export async function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+// Headless Chromium announces itself as "HeadlessChrome", and the Shopify library answers bots with
+// 410 Gone; a merchant's browser says "Chrome".
+const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
+export async function newPage(browser: Browser, locale = "en-US"): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT, locale });
+  return context.newPage();
 }

@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 import type { Stack } from "../../scripts/demo-stack.ts";
-import { launchBrowser, SCREENSHOTS, startTestStack } from "./browser";
+import { launchBrowser, newPage, SCREENSHOTS, startTestStack } from "./browser";
 
 let stack: Stack;
 let browser: Browser;
@@ -14,10 +14,13 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   stack = await startTestStack();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await newPage(browser);
   page.on("pageerror", (error) => consoleErrors.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
+    // The library's bounce page preloads App Bridge from Shopify's CDN, which is unreachable here.
+    if (message.type() === "error" && !message.location().url.startsWith("https://cdn.shopify.com/")) {
+      consoleErrors.push(`${message.text()} (${message.location().url})`);
+    }
   });
 });
 
