@@ -135,16 +135,20 @@
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () {} },
   };
 
-  // The admin draws the app's nav menu; here a slim bar stands in for it.
+  // The admin draws the app's nav menu; here a slim bar stands in for it. It draws in a shadow root so
+  // the page's own markup (which React hydrates) is left exactly as the server sent it.
   if (!customElements.get("ui-nav-menu")) {
     customElements.define(
       "ui-nav-menu",
       class extends HTMLElement {
         connectedCallback() {
-          this.setAttribute("style", "display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1a1a1a;color:#fff;font:13px system-ui,sans-serif");
-          var badge = el("span", "padding:2px 8px;border-radius:6px;background:#ffd79d;color:#4f2b00;font-weight:600", "Demo admin · " + shop);
-          this.prepend(badge);
-          Array.prototype.forEach.call(this.querySelectorAll("a"), function (a) { a.style.color = "#fff"; });
+          if (this.shadowRoot) return;
+          var root = this.attachShadow({ mode: "open" });
+          root.innerHTML =
+            '<style>:host{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1a1a1a;color:#fff;font:13px system-ui,sans-serif}' +
+            "::slotted(a){color:#fff}.badge{padding:2px 8px;border-radius:6px;background:#ffd79d;color:#4f2b00;font-weight:600}</style>" +
+            '<span class="badge"></span><slot></slot>';
+          root.querySelector(".badge").textContent = "Demo admin · " + shop;
         }
       },
     );

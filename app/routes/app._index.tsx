@@ -54,7 +54,7 @@ export default function Home() {
                     <BlockStack gap="100">
                       <Text as="h3" variant="bodyMd" fontWeight="bold">{job.title}</Text>
                       <Text as="span" tone="subdued">
-                        {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {new Date(job.createdAt).toLocaleString()}
+                        {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {job.createdAt.slice(0, 16).replace("T", " ")} UTC
                       </Text>
                       <span>
                         <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>

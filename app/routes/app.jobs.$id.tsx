@@ -226,7 +226,7 @@ export default function JobPage() {
                         <Button submit tone="critical">{t("job.restore")}</Button>
                       </Form>
                     )}
-                    <Button url={output.downloadUrl} external>{t("job.download")}</Button>
+                    <Button url={output.downloadUrl} target="_blank">{t("job.download")}</Button>
                   </InlineStack>
                 </BlockStack>
               </Card>
