@@ -115,8 +115,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI"]) delete env[key];
 
   const children: [string, ChildProcess][] = [
-    ["web", start("web", "npx", ["remix-serve", "build/server/index.js"], env, options.quiet ?? false)],
-    ["worker", start("worker", "npx", ["tsx", "worker/index.ts"], env, options.quiet ?? false)],
+    // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
+    // must close cleanly, and nothing is left running after stop().
+    ["web", start("web", process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], env, options.quiet ?? false)],
+    ["worker", start("worker", process.execPath, ["--import", "tsx", "worker/index.ts"], env, options.quiet ?? false)],
   ];
   let stopping = false;
   const listeners: ((name: string, code: number | null) => void)[] = [];
@@ -128,8 +130,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stop = async () => {
     stopping = true;
+    // SIGTERM first so the worker finishes or returns its jobs; remix-serve waits for keep-alive
+    // connections to close, so whatever has not exited after 5 s is killed.
+    const exited = children.map(([, c]) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r))));
     for (const [, child] of children) if (child.exitCode === null) child.kill("SIGTERM");
-    await Promise.all(children.map(([, c]) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r)))));
+    const timer = setTimeout(() => {
+      for (const [, child] of children) if (child.exitCode === null && !child.signalCode) child.kill("SIGKILL");
+    }, 5000);
+    await Promise.all(exited);
+    clearTimeout(timer);
     await emulator.close();
   };
 
