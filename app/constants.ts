@@ -6,3 +6,6 @@ export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 export const JOB_STATES = ["queued", "analysing", "generating", "checking", "uploading", "done", "failed", "cancelled"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const TERMINAL_STATES: readonly JobState[] = ["done", "failed", "cancelled"];
+// Not "uploading": by then the media may already be on the product, so the job finishes.
+export const CANCELLABLE_STATES: readonly JobState[] = ["queued", "analysing", "generating", "checking"];
+export const RETRYABLE_STATES: readonly JobState[] = ["failed", "cancelled"];

@@ -41,12 +41,21 @@ export class QueueUnavailableError extends Error {}
  * waiting behind it (BullMQ runs lower numbers first, FIFO within one number).
  */
 export async function enqueue(data: StudioJobData, jobId: string, priority = 1): Promise<void> {
+  await withQueue((q) => q.add(data.kind, data, { jobId, priority: Math.min(Math.max(1, priority), 2_097_152) }));
+}
+
+/** Takes a job off the queue if it has not started; a running job is locked and stays. */
+export async function dequeue(jobId: string): Promise<boolean> {
+  return (await withQueue((q) => q.remove(jobId))) === 1;
+}
+
+async function withQueue<T>(work: (q: Queue<StudioJobData>) => Promise<T>): Promise<T> {
   const q = getQueue();
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new QueueUnavailableError("Redis did not answer in time")), 3000).unref(),
   );
   try {
-    await Promise.race([q.waitUntilReady().then(() => q.add(data.kind, data, { jobId, priority: Math.min(Math.max(1, priority), 2_097_152) })), timeout]);
+    return await Promise.race([q.waitUntilReady().then(() => work(q)), timeout]);
   } catch (error) {
     throw new QueueUnavailableError(`The job queue is unavailable: ${(error as Error).message}`);
   }

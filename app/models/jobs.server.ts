@@ -1,9 +1,14 @@
 import { prisma } from "~/db.server";
-import { enqueue } from "~/queue.server";
+import { dequeue, enqueue } from "~/queue.server";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
 
-import type { JobState } from "~/constants";
+import { CANCELLABLE_STATES, RETRYABLE_STATES, type JobState } from "~/constants";
+
+// One queue entry per attempt: a retry is a new entry, a double submit of the same attempt is not.
+function generateQueueId(id: string, attempts: number) {
+  return `generate-${id}-${attempts}`;
+}
 
 export interface NewJobSource {
   origin: "product" | "upload";
@@ -43,7 +48,7 @@ export async function createJob(shop: string, input: NewJob) {
     },
   });
   try {
-    await enqueue({ kind: "generate", shop, jobId: job.id }, `generate-${job.id}-0`, input.priority);
+    await enqueue({ kind: "generate", shop, jobId: job.id }, generateQueueId(job.id, 0), input.priority);
   } catch (error) {
     // Nothing is queued, so nothing is left pretending to be: the job shows why and can be retried.
     await prisma.job.update({
@@ -84,8 +89,9 @@ export async function updateJobProgress(shop: string, id: string, status: JobSta
 }
 
 export async function failJob(shop: string, id: string, errorCode: string, message: string) {
+  // A job the merchant cancelled stays cancelled, whatever its last run ran into.
   await prisma.job.updateMany({
-    where: { id, shop },
+    where: { id, shop, status: { not: "cancelled" } },
     data: { status: "failed", errorCode, error: message, finishedAt: new Date() },
   });
 }
@@ -93,22 +99,39 @@ export async function failJob(shop: string, id: string, errorCode: string, messa
 /** Queues a failed or cancelled job again; its earlier outputs stay (nothing is lost). */
 export async function retryJob(shop: string, id: string) {
   const job = await prisma.job.findFirst({ where: { id, shop } });
-  if (!job || !["failed", "cancelled"].includes(job.status)) return null;
+  if (!job || !RETRYABLE_STATES.includes(job.status as JobState)) return null;
   const attempts = job.attempts + 1;
-  await prisma.job.update({
-    where: { id },
+  // Conditional on the attempt read above, so two clicks on Retry queue the job once.
+  const { count } = await prisma.job.updateMany({
+    where: { id, shop, attempts: job.attempts, status: { in: [...RETRYABLE_STATES] } },
     data: { status: "queued", progress: 0, error: null, errorCode: null, attempts, finishedAt: null },
   });
-  await enqueue({ kind: "generate", shop, jobId: id }, `generate-${id}-${attempts}`);
+  if (count === 0) return null;
+  try {
+    await enqueue({ kind: "generate", shop, jobId: id }, generateQueueId(id, attempts));
+  } catch (error) {
+    // As in createJob: not left "queued" with nothing in the queue.
+    await failJob(shop, id, "QUEUE_UNAVAILABLE", "The job queue is unavailable. Try again in a minute.");
+    throw error;
+  }
   return job;
 }
 
 export async function cancelJob(shop: string, id: string) {
   const { count } = await prisma.job.updateMany({
-    where: { id, shop, status: { in: ["queued", "analysing", "generating", "checking"] } },
+    where: { id, shop, status: { in: [...CANCELLABLE_STATES] } },
     data: { status: "cancelled", finishedAt: new Date() },
   });
-  return count > 0;
+  if (count === 0) return false;
+  // The worker skips a cancelled job anyway; taking its entry off the queue also keeps a later retry
+  // from running beside it. The row is what counts, so a Redis failure here does not undo the cancel.
+  const job = await prisma.job.findFirst({ where: { id, shop }, select: { attempts: true } });
+  if (job) {
+    await dequeue(generateQueueId(id, job.attempts)).catch((error: Error) => {
+      console.warn("[jobs] cancelled job left in the queue", { shop, jobId: id, error: error.message });
+    });
+  }
+  return true;
 }
 
 export async function getOutputs(shop: string, jobId: string, outputIds: string[]) {

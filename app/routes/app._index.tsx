@@ -1,17 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { useT, type MessageKey } from "~/i18n";
+import { listBatches } from "~/models/batches.server";
 import { listJobs } from "~/models/jobs.server";
 import { getUsage } from "~/models/usage.server";
 import { signedFileUrl } from "~/storage.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const [jobs, usage] = await Promise.all([listJobs(session.shop), getUsage(session.shop)]);
+  const [jobs, batches, usage] = await Promise.all([listJobs(session.shop), listBatches(session.shop), getUsage(session.shop)]);
   return {
     usage,
+    batches: batches.map((batch) => ({
+      id: batch.id,
+      mode: batch.mode,
+      createdAt: batch.createdAt.toISOString(),
+      counts: batch.counts,
+    })),
     jobs: jobs.map((job) => ({
       id: job.id,
       title: job.productTitle,
@@ -25,48 +32,82 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Home() {
-  const { jobs, usage } = useLoaderData<typeof loader>();
+  const { jobs, batches, usage } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <Page title={t("home.title")} primaryAction={{ content: t("nav.new"), url: "/app/new" }}>
       <Layout>
         <Layout.Section>
-          <Card padding="0">
-            {jobs.length === 0 ? (
-              <EmptyState
-                heading={t("home.empty.heading")}
-                action={{ content: t("nav.new"), url: "/app/new" }}
-                image="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='226' height='226'/%3E"
-              >
-                <p>{t("home.empty.body")}</p>
-              </EmptyState>
-            ) : (
-              <ResourceList
-                resourceName={{ singular: "job", plural: "jobs" }}
-                items={jobs}
-                renderItem={(job) => (
-                  <ResourceItem
-                    id={job.id}
-                    url={`/app/jobs/${job.id}`}
-                    accessibilityLabel={`${job.title} – ${t(`job.status.${job.status}` as MessageKey)}`}
-                    media={<Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />}
-                  >
-                    <BlockStack gap="100">
-                      <Text as="h3" variant="bodyMd" fontWeight="bold">{job.title}</Text>
-                      <Text as="span" tone="subdued">
-                        {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {job.createdAt.slice(0, 16).replace("T", " ")} UTC
-                      </Text>
-                      <span>
-                        <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
-                          {t(`job.status.${job.status}` as MessageKey)}
-                        </Badge>
-                      </span>
-                    </BlockStack>
-                  </ResourceItem>
-                )}
-              />
+          <BlockStack gap="400">
+            {batches.length > 0 && (
+              <Card padding="0">
+                <Box padding="400" paddingBlockEnd="200">
+                  <Text as="h2" variant="headingMd">{t("home.batches.title")}</Text>
+                </Box>
+                <ResourceList
+                  resourceName={{ singular: t("home.batches.singular"), plural: t("home.batches.plural") }}
+                  items={batches}
+                  renderItem={(batch) => {
+                    const title = t("batch.title", { count: batch.counts.total });
+                    return (
+                      <ResourceItem id={batch.id} url={`/app/batches/${batch.id}`} accessibilityLabel={title}>
+                        <BlockStack gap="100">
+                          <Text as="h3" variant="bodyMd" fontWeight="bold">{title}</Text>
+                          <Text as="span">
+                            {t("home.batches.summary", { count: batch.counts.total, done: batch.counts.done, failed: batch.counts.failed })}
+                          </Text>
+                          <Text as="span" tone="subdued">
+                            {t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {batch.createdAt.slice(0, 16).replace("T", " ")} UTC
+                          </Text>
+                          {batch.counts.inProgress > 0 && (
+                            <span>
+                              <Badge tone="info">{t("home.batches.inProgress", { count: batch.counts.inProgress })}</Badge>
+                            </span>
+                          )}
+                        </BlockStack>
+                      </ResourceItem>
+                    );
+                  }}
+                />
+              </Card>
             )}
-          </Card>
+            <Card padding="0">
+              {jobs.length === 0 ? (
+                <EmptyState
+                  heading={t("home.empty.heading")}
+                  action={{ content: t("nav.new"), url: "/app/new" }}
+                  image="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='226' height='226'/%3E"
+                >
+                  <p>{t("home.empty.body")}</p>
+                </EmptyState>
+              ) : (
+                <ResourceList
+                  resourceName={{ singular: t("home.jobs.singular"), plural: t("home.jobs.plural") }}
+                  items={jobs}
+                  renderItem={(job) => (
+                    <ResourceItem
+                      id={job.id}
+                      url={`/app/jobs/${job.id}`}
+                      accessibilityLabel={`${job.title} – ${t(`job.status.${job.status}` as MessageKey)}`}
+                      media={<Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />}
+                    >
+                      <BlockStack gap="100">
+                        <Text as="h3" variant="bodyMd" fontWeight="bold">{job.title}</Text>
+                        <Text as="span" tone="subdued">
+                          {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {job.createdAt.slice(0, 16).replace("T", " ")} UTC
+                        </Text>
+                        <span>
+                          <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
+                            {t(`job.status.${job.status}` as MessageKey)}
+                          </Badge>
+                        </span>
+                      </BlockStack>
+                    </ResourceItem>
+                  )}
+                />
+              )}
+            </Card>
+          </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <Card>

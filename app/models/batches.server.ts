@@ -1,0 +1,79 @@
+import { prisma } from "~/db.server";
+import { cancelJob, retryJob } from "~/models/jobs.server";
+import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/constants";
+
+// Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
+// finds a row.
+
+export interface BatchCounts {
+  total: number;
+  done: number;
+  inProgress: number;
+  failed: number;
+  cancelled: number;
+}
+
+function countStatuses(rows: { status: string; count: number }[]): BatchCounts {
+  const counts: BatchCounts = { total: 0, done: 0, inProgress: 0, failed: 0, cancelled: 0 };
+  for (const { status, count } of rows) {
+    counts.total += count;
+    if (status === "done" || status === "failed" || status === "cancelled") counts[status] += count;
+    else counts.inProgress += count;
+  }
+  return counts;
+}
+
+export async function getBatch(shop: string, id: string) {
+  const batch = await prisma.batch.findFirst({
+    where: { id, shop },
+    include: {
+      jobs: {
+        where: { shop },
+        orderBy: [{ createdAt: "asc" }, { productTitle: "asc" }],
+        // "pending" is an output whose file is still being written.
+        include: { outputs: { where: { shop, storageKey: { not: "pending" } }, orderBy: { position: "asc" }, take: 1 } },
+      },
+    },
+  });
+  if (!batch) return null;
+  return { ...batch, counts: countStatuses(batch.jobs.map((job) => ({ status: job.status, count: 1 }))) };
+}
+
+export async function listBatches(shop: string, { take = 5 }: { take?: number } = {}) {
+  const batches = await prisma.batch.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take });
+  const groups = await prisma.job.groupBy({
+    by: ["batchId", "status"],
+    where: { shop, batchId: { in: batches.map((batch) => batch.id) } },
+    _count: { _all: true },
+  });
+  return batches.map((batch) => ({
+    ...batch,
+    counts: countStatuses(
+      groups.filter((group) => group.batchId === batch.id).map((group) => ({ status: group.status, count: group._count._all })),
+    ),
+  }));
+}
+
+/** Queues the batch's failed and cancelled jobs again. Null when the shop has no such batch. */
+export async function retryFailed(shop: string, batchId: string) {
+  const jobs = await batchJobs(shop, batchId, RETRYABLE_STATES);
+  if (!jobs) return null;
+  let retried = 0;
+  for (const job of jobs) if (await retryJob(shop, job.id)) retried++;
+  return retried;
+}
+
+/** Cancels the batch's jobs that have not finished. Null when the shop has no such batch. */
+export async function cancelRest(shop: string, batchId: string) {
+  const jobs = await batchJobs(shop, batchId, CANCELLABLE_STATES);
+  if (!jobs) return null;
+  // All at once: with Redis down each cancel waits out the queue's timeout, and a batch has up to 250.
+  const results = await Promise.all(jobs.map((job) => cancelJob(shop, job.id)));
+  return results.filter(Boolean).length;
+}
+
+async function batchJobs(shop: string, batchId: string, states: readonly string[]) {
+  const batch = await prisma.batch.findFirst({ where: { id: batchId, shop }, select: { id: true } });
+  if (!batch) return null;
+  return prisma.job.findMany({ where: { shop, batchId, status: { in: [...states] } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+}

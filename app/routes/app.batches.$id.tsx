@@ -1,0 +1,204 @@
+import { useEffect } from "react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  ProgressBar,
+  Text,
+  Thumbnail,
+} from "@shopify/polaris";
+import { authenticate } from "~/shopify.server";
+import { statusTone } from "~/components/status";
+import { useT, type MessageKey } from "~/i18n";
+import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
+import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/constants";
+import { signedFileUrl } from "~/storage.server";
+import { QueueUnavailableError } from "~/queue.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const batch = await getBatch(session.shop, params.id ?? "");
+  if (!batch) throw new Response("Batch not found", { status: 404 });
+  const jobs = batch.jobs.map((job) => ({
+    id: job.id,
+    productTitle: job.productTitle,
+    status: job.status as JobState,
+    progress: job.progress,
+    error: job.status === "failed" ? job.error : null,
+    thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
+  }));
+  // A finished job counts as complete whatever its outcome: the bar shows how much is left to wait for.
+  const progress = jobs.length
+    ? Math.round(jobs.reduce((sum, job) => sum + (TERMINAL_STATES.includes(job.status) ? 100 : job.progress), 0) / jobs.length)
+    : 100;
+  return {
+    batch: {
+      id: batch.id,
+      mode: batch.mode,
+      createdAt: batch.createdAt.toISOString(),
+      counts: batch.counts,
+      progress,
+      retryable: jobs.filter((job) => RETRYABLE_STATES.includes(job.status)).length,
+      cancellable: jobs.filter((job) => CANCELLABLE_STATES.includes(job.status)).length,
+    },
+    jobs,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  let count: number | null;
+  try {
+    switch (intent) {
+      case "retry":
+        count = await retryFailed(session.shop, params.id ?? "");
+        break;
+      case "cancel":
+        count = await cancelRest(session.shop, params.id ?? "");
+        break;
+      default:
+        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) {
+      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
+    }
+    throw error;
+  }
+  if (count === null) throw new Response("Batch not found", { status: 404 });
+  return json({ ok: true, count });
+}
+
+
+export default function BatchPage() {
+  const { batch, jobs } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  const busy = batch.counts.inProgress > 0;
+
+  // Live progress without a manual reload: poll while anything is still moving.
+  useEffect(() => {
+    if (!busy) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [busy, revalidator]);
+
+  const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
+  const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
+
+  return (
+    <Page
+      title={t("batch.title", { count: batch.counts.total })}
+      subtitle={`${t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
+      backAction={{ content: t("nav.home"), url: "/app" }}
+    >
+      <Layout>
+        {queueDown && (
+          <Layout.Section>
+            <Banner tone="critical" title={t("error.queue")} />
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd" id="batch-progress">
+                {t("batch.progress", { progress: batch.progress })}
+              </Text>
+              <ProgressBar progress={batch.progress} tone={busy ? "primary" : "success"} ariaLabelledBy="batch-progress" />
+              <InlineStack gap="400">
+                <Text as="span" tone="success">{t("batch.count.done", { count: batch.counts.done })}</Text>
+                <Text as="span">{t("batch.count.inProgress", { count: batch.counts.inProgress })}</Text>
+                <Text as="span" tone="critical">{t("batch.count.failed", { count: batch.counts.failed })}</Text>
+                <Text as="span" tone="subdued">{t("batch.count.cancelled", { count: batch.counts.cancelled })}</Text>
+              </InlineStack>
+              {(batch.retryable > 0 || batch.cancellable > 0) && (
+                <InlineStack gap="200">
+                  {batch.retryable > 0 && (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="retry" />
+                      <Button
+                        submit
+                        variant="primary"
+                        loading={submitting === "retry"}
+                        accessibilityLabel={t("batch.retryLabel", { count: batch.retryable })}
+                      >
+                        {t("batch.retry")}
+                      </Button>
+                    </Form>
+                  )}
+                  {batch.cancellable > 0 && (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="cancel" />
+                      <Button
+                        submit
+                        tone="critical"
+                        loading={submitting === "cancel"}
+                        accessibilityLabel={t("batch.cancelLabel", { count: batch.cancellable })}
+                      >
+                        {t("batch.cancel")}
+                      </Button>
+                    </Form>
+                  )}
+                </InlineStack>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <IndexTable
+              selectable={false}
+              itemCount={jobs.length}
+              resourceName={{ singular: t("batch.product"), plural: t("batch.products") }}
+              emptyState={<Text as="p" tone="subdued">{t("batch.empty")}</Text>}
+              headings={[
+                { title: t("batch.column.result") },
+                { title: t("batch.column.product") },
+                { title: t("batch.column.status") },
+                { title: t("batch.column.progress"), alignment: "end" },
+              ]}
+            >
+              {jobs.map((job, index) => {
+                const title = job.productTitle || t("job.title");
+                return (
+                  <IndexTable.Row id={job.id} key={job.id} position={index}>
+                    <IndexTable.Cell>
+                      {job.thumbnail && <Thumbnail source={job.thumbnail} alt={t("batch.thumbnailAlt", { title })} size="small" />}
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <BlockStack gap="100">
+                        <Link url={`/app/jobs/${job.id}`} dataPrimaryLink>{title}</Link>
+                        {job.error && <Text as="span" tone="critical" variant="bodySm">{job.error}</Text>}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" alignment="end" numeric>{job.progress}%</Text>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                );
+              })}
+            </IndexTable>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
