@@ -1,13 +1,13 @@
 import { prisma } from "~/db.server";
 import { getJob } from "~/models/jobs.server";
-import { getSettings, renderAltText } from "~/models/settings.server";
+import { getSettings } from "~/models/settings.server";
+import { ALT_TEXT_MODE_LABELS, renderAltText } from "~/alt-text";
 import { loadFile } from "~/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";
 import { adminApiForShop } from "~/models/admin.server";
 import { PermanentJobError } from "./errors.server";
 
 const MIME: Record<string, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
-const MODE_LABEL: Record<string, string> = { white: "white background", lifestyle: "lifestyle photo" };
 
 /** Attaches outputs to the product. Media ids are recorded as soon as Shopify gives them, so a retry
  * after a crash finds them and never attaches the same output twice. */
@@ -28,7 +28,7 @@ export async function publishOutputs(shop: string, jobId: string, outputIds: str
         .replace(/[^\w.-]+/g, "-")
         .toLowerCase(),
       mimeType: MIME[output.format] ?? "image/jpeg",
-      alt: renderAltText(settings.altTextTemplate, { title: job.productTitle, mode: MODE_LABEL[job.mode] ?? job.mode }),
+      alt: renderAltText(settings.altTextTemplate, { title: job.productTitle, mode: ALT_TEXT_MODE_LABELS[job.mode] ?? job.mode }),
       existingMediaId: output.shopifyMediaId,
     })),
   );
