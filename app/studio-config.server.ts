@@ -1,5 +1,5 @@
 import { env } from "./env.server";
-import { studioConfigFromEnv, type StudioConfig } from "./studio";
+import { PRESETS, studioConfigFromEnv, type PresetName, type StudioConfig } from "./studio";
 
 let studioConfig: StudioConfig | undefined;
 
@@ -7,4 +7,13 @@ let studioConfig: StudioConfig | undefined;
 export function getStudioConfig(): StudioConfig {
   studioConfig ??= studioConfigFromEnv(env);
   return studioConfig;
+}
+
+/** The lifestyle presets as the pages offer them, each with its preview (scripts/preset-previews.ts). */
+export function presetChoices() {
+  return Object.entries(PRESETS).map(([value, preset]) => ({
+    value: value as PresetName,
+    description: preset.description,
+    image: `/presets/${value}.webp`,
+  }));
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Session } from "@shopify/shopify-api";
 import { prisma } from "~/db.server";
 import { adminApiForSession } from "~/models/admin.server";
-import { createJob, type NewJobSource } from "~/models/jobs.server";
+import { createJob, getJob, type NewJobSource } from "~/models/jobs.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { getSettings } from "~/models/settings.server";
 import { getUsage } from "~/models/usage.server";
@@ -167,4 +167,63 @@ export async function startGeneration(session: Session, request: GenerationReque
     throw error;
   }
   return { batchId: batch?.id ?? null, jobs };
+}
+
+/**
+ * A new job for the same product and photos as an earlier one, with some options changed (another
+ * preset or style, a different fill...). The earlier job and its outputs stay as they are, so the
+ * merchant can compare and publish whichever is better.
+ */
+export async function regenerateJob(
+  shop: string,
+  jobId: string,
+  changes: unknown,
+): Promise<{ job: { id: string } } | { errors: FieldErrors; status: number }> {
+  const earlier = await getJob(shop, jobId);
+  if (!earlier) return { errors: { form: "This job does not exist in this store." }, status: 404 };
+  if (!["done", "failed", "cancelled"].includes(earlier.status)) {
+    return { errors: { form: "Wait for this job to finish before regenerating." }, status: 409 };
+  }
+  const config = getStudioConfig();
+  if (!availableProviders(config).includes(earlier.provider as never)) {
+    return { errors: { provider: `The ${earlier.provider} provider is no longer configured.` }, status: 400 };
+  }
+  const mode = earlier.mode as "white" | "lifestyle";
+  const schema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
+  const overrides = changes && typeof changes === "object" ? changes : {};
+  const options = schema.safeParse({ ...(JSON.parse(earlier.options) as object), ...overrides });
+  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+
+  const settings = await getSettings(shop);
+  if (settings.monthlyCap != null && (await getUsage(shop)).images >= settings.monthlyCap) {
+    return { errors: { form: `This month's cap of ${settings.monthlyCap} images is reached. Raise it in Settings.` }, status: 402 };
+  }
+  // The same photos: product media by the URL Shopify gave when the job was made, uploads by the file
+  // stored then.
+  const sources: NewJobSource[] = earlier.sources.map((source) => ({
+    origin: source.origin as NewJobSource["origin"],
+    shopifyMediaId: source.shopifyMediaId ?? undefined,
+    url: source.url ?? undefined,
+    storageKey: source.storageKey ?? undefined,
+    width: source.width ?? undefined,
+    height: source.height ?? undefined,
+    bytes: source.bytes ?? undefined,
+  }));
+  try {
+    const job = await createJob(shop, {
+      productId: earlier.productId,
+      productTitle: earlier.productTitle,
+      mode,
+      options: options.data,
+      provider: earlier.provider,
+      sources,
+      // Not added to the earlier job's batch: a batch has one job per product.
+    });
+    return { job: { id: job.id } };
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) {
+      return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
+    }
+    throw error;
+  }
 }

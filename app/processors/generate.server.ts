@@ -58,10 +58,12 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
     getStudioConfig(),
   );
 
-  if ((await getJob(shop, jobId))?.status === "cancelled") return;
+  // Cancelled while generating, or cancelled and retried: then the newer attempt makes the outputs.
+  const current = await getJob(shop, jobId);
+  if (!current || current.status === "cancelled" || current.attempts !== job.attempts) return;
 
   const start = await prisma.output.count({ where: { shop, jobId } });
-  const outputs = [];
+  const outputs: { id: string }[] = [];
   for (const [index, output] of result.outputs.entries()) {
     const ext = output.format === "jpeg" ? "jpg" : output.format;
     const created = await prisma.output.create({
@@ -93,8 +95,16 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
 
   const settings = await getSettings(shop);
   if (settings.publishMode === "auto") {
-    await updateJobProgress(shop, jobId, "uploading", 92);
-    await publishOutputs(shop, jobId, outputs.map((o) => o.id));
+    // Auto-publish trusts the quality gates: a result they flag waits for the merchant's review.
+    const passed = result.outputs.flatMap((output, i) => {
+      const { report } = output;
+      const pureEnough = job.mode !== "white" || (report.backgroundPurity ?? 0) >= 0.999;
+      return !report.fidelityFlag && pureEnough ? [outputs[i]!.id] : [];
+    });
+    if (passed.length > 0) {
+      await updateJobProgress(shop, jobId, "uploading", 92);
+      await publishOutputs(shop, jobId, passed);
+    }
   }
   await updateJobProgress(shop, jobId, "done", 100);
 }

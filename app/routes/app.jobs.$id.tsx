@@ -1,6 +1,6 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -8,14 +8,19 @@ import {
   Box,
   Button,
   Card,
+  Checkbox,
   InlineGrid,
   InlineStack,
   Layout,
   Page,
   ProgressBar,
+  RangeSlider,
+  Select,
   Text,
+  TextField,
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
+import { statusTone } from "~/components/status";
 import { useT, type MessageKey } from "~/i18n";
 import {
   cancelJob,
@@ -28,6 +33,9 @@ import {
 import { TERMINAL_STATES, type JobState } from "~/constants";
 import { signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { regenerateJob } from "~/models/generation.server";
+import { presetChoices } from "~/studio-config.server";
+import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
 
 interface Report {
   backgroundPurity?: number;
@@ -46,8 +54,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: job.id,
       productId: job.productId,
       productTitle: job.productTitle,
+      batchId: job.batchId,
       mode: job.mode,
       provider: job.provider,
+      options: JSON.parse(job.options) as Record<string, unknown>,
       status: job.status as JobState,
       progress: job.progress,
       error: job.error,
@@ -59,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       used: s.used,
       url: s.storageKey ? signedFileUrl(s.storageKey) : (s.url ?? ""),
     })),
+    presets: presetChoices(),
     outputs: job.outputs.map((o) => ({
       id: o.id,
       url: signedFileUrl(o.storageKey),
@@ -75,7 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { session, redirect } = await authenticate.admin(request);
   const shop = session.shop;
   const id = params.id ?? "";
   const form = await request.formData();
@@ -95,6 +106,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return { ok: Boolean(await retryJob(shop, id)) };
       case "cancel":
         return { ok: await cancelJob(shop, id) };
+      case "regenerate": {
+        let changes: unknown;
+        try {
+          changes = JSON.parse(String(form.get("options") ?? "{}"));
+        } catch {
+          return json({ errors: { options: "Options are not valid JSON." } }, { status: 400 });
+        }
+        const result = await regenerateJob(shop, id, changes);
+        if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+        return redirect(`/app/jobs/${result.job.id}`);
+      }
       default:
         return json({ errors: { intent: "Unknown action." } }, { status: 400 });
     }
@@ -108,15 +130,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const BUSY_REVIEW = ["publishing", "restoring"];
 
-function statusTone(status: JobState) {
-  if (status === "done") return "success" as const;
-  if (status === "failed") return "critical" as const;
-  if (status === "cancelled") return undefined;
-  return "info" as const;
-}
 
 export default function JobPage() {
-  const { job, sources, outputs } = useLoaderData<typeof loader>();
+  const { job, sources, outputs, presets } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ errors?: Record<string, string> }>();
+  const [regenerateFor, setRegenerateFor] = useState<string | null>(null);
   const t = useT();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
@@ -140,7 +158,7 @@ export default function JobPage() {
       title={job.productTitle || t("job.title")}
       subtitle={t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")}
       titleMetadata={<Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>}
-      backAction={{ content: t("nav.home"), url: "/app" }}
+      backAction={job.batchId ? { content: t("batch.back"), url: `/app/batches/${job.batchId}` } : { content: t("nav.home"), url: "/app" }}
     >
       <Layout>
         <Layout.Section>
@@ -148,7 +166,7 @@ export default function JobPage() {
             {!TERMINAL_STATES.includes(job.status) && (
               <Card>
                 <BlockStack gap="200">
-                  <Text as="p" variant="headingSm">
+                  <Text as="p" variant="headingSm" id="job-progress">
                     {t(`job.status.${job.status}` as MessageKey)} · {job.progress}%
                   </Text>
                   <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
@@ -158,6 +176,15 @@ export default function JobPage() {
                   </Form>
                 </BlockStack>
               </Card>
+            )}
+            {actionData?.errors && (
+              <Banner tone="critical" title={t("job.actionFailed")}>
+                <ul>
+                  {Object.entries(actionData.errors).map(([field, message]) => (
+                    <li key={field}>{message}</li>
+                  ))}
+                </ul>
+              </Banner>
             )}
             {job.error && (
               <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
@@ -227,7 +254,26 @@ export default function JobPage() {
                       </Form>
                     )}
                     <Button url={output.downloadUrl} target="_blank">{t("job.download")}</Button>
+                    {TERMINAL_STATES.includes(job.status) && (
+                      <Button
+                        onClick={() => setRegenerateFor(regenerateFor === output.id ? null : output.id)}
+                        ariaExpanded={regenerateFor === output.id}
+                        ariaControls={`regenerate-${output.id}`}
+                      >
+                        {t("job.regenerate")}
+                      </Button>
+                    )}
                   </InlineStack>
+                  {regenerateFor === output.id && (
+                    <RegeneratePanel
+                      id={`regenerate-${output.id}`}
+                      mode={job.mode}
+                      options={job.options}
+                      presets={presets}
+                      busy={submitting}
+                      onClose={() => setRegenerateFor(null)}
+                    />
+                  )}
                 </BlockStack>
               </Card>
             ))}
@@ -278,5 +324,60 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
         <Text key={note} as="p" tone="subdued" variant="bodySm">{note}</Text>
       ))}
     </BlockStack>
+  );
+}
+
+const RATIOS = ["1:1", "4:5", "3:4", "4:3", "2:3", "3:2", "16:9", "9:16"].map((r) => ({ label: r, value: r }));
+
+// Another try from the same photos with some options changed. The new job gets its own page; this
+// one and its results stay untouched.
+function RegeneratePanel({ id, mode, options, presets, busy, onClose }: {
+  id: string;
+  mode: string;
+  options: Record<string, unknown>;
+  presets: PresetChoice[];
+  busy: boolean;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const submit = useSubmit();
+  const [fill, setFill] = useState(Math.round(Number(options.fill ?? 0.85) * 100));
+  const [shadow, setShadow] = useState(options.shadow !== false);
+  const [ratio, setRatio] = useState(String(options.ratio ?? (mode === "white" ? "1:1" : "4:5")));
+  const [preset, setPreset] = useState(String(options.preset ?? presets[0]?.value));
+  const [style, setStyle] = useState(String(options.style ?? ""));
+  const [count, setCount] = useState(String(options.count ?? 3));
+
+  const onRegenerate = () => {
+    const changes = mode === "white" ? { fill: fill / 100, shadow, ratio } : { preset, style, count: Number(count), ratio };
+    submit({ intent: "regenerate", options: JSON.stringify(changes) }, { method: "post" });
+  };
+
+  return (
+    <div id={id}>
+      <Box padding="300" background="bg-surface-secondary" borderRadius="200">
+        <BlockStack gap="300">
+          <Text as="h3" variant="headingSm">{t("job.regenerate.heading")}</Text>
+          <Text as="p" tone="subdued">{t("job.regenerate.help")}</Text>
+          {mode === "white" ? (
+            <>
+              <RangeSlider label={t("new.fill")} min={75} max={95} value={fill} onChange={(v) => setFill(Number(v))} output />
+              <Checkbox label={t("new.shadow")} checked={shadow} onChange={setShadow} />
+            </>
+          ) : (
+            <>
+              <PresetPicker presets={presets} value={preset} onChange={setPreset} />
+              <TextField label={t("new.style")} value={style} onChange={setStyle} multiline={2} maxLength={500} autoComplete="off" />
+              <Select label={t("new.count")} options={["2", "3"]} value={count} onChange={setCount} />
+            </>
+          )}
+          <Select label={t("new.ratio")} options={RATIOS} value={ratio} onChange={setRatio} />
+          <InlineStack gap="200">
+            <Button variant="primary" onClick={onRegenerate} loading={busy}>{t("job.regenerate.submit")}</Button>
+            <Button onClick={onClose}>{t("job.regenerate.close")}</Button>
+          </InlineStack>
+        </BlockStack>
+      </Box>
+    </div>
   );
 }

@@ -34,8 +34,9 @@ import { parseGenerationForm, startGeneration } from "~/models/generation.server
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
 import { getSettings } from "~/models/settings.server";
-import { availableProviders, PRESETS } from "~/studio";
-import { getStudioConfig } from "~/studio-config.server";
+import { availableProviders } from "~/studio";
+import { getStudioConfig, presetChoices } from "~/studio-config.server";
+import { PresetPicker } from "~/components/PresetPicker";
 import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/constants";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -43,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const productId = new URL(request.url).searchParams.get("productId");
   const settings = await getSettings(session.shop);
   const providers = availableProviders(getStudioConfig());
-  const presets = Object.entries(PRESETS).map(([value, preset]) => ({ value, label: preset.label }));
+  const presets = presetChoices();
   if (!productId) return { product: null, productError: null, settings, providers, presets };
   const product = await getProductForGeneration(adminApiForSession(session), productId);
   return {
@@ -94,14 +95,17 @@ export default function NewGeneration() {
   const [files, setFiles] = useState<File[]>([]);
   const [mode, setMode] = useState<Mode>((settings.defaultMode as Mode) ?? "white");
   const [provider, setProvider] = useState<string>(settings.provider ?? providers[providers.length - 1] ?? "local");
-  const [size, setSize] = useState("2048");
-  const [ratio, setRatio] = useState(mode === "white" ? "1:1" : "4:5");
-  const [fill, setFill] = useState(85);
-  const [shadow, setShadow] = useState(true);
-  const [topView, setTopView] = useState(false);
-  const [format, setFormat] = useState("jpeg");
-  const [preset, setPreset] = useState(presets[0]?.value ?? "minimal-studio");
+  const { whiteDefaults, lifestyleDefaults } = settings;
+  const modeDefaults = mode === "white" ? whiteDefaults : lifestyleDefaults;
+  const [size, setSize] = useState(String(modeDefaults.size));
+  const [ratio, setRatio] = useState<string>(modeDefaults.ratio);
+  const [fill, setFill] = useState(Math.round(whiteDefaults.fill * 100));
+  const [shadow, setShadow] = useState(whiteDefaults.shadow);
+  const [topView, setTopView] = useState(whiteDefaults.topView);
+  const [format, setFormat] = useState<string>(modeDefaults.format);
+  const [preset, setPreset] = useState(lifestyleDefaults.preset);
   const [style, setStyle] = useState("");
+  const [count, setCount] = useState(String(lifestyleDefaults.count));
 
   useEffect(() => {
     setSelected(productImages.slice(0, 3).map((image) => image.id));
@@ -130,8 +134,8 @@ export default function NewGeneration() {
     () =>
       mode === "white"
         ? { size: Number(size), ratio, fill: fill / 100, shadow, format, topView }
-        : { size: Number(size), ratio, format, preset, style, count: 3 },
-    [mode, size, ratio, fill, shadow, format, topView, preset, style],
+        : { size: Number(size), ratio, format, preset, style, count: Number(count) },
+    [mode, size, ratio, fill, shadow, format, topView, preset, style, count],
   );
 
   const onGenerate = () => {
@@ -253,7 +257,7 @@ export default function NewGeneration() {
                 onChange={(value) => {
                   const next = value[0] as Mode;
                   setMode(next);
-                  setRatio(next === "white" ? "1:1" : "4:5");
+                  setRatio(next === "white" ? whiteDefaults.ratio : lifestyleDefaults.ratio);
                 }}
               />
               {providers.length > 1 && (
@@ -267,7 +271,8 @@ export default function NewGeneration() {
                 </>
               ) : (
                 <>
-                  <Select label={t("new.preset")} options={presets} value={preset} onChange={setPreset} />
+                  <PresetPicker presets={presets} value={preset} onChange={setPreset} />
+                  <Select label={t("new.count")} options={["2", "3"]} value={count} onChange={setCount} />
                   <TextField label={t("new.style")} value={style} onChange={setStyle} multiline={3} maxLength={500} autoComplete="off" error={errors.style} />
                 </>
               )}
@@ -289,3 +294,4 @@ export default function NewGeneration() {
     </Page>
   );
 }
+

@@ -62,7 +62,7 @@ describe("a request with shop A's session token", () => {
     expect(body.job.productTitle).toBe("Shop B's secret product");
   });
 
-  for (const intent of ["publish", "restore", "reject", "retry", "cancel"]) {
+  for (const intent of ["publish", "restore", "reject", "retry", "cancel", "regenerate"]) {
     test(`cannot ${intent} shop B's outputs`, async () => {
       const form = new FormData();
       form.set("intent", intent);
