@@ -33,12 +33,14 @@ function sourceHash(): string {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir).sort()) {
       const full = path.join(dir, entry);
-      if (entry === "generated") continue;
+      if (entry === "generated" || entry === "dist" || entry === "shopify.d.ts") continue;
       if (statSync(full).isDirectory()) walk(full);
       else hash.update(full).update(readFileSync(full));
     }
   };
   walk(path.join(root, "app"));
+  walk(path.join(root, "public"));
+  for (const extension of ["product-action", "bulk-action", "shared"]) walk(path.join(root, "extensions", extension));
   hash.update(readFileSync(path.join(root, "vite.config.ts")));
   hash.update(readFileSync(path.join(root, "package-lock.json")));
   return hash.digest("hex");
@@ -46,7 +48,9 @@ function sourceHash(): string {
 
 async function run(command: string, args: string[]) {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+    // A production build whatever the caller runs under (vitest sets NODE_ENV=test, which would bundle
+    // React's development build): the browser tests test what merchants get.
+    const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }
@@ -56,8 +60,10 @@ export async function buildIfStale(log: (message: string) => void) {
   const stampFile = path.join(root, "build", ".source-hash");
   const hash = sourceHash();
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) return;
-  log("Building the app (first run or changed sources)…");
+  log("Building the app and its admin extensions (first run or changed sources)…");
   await run("npx", ["remix", "vite:build", "--logLevel", "warn"]);
+  // The demo admin opens the extensions' real bundles.
+  await run("bash", ["scripts/build-extensions.sh"]);
   writeFileSync(stampFile, hash);
 }
 

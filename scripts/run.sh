@@ -76,9 +76,15 @@ ensure_postgres() {
 }
 
 ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
-  say "Installing Debian's Chromium for the browser tests…"
-  apt_install chromium || die "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium"
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Debian's Chromium for the browser tests…"
+    apt_install chromium || die "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium"
+  fi
+  # The Traditional Chinese pages are screenshotted too; without a CJK font they show empty boxes.
+  if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh-tw 2>/dev/null)" ]; then
+    say "Installing a CJK font (Noto CJK) for the Traditional Chinese screenshots…"
+    apt_install fonts-noto-cjk || say "No CJK font could be installed: Chinese screenshots will show boxes (sudo apt-get install fonts-noto-cjk)."
+  fi
 }
 
 ensure_node
@@ -86,7 +92,10 @@ ensure_packages
 
 case "$command" in
   setup)
+    # Everything both commands need, so a later `npm run demo` or `npm test` starts at once.
     ensure_redis
+    ensure_postgres
+    ensure_chromium
     ;;
   demo)
     ensure_redis

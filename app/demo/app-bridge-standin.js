@@ -147,8 +147,13 @@
           root.innerHTML =
             '<style>:host{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1a1a1a;color:#fff;font:13px system-ui,sans-serif}' +
             "::slotted(a){color:#fff}.badge{padding:2px 8px;border-radius:6px;background:#ffd79d;color:#4f2b00;font-weight:600}</style>" +
-            '<span class="badge"></span><slot></slot>';
+            '<span class="badge"></span><slot></slot><a class="admin" style="margin-left:auto;color:#fff"></a>';
           root.querySelector(".badge").textContent = "Demo admin · " + shop;
+          // The admin's product list, where the app's product-page and bulk actions live.
+          var zh = (params.get("locale") || "").toLowerCase().indexOf("zh") === 0;
+          var admin = root.querySelector(".admin");
+          admin.href = "/demo/admin?locale=" + (zh ? "zh-TW" : "en");
+          admin.textContent = zh ? "後台商品列表（動作）" : "Admin products (actions)";
         }
       },
     );

@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   mediaProcessingMs?: number;
   /** Default true: creates DEMO_SHOP with the demo catalogue. */
   seedDemoShop?: boolean;
+  /** Products in DEMO_SHOP (default: the catalogue once; more repeat it with numbered titles). */
+  demoProductCount?: number;
 }
 
 export const DEMO_SHOP = "photo-studio-demo.myshopify.com";
@@ -45,6 +47,8 @@ export interface Emulator {
   revokeToken(token: string): void;
   setThrottle(opts: { restoreRate?: number; bucketSize?: number }): void;
   failNext(shop: string, opts: { status?: number; graphqlErrorCode?: "THROTTLED" | "INTERNAL_SERVER_ERROR"; count?: number }): void;
+  /** The next `count` downloads of the shop's media from the CDN answer `status` (default 404). */
+  failDownloads(shop: string, opts?: { status?: number; count?: number }): void;
   state: EmulatorState;
 }
 
@@ -68,7 +72,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (existing) return existing;
     const record = createShop(shop, throttle);
     state.shops.set(shop, record);
-    if (shopOpts.seed) seedShop(state, record, photos, { productCount: shopOpts.productCount });
+    const productCount = shopOpts.productCount ?? (shop === DEMO_SHOP ? opts.demoProductCount : undefined);
+    if (shopOpts.seed) seedShop(state, record, photos, { productCount });
     return record;
   };
 
@@ -127,7 +132,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sendJson(res, answer.status, answer.body, { "X-Shopify-API-Version": version, ...answer.headers });
   }
 
+  const downloadFaults = new Map<string, { status: number; remaining: number }>();
+
   async function serveCdn(res: ServerResponse, url: URL, shopDomain: string, numericId: number): Promise<void> {
+    const fault = downloadFaults.get(shopDomain);
+    if (fault && fault.remaining > 0) {
+      fault.remaining -= 1;
+      return sendText(res, fault.status, fault.status === 404 ? "Not Found" : "Service Unavailable");
+    }
     const media = [...(state.shops.get(shopDomain)?.media.values() ?? [])].find((m) => m.numericId === numericId);
     if (!media || readMediaStatus(media) !== "READY") return sendText(res, 404, "Not Found");
     const original = await readMediaBytes(media.bytes);
@@ -179,6 +191,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const record = state.shops.get(shop);
       if (!record) throw new Error(`Unknown shop ${shop}`);
       record.faults.push({ status: fault.status, graphqlErrorCode: fault.graphqlErrorCode, remaining: fault.count ?? 1 });
+    },
+    failDownloads: (shop, fault = {}) => {
+      downloadFaults.set(shop, { status: fault.status ?? 404, remaining: fault.count ?? 1 });
     },
   };
 }

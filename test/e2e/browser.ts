@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startStack, type Stack } from "../../scripts/demo-stack.ts";
+import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
@@ -18,12 +19,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestStack(options: { mediaProcessingMs?: number } = {}): Promise<Stack> {
+export async function startTestStack(options: { mediaProcessingMs?: number; demoProductCount?: number } = {}): Promise<Stack> {
   return startStack({
     port: await freePort(),
     storageDir: mkdtempSync(path.join(tmpdir(), "studio-e2e-")),
     queuePrefix: `e2e-${process.pid}-${Date.now()}`,
-    emulator: { mediaProcessingMs: options.mediaProcessingMs ?? 200 },
+    emulator: { mediaProcessingMs: options.mediaProcessingMs ?? 200, demoProductCount: options.demoProductCount },
     quiet: true,
   });
 }
@@ -53,4 +54,26 @@ const USER_AGENT =
 export async function newPage(browser: Browser, locale = "en-US"): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT, locale });
   return context.newPage();
+}
+
+/** An app page as the admin opens it: embedded, with the shop, host and the user's locale. */
+export function embeddedUrl(stack: Stack, pathname: string, locale = "en"): string {
+  const url = new URL(pathname, stack.appUrl);
+  url.searchParams.set("embedded", "1");
+  url.searchParams.set("shop", DEMO_SHOP);
+  url.searchParams.set("host", Buffer.from(`admin.shopify.com/store/${DEMO_SHOP.replace(".myshopify.com", "")}`).toString("base64url"));
+  url.searchParams.set("locale", locale);
+  return url.href;
+}
+
+/** Collects page errors and console errors, except the library's preload of App Bridge from Shopify's CDN. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.location().url.startsWith("https://cdn.shopify.com/")) {
+      errors.push(`${message.text()} (${message.location().url})`);
+    }
+  });
+  return errors;
 }
