@@ -34,6 +34,10 @@ export async function loadFile(key: string): Promise<Buffer> {
   return readFile(filePath(key));
 }
 
+export async function deleteFile(key: string): Promise<void> {
+  await rm(filePath(key), { force: true });
+}
+
 export async function deleteShopFiles(shop: string): Promise<void> {
   await rm(filePath(fileKey(shop)), { recursive: true, force: true });
 }
