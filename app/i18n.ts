@@ -81,6 +81,7 @@ const en = {
   "job.report.fill": "Product fills {fill}% of the frame",
   "job.report.changed": "The product may have changed: compare with the original before publishing",
   "job.report.faithful": "Product looks like the original",
+  "job.report.details": "Technical details",
   "job.usedPhotos": "Photos used: {list}",
   "job.notFound": "This job does not exist in this store.",
   "home.batches.title": "Recent batches",
@@ -170,6 +171,9 @@ const en = {
   "settings.providers.vision": "Cloud Vision (image analysis)",
   "settings.providers.vision.detail": "Labels, objects and colours of the photos, for better prompts.",
   "settings.providers.vision.setup": "Not configured: the photos are analysed locally instead.",
+  "error.title": "Something went wrong",
+  "error.body": "This page could not be shown. Try again; if it keeps failing, contact support.",
+  "batch.notFound": "This batch does not exist in this store.",
   "error.queue": "The job queue is unavailable. Try again in a minute.",
 } as const;
 
@@ -253,6 +257,7 @@ const zhTW: Record<MessageKey, string> = {
   "job.report.fill": "商品占畫面 {fill}%",
   "job.report.changed": "商品外觀可能已改變：發布前請與原圖比對",
   "job.report.faithful": "商品與原圖一致",
+  "job.report.details": "技術細節",
   "job.usedPhotos": "使用的照片：{list}",
   "job.notFound": "此商店中沒有這項工作。",
   "home.batches.title": "最近的批次",
@@ -342,6 +347,9 @@ const zhTW: Record<MessageKey, string> = {
   "settings.providers.vision": "Cloud Vision（圖片分析）",
   "settings.providers.vision.detail": "分析照片中的標籤、物件與顏色，讓提示詞更準確。",
   "settings.providers.vision.setup": "未設定：改以本機分析照片。",
+  "error.title": "發生錯誤",
+  "error.body": "無法顯示此頁面。請再試一次；若持續發生，請聯絡客服。",
+  "batch.notFound": "此商店中沒有這個批次。",
   "error.queue": "工作佇列暫時無法使用，請稍後再試。",
 };
 

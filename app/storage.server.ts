@@ -8,6 +8,9 @@ import { env } from "./env.server";
 
 const KEY_PART = /^[a-zA-Z0-9._-]+$/;
 
+/** The storage key of an output row created before its file is written (the row's id names the file). */
+export const PENDING_STORAGE_KEY = "pending";
+
 export function fileKey(shop: string, ...parts: string[]): string {
   for (const part of [shop, ...parts]) {
     if (!KEY_PART.test(part) || part === "." || part === "..") throw new Error(`Invalid storage key part: ${part}`);

@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { PENDING_STORAGE_KEY } from "~/storage.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/constants";
 
@@ -30,8 +31,7 @@ export async function getBatch(shop: string, id: string) {
       jobs: {
         where: { shop },
         orderBy: [{ createdAt: "asc" }, { productTitle: "asc" }],
-        // "pending" is an output whose file is still being written.
-        include: { outputs: { where: { shop, storageKey: { not: "pending" } }, orderBy: { position: "asc" }, take: 1 } },
+        include: { outputs: { where: { shop, storageKey: { not: PENDING_STORAGE_KEY } }, orderBy: { position: "asc" }, take: 1 } },
       },
     },
   });

@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { PENDING_STORAGE_KEY } from "~/storage.server";
 import { dequeue, enqueue } from "~/queue.server";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
@@ -72,7 +73,7 @@ export async function listJobs(shop: string, { take = 20 }: { take?: number } = 
     where: { shop },
     orderBy: { createdAt: "desc" },
     take,
-    include: { outputs: { orderBy: { position: "asc" }, take: 1 } },
+    include: { outputs: { where: { storageKey: { not: PENDING_STORAGE_KEY } }, orderBy: { position: "asc" }, take: 1 } },
   });
 }
 

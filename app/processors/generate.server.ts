@@ -2,7 +2,7 @@ import { prisma } from "~/db.server";
 import { failJob, getJob, updateJobProgress } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
 import { recordUsage } from "~/models/usage.server";
-import { fileKey, loadFile, saveFile } from "~/storage.server";
+import { fileKey, loadFile, PENDING_STORAGE_KEY, saveFile } from "~/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName } from "~/studio";
@@ -71,7 +71,7 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
         shop,
         jobId,
         position: start + index,
-        storageKey: "pending",
+        storageKey: PENDING_STORAGE_KEY,
         format: output.format,
         width: output.width,
         height: output.height,

@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/constants";
@@ -201,4 +202,8 @@ export default function BatchPage() {
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteError notFound="batch.notFound" />;
 }

@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n";
 import {
   cancelJob,
@@ -31,7 +32,7 @@ import {
   setReviewState,
 } from "~/models/jobs.server";
 import { TERMINAL_STATES, type JobState } from "~/constants";
-import { signedFileUrl } from "~/storage.server";
+import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
@@ -70,7 +71,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       url: s.storageKey ? signedFileUrl(s.storageKey) : (s.url ?? ""),
     })),
     presets: presetChoices(),
-    outputs: job.outputs.map((o) => ({
+    // An output whose file is still being written has no image yet: it appears on the next poll.
+    outputs: job.outputs.filter((o) => o.storageKey !== PENDING_STORAGE_KEY).map((o) => ({
       id: o.id,
       url: signedFileUrl(o.storageKey),
       downloadUrl: `${signedFileUrl(o.storageKey)}&download=1`,
@@ -320,9 +322,17 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
           {line.text}
         </Text>
       ))}
-      {report.notes?.map((note) => (
-        <Text key={note} as="p" tone="subdued" variant="bodySm">{note}</Text>
-      ))}
+      {report.notes && report.notes.length > 0 && (
+        // How the provider got there, for support and the curious; the lines above are what matters.
+        <details>
+          <summary style={{ cursor: "pointer" }}>
+            <Text as="span" tone="subdued" variant="bodySm">{t("job.report.details")}</Text>
+          </summary>
+          {report.notes.map((note) => (
+            <Text key={note} as="p" tone="subdued" variant="bodySm">{note}</Text>
+          ))}
+        </details>
+      )}
     </BlockStack>
   );
 }
@@ -380,4 +390,8 @@ function RegeneratePanel({ id, mode, options, presets, busy, onClose }: {
       </Box>
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteError notFound="job.notFound" />;
 }

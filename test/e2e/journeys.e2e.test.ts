@@ -114,6 +114,14 @@ describe("a job that fails, and its retry", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-retried-en.png"), fullPage: true });
   });
 
+  test("a job id that is not this shop's shows a clear message inside the app, with a way home", async () => {
+    await page.goto(embeddedUrl(stack, "/app/jobs/not-a-job"));
+    await page.getByRole("heading", { name: "This job does not exist in this store." }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "job-not-found-en.png") });
+    await page.getByRole("link", { name: "Home" }).first().click();
+    await page.getByRole("heading", { name: "Photo studio" }).waitFor();
+  });
+
   test("no errors in the browser console along the way", () => {
     expect(errors).toEqual([]);
   });
