@@ -84,6 +84,26 @@ const en = {
   "job.report.details": "Technical details",
   "job.usedPhotos": "Photos used: {list}",
   "job.notFound": "This job does not exist in this store.",
+  "job.hint.IMAGE_FETCH_FAILED": "Shopify could not give us this product photo just now. Check the photo is still on the product, then retry.",
+  "job.hint.IMAGE_TOO_LARGE": "The photo is larger than the app accepts. Upload a smaller copy (under 25 MB) and generate again.",
+  "job.hint.INPUT_TOO_LARGE": "The photo has more pixels than the app accepts. Upload a smaller copy and generate again.",
+  "job.hint.INPUT_NOT_IMAGE": "One of the files is not an image. Choose JPEG, PNG, WebP or HEIC photos and generate again.",
+  "job.hint.INPUT_CORRUPT": "A photo could not be read (the file may be damaged). Upload it again or choose another photo.",
+  "job.hint.NO_PRODUCT": "No product could be found in the photo. Choose a photo where the product is clearly visible.",
+  "job.hint.SAFETY_BLOCKED": "The image model declined this request. Try another photo or a different style description.",
+  "job.hint.TEXT_ONLY": "The image model answered without an image. Retry, or choose another provider in Settings.",
+  "job.hint.NO_IMAGE": "The image model answered without an image. Retry, or choose another provider in Settings.",
+  "job.hint.PROVIDER_UNAVAILABLE": "The image service is not answering right now. Retry in a few minutes.",
+  "job.hint.PROVIDER_RATE_LIMITED": "The image service is busy. Retry in a few minutes.",
+  "job.hint.PROVIDER_NOT_CONFIGURED": "This provider is no longer set up on the server. Choose another one in Settings, then retry.",
+  "job.hint.TIMEOUT": "The image service took too long. Retry; it usually works the second time.",
+  "job.hint.UNAUTHORIZED": "The app has lost access to your store. Open the app from the Shopify admin to reconnect, then retry.",
+  "job.hint.PRODUCT_NOT_FOUND": "This product no longer exists in your store.",
+  "job.hint.MEDIA_LIMIT": "The product has as many media as Shopify allows. Remove some, then publish again.",
+  "job.hint.NO_PHOTOS": "The product has no photos. Add one to the product, or upload one on the New generation page.",
+  "job.hint.QUEUE_UNAVAILABLE": "The app could not queue the work. Retry in a minute.",
+  "job.hint.FILE_MISSING": "An uploaded photo is no longer stored. Upload it again on the New generation page.",
+  "job.hint.INTERNAL": "Retry; if it keeps failing, contact support with the job's address.",
   "home.batches.title": "Recent batches",
   "home.batches.summary": "{count} products · {done} done, {failed} failed",
   "home.batches.inProgress": "{count} in progress",
@@ -260,6 +280,26 @@ const zhTW: Record<MessageKey, string> = {
   "job.report.details": "技術細節",
   "job.usedPhotos": "使用的照片：{list}",
   "job.notFound": "此商店中沒有這項工作。",
+  "job.hint.IMAGE_FETCH_FAILED": "目前無法從 Shopify 取得這張商品照片。請確認照片仍在商品上，然後重試。",
+  "job.hint.IMAGE_TOO_LARGE": "照片超過應用程式可接受的大小。請上傳較小的檔案（25 MB 以下）後重新生成。",
+  "job.hint.INPUT_TOO_LARGE": "照片的像素超過應用程式可接受的上限。請上傳較小的檔案後重新生成。",
+  "job.hint.INPUT_NOT_IMAGE": "其中一個檔案不是圖片。請選擇 JPEG、PNG、WebP 或 HEIC 照片後重新生成。",
+  "job.hint.INPUT_CORRUPT": "無法讀取照片（檔案可能已損壞）。請重新上傳或選擇其他照片。",
+  "job.hint.NO_PRODUCT": "照片中找不到商品。請選擇商品清楚可見的照片。",
+  "job.hint.SAFETY_BLOCKED": "圖像模型拒絕了這項請求。請換一張照片或改用不同的風格描述。",
+  "job.hint.TEXT_ONLY": "圖像模型只回覆了文字、沒有圖片。請重試，或在設定中選擇其他供應商。",
+  "job.hint.NO_IMAGE": "圖像模型只回覆了文字、沒有圖片。請重試，或在設定中選擇其他供應商。",
+  "job.hint.PROVIDER_UNAVAILABLE": "圖像服務目前沒有回應。請幾分鐘後重試。",
+  "job.hint.PROVIDER_RATE_LIMITED": "圖像服務忙碌中。請幾分鐘後重試。",
+  "job.hint.PROVIDER_NOT_CONFIGURED": "伺服器上已不再設定此供應商。請在設定中選擇其他供應商後重試。",
+  "job.hint.TIMEOUT": "圖像服務回應逾時。請重試，通常第二次就會成功。",
+  "job.hint.UNAUTHORIZED": "應用程式已失去商店的存取權。請從 Shopify 後台開啟應用程式以重新連線，然後重試。",
+  "job.hint.PRODUCT_NOT_FOUND": "此商品已不存在於您的商店。",
+  "job.hint.MEDIA_LIMIT": "此商品的媒體數量已達 Shopify 上限。請移除部分媒體後再發布。",
+  "job.hint.NO_PHOTOS": "此商品沒有照片。請為商品新增照片，或在「新增生成」頁面上傳照片。",
+  "job.hint.QUEUE_UNAVAILABLE": "應用程式無法將工作排入佇列。請一分鐘後重試。",
+  "job.hint.FILE_MISSING": "上傳的照片已不在儲存空間中。請在「新增生成」頁面重新上傳。",
+  "job.hint.INTERNAL": "請重試；若持續失敗，請附上此工作的網址聯絡客服。",
   "home.batches.title": "最近的批次",
   "home.batches.summary": "{count} 項商品 · {done} 項完成，{failed} 項失敗",
   "home.batches.inProgress": "{count} 項進行中",
@@ -363,6 +403,10 @@ export function resolveLocale(value: string | null | undefined): Locale {
 export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
   const template: string = locale === "zh-TW" ? zhTW[key] : en[key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
 }
 
 export const LocaleContext = createContext<Locale>("en");

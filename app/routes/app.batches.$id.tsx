@@ -120,11 +120,12 @@ export default function BatchPage() {
               <Text as="h2" variant="headingMd" id="batch-progress">
                 {t("batch.progress", { progress: batch.progress })}
               </Text>
-              <ProgressBar progress={batch.progress} tone={busy ? "primary" : "success"} ariaLabelledBy="batch-progress" />
+              {/* Animated only while moving: a finished batch's bar is drawn full at once. */}
+              <ProgressBar progress={batch.progress} tone={busy ? "primary" : "success"} animated={busy} ariaLabelledBy="batch-progress" />
               <InlineStack gap="400">
                 <Text as="span" tone="success">{t("batch.count.done", { count: batch.counts.done })}</Text>
                 <Text as="span">{t("batch.count.inProgress", { count: batch.counts.inProgress })}</Text>
-                <Text as="span" tone="critical">{t("batch.count.failed", { count: batch.counts.failed })}</Text>
+                <Text as="span" tone={batch.counts.failed > 0 ? "critical" : undefined}>{t("batch.count.failed", { count: batch.counts.failed })}</Text>
                 <Text as="span" tone="subdued">{t("batch.count.cancelled", { count: batch.counts.cancelled })}</Text>
               </InlineStack>
               {(batch.retryable > 0 || batch.cancellable > 0) && (

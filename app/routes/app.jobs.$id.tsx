@@ -22,7 +22,7 @@ import {
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
-import { useT, type MessageKey } from "~/i18n";
+import { hasMessage, useT, type MessageKey } from "~/i18n";
 import {
   cancelJob,
   getJob,
@@ -190,12 +190,18 @@ export default function JobPage() {
             )}
             {job.error && (
               <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
-                {job.status === "failed" && (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="retry" />
-                    <Button submit loading={submitting}>{t("job.retry")}</Button>
-                  </Form>
-                )}
+                <BlockStack gap="200">
+                  {/* What the merchant can do about it, in their language; the title is the exact reason. */}
+                  {job.errorCode && hasMessage(`job.hint.${job.errorCode}`) && (
+                    <Text as="p">{t(`job.hint.${job.errorCode}` as MessageKey)}</Text>
+                  )}
+                  {job.status === "failed" && (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="retry" />
+                      <Button submit loading={submitting}>{t("job.retry")}</Button>
+                    </Form>
+                  )}
+                </BlockStack>
               </Banner>
             )}
             {outputs.length > 0 && pending.length > 1 && (

@@ -1,4 +1,4 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -11,6 +11,8 @@ import { env } from "~/env.server";
 import { LocaleContext, resolveLocale, translate } from "~/i18n";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: translate(data?.locale ?? "en", "home.title") }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await authenticate.admin(request);

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,4 +77,24 @@ export function watchErrors(page: Page): string[] {
     }
   });
   return errors;
+}
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/**
+ * Serious and critical WCAG 2.1 A/AA violations on the page, by axe-core: missing labels and names,
+ * contrast, ARIA misuse. The demo's stand-in for the admin's nav bar is not the app's and is left out.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(
+      { exclude: [["ui-nav-menu"]] },
+      { resultTypes: ["violations"], runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
+    );
+    return result.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ")})`);
+  });
 }

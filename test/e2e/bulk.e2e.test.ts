@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 import type { Stack } from "../../scripts/demo-stack.ts";
-import { embeddedUrl, launchBrowser, newPage, SCREENSHOTS, startTestStack, watchErrors } from "./browser";
+import { accessibilityViolations, embeddedUrl, launchBrowser, newPage, SCREENSHOTS, startTestStack, watchErrors } from "./browser";
 
 // The bulk action on the admin's product list: ten products, one batch, its page; then a batch whose
 // rest is cancelled and retried. Ends with a screenshot of every page in English and Traditional Chinese.
@@ -98,7 +98,11 @@ describe("cancelling the rest of a batch and retrying it", () => {
 describe("every page, in English and Traditional Chinese", () => {
   for (const locale of ["en", "zh-TW"] as const) {
     test(`screenshots in ${locale}`, async () => {
-      const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${locale}.png`), fullPage: true });
+      // Each page is also checked for WCAG 2.1 AA problems (labels, names, contrast) as it is shot.
+      const shot = async (name: string) => {
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${locale}.png`), fullPage: true });
+        expect(await accessibilityViolations(page), `${name} in ${locale}`).toEqual([]);
+      };
       const home = locale === "en" ? "Photo studio" : "商品攝影棚";
 
       await page.goto(embeddedUrl(stack, "/app", locale));

@@ -105,6 +105,7 @@ describe("a job that fails, and its retry", () => {
     await page.waitForURL(/\/app\/jobs\//);
     await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 60_000 });
     await page.getByText("The product photo could not be downloaded (HTTP 404).").waitFor();
+    await page.getByText(/Check the photo is still on the product, then retry/).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-failed-en.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Retry" }).click();
@@ -114,15 +115,41 @@ describe("a job that fails, and its retry", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-retried-en.png"), fullPage: true });
   });
 
+});
+
+describe("keyboard use", () => {
+  test("keyboard only: the mode and the preset are chosen with arrow keys, and Generate with Enter", async () => {
+    const product = demoProduct("Speckled Stoneware Mug");
+    await page.goto(embeddedUrl(stack, `/app/new?productId=${encodeURIComponent(product.id)}`));
+    await page.getByRole("radio", { name: "White background" }).focus();
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => page.getByRole("radio", { name: "Lifestyle photography" }).isChecked()).toBe(true);
+
+    await page.getByRole("radio", { name: "Minimal studio" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.getByRole("radio", { name: "Rustic wood" }).isChecked()).toBe(true);
+    // The focused preset card shows a focus ring
+    const outline = await page.getByTestId("preset-rustic-wood").evaluate((card) => getComputedStyle(card).outlineColor);
+    expect(outline).not.toBe("rgba(0, 0, 0, 0)");
+
+    await page.getByRole("button", { name: "Generate" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/app\/jobs\//);
+    await page.getByText("Lifestyle photography", { exact: true }).first().waitFor();
+  });
+
+  test("no errors in the browser console in any journey above", () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("an id that is not the shop's", () => {
   test("a job id that is not this shop's shows a clear message inside the app, with a way home", async () => {
+    // The document answers 404 (the browser logs that), after the console check above.
     await page.goto(embeddedUrl(stack, "/app/jobs/not-a-job"));
     await page.getByRole("heading", { name: "This job does not exist in this store." }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-not-found-en.png") });
     await page.getByRole("link", { name: "Home" }).first().click();
     await page.getByRole("heading", { name: "Photo studio" }).waitFor();
-  });
-
-  test("no errors in the browser console along the way", () => {
-    expect(errors).toEqual([]);
   });
 });
