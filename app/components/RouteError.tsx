@@ -11,7 +11,7 @@ export function RouteError({ notFound }: { notFound: MessageKey }) {
   return (
     <Page title={t(missing ? notFound : "error.title")} backAction={{ content: t("nav.home"), url: "/app" }}>
       <Banner tone={missing ? "warning" : "critical"} action={{ content: t("nav.home"), url: "/app" }}>
-        <p>{t(missing ? notFound : "error.body")}</p>
+        <p>{t(missing ? "error.notFound.body" : "error.body")}</p>
       </Banner>
     </Page>
   );

@@ -68,9 +68,10 @@ export async function getJob(shop: string, id: string) {
   });
 }
 
-export async function listJobs(shop: string, { take = 20 }: { take?: number } = {}) {
+/** The shop's recent jobs; `single` leaves out those of batches (their batch lists them). */
+export async function listJobs(shop: string, { take = 20, single = false }: { take?: number; single?: boolean } = {}) {
   return prisma.job.findMany({
-    where: { shop },
+    where: { shop, ...(single ? { batchId: null } : {}) },
     orderBy: { createdAt: "desc" },
     take,
     include: { outputs: { where: { storageKey: { not: PENDING_STORAGE_KEY } }, orderBy: { position: "asc" }, take: 1 } },

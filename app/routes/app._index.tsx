@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
+import { statusTone } from "~/components/status";
+import type { JobState } from "~/constants";
 import { useT, type MessageKey } from "~/i18n";
 import { listBatches } from "~/models/batches.server";
 import { listJobs } from "~/models/jobs.server";
@@ -10,7 +12,7 @@ import { signedFileUrl } from "~/storage.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const [jobs, batches, usage] = await Promise.all([listJobs(session.shop), listBatches(session.shop), getUsage(session.shop)]);
+  const [jobs, batches, usage] = await Promise.all([listJobs(session.shop, { single: true }), listBatches(session.shop), getUsage(session.shop)]);
   return {
     usage,
     batches: batches.map((batch) => ({
@@ -23,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: job.id,
       title: job.productTitle,
       mode: job.mode,
-      status: job.status,
+      status: job.status as JobState,
       progress: job.progress,
       createdAt: job.createdAt.toISOString(),
       thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
@@ -71,8 +73,8 @@ export default function Home() {
                 />
               </Card>
             )}
-            <Card padding="0">
-              {jobs.length === 0 ? (
+            {jobs.length === 0 && batches.length === 0 && (
+              <Card padding="0">
                 <EmptyState
                   heading={t("home.empty.heading")}
                   action={{ content: t("nav.new"), url: "/app/new" }}
@@ -80,7 +82,13 @@ export default function Home() {
                 >
                   <p>{t("home.empty.body")}</p>
                 </EmptyState>
-              ) : (
+              </Card>
+            )}
+            {jobs.length > 0 && (
+              <Card padding="0">
+                <Box padding="400" paddingBlockEnd="200">
+                  <Text as="h2" variant="headingMd">{t("home.recentJobs")}</Text>
+                </Box>
                 <ResourceList
                   resourceName={{ singular: t("home.jobs.singular"), plural: t("home.jobs.plural") }}
                   items={jobs}
@@ -97,7 +105,7 @@ export default function Home() {
                           {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {job.createdAt.slice(0, 16).replace("T", " ")} UTC
                         </Text>
                         <span>
-                          <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
+                          <Badge tone={statusTone(job.status)}>
                             {t(`job.status.${job.status}` as MessageKey)}
                           </Badge>
                         </span>
@@ -105,8 +113,8 @@ export default function Home() {
                     </ResourceItem>
                   )}
                 />
-              )}
-            </Card>
+              </Card>
+            )}
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

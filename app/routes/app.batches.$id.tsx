@@ -118,7 +118,7 @@ export default function BatchPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd" id="batch-progress">
-                {t("batch.progress", { progress: batch.progress })}
+                {t("batch.progress", { finished: batch.counts.total - batch.counts.inProgress, total: batch.counts.total })}
               </Text>
               {/* Animated only while moving: a finished batch's bar is drawn full at once. */}
               <ProgressBar progress={batch.progress} tone={busy ? "primary" : "success"} animated={busy} ariaLabelledBy="batch-progress" />
@@ -192,7 +192,10 @@ export default function BatchPage() {
                       <Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>{job.progress}%</Text>
+                      <Text as="span" alignment="end" numeric>
+                        {/* A stopped job's percentage says nothing useful: where it stopped. */}
+                        {job.status === "failed" || job.status === "cancelled" ? "—" : `${job.progress}%`}
+                      </Text>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 );
