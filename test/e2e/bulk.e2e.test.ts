@@ -96,6 +96,21 @@ describe("cancelling the rest of a batch and retrying it", () => {
 });
 
 describe("every page, in English and Traditional Chinese", () => {
+  let lifestyleJobUrl = "";
+
+  test("a single lifestyle job in the rustic wood preset, for the home and job pages", async () => {
+    const product = [...stack.emulator.state.shops.get(DEMO_SHOP)!.products.values()].find((p) => p.title === "Speckled Stoneware Mug")!;
+    await page.goto(embeddedUrl(stack, `/app/new?productId=${encodeURIComponent(product.id)}`));
+    // Polaris draws its own radio over the input
+    await page.getByRole("radio", { name: "Lifestyle photography" }).check({ force: true });
+    await page.getByTestId("preset-rustic-wood").click();
+    await page.getByRole("button", { name: "Generate" }).click();
+    await page.waitForURL(/\/app\/jobs\//);
+    lifestyleJobUrl = new URL(page.url()).pathname;
+    await page.getByText("Done", { exact: true }).first().waitFor({ timeout: 180_000 });
+    await expect.poll(() => page.getByTestId("output-image").count()).toBe(3);
+  });
+
   for (const locale of ["en", "zh-TW"] as const) {
     test(`screenshots in ${locale}`, async () => {
       // Each page is also checked for WCAG 2.1 AA problems (labels, names, contrast) as it is shot.
@@ -122,9 +137,8 @@ describe("every page, in English and Traditional Chinese", () => {
       await page.locator("table img").first().waitFor();
       await shot("batch");
 
-      await page.getByRole("link").filter({ hasText: "Speckled Stoneware Mug" }).first().click();
-      await page.waitForURL(/\/app\/jobs\//);
-      await page.getByTestId("output-image").first().waitFor();
+      await page.goto(embeddedUrl(stack, lifestyleJobUrl, locale));
+      await expect.poll(() => page.getByTestId("output-image").evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length)).toBe(3);
       await page.getByRole("button", { name: locale === "en" ? "Regenerate…" : "重新生成…" }).first().click();
       await shot("job");
 
