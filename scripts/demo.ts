@@ -33,6 +33,7 @@ async function main() {
   process.on("SIGTERM", () => void stop(0));
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
   log(`Open ${stack.appUrl}/demo   (繁體中文: ${stack.appUrl}/demo?locale=zh-TW)`);
+  log(`The admin's product list with the app's product and bulk actions: ${stack.appUrl}/demo/admin`);
   log("Press Ctrl+C to stop.");
 }
 
