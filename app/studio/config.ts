@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel } from "./models";
 import type { ProviderName, Ratio } from "./options";
 import { RATIOS } from "./options";
 
@@ -18,13 +19,16 @@ export interface StudioConfig {
 }
 
 export interface ProviderCapabilities {
+  /** Photos sent per request: the model's reference limit, at most the 5 a merchant can choose. */
   maxInputImages: number;
-  /** Longest output side the provider produces natively; the studio resizes to the requested size. */
+  /** Longest output sides the provider produces natively; the studio resizes to the requested size. */
   sizes: number[];
   ratios: Ratio[];
   canChangeViewpoint: boolean;
-  costPerImageUsd: number;
 }
+
+/** A merchant chooses at most this many photos; a model that takes more still gets these. */
+export const MAX_CHOSEN_PHOTOS = 5;
 
 const optional = z.string().trim().min(1).optional();
 const flag = z
@@ -34,14 +38,14 @@ const flag = z
 
 export const studioEnvSchema = z.object({
   GEMINI_API_KEY: optional,
-  GEMINI_MODEL: z.string().trim().min(1).default("gemini-2.5-flash-image"),
+  GEMINI_MODEL: z.string().trim().min(1).default(DEFAULT_IMAGE_MODEL),
   GEMINI_API_BASE_URL: z.url().optional(),
   GOOGLE_GENAI_USE_VERTEXAI: flag,
   GOOGLE_CLOUD_PROJECT: optional,
   GOOGLE_CLOUD_LOCATION: optional,
   NANO_BANANA_API_BASE: z.url().optional(),
   NANO_BANANA_API_KEY: optional,
-  NANO_BANANA_MODEL: z.string().trim().min(1).default("gemini-2.5-flash-image"),
+  NANO_BANANA_MODEL: z.string().trim().min(1).default(DEFAULT_IMAGE_MODEL),
   GOOGLE_APPLICATION_CREDENTIALS: optional,
   VISION_API_ENDPOINT: z.url().optional(),
 });
@@ -85,20 +89,17 @@ export function defaultProvider(config: StudioConfig): ProviderName {
   return "local";
 }
 
-const GEMINI_25_COST = 0.039;
-
+/** What a provider can do: the local one is fixed; generative ones are what the model registry says of the configured model. */
 export function providerCapabilities(name: ProviderName, config: StudioConfig): ProviderCapabilities {
   if (name === "local") {
-    return { maxInputImages: 1, sizes: [4096], ratios: [...RATIOS], canChangeViewpoint: false, costPerImageUsd: 0 };
+    return { maxInputImages: 1, sizes: [4096], ratios: [...RATIOS], canChangeViewpoint: false };
   }
   const model = name === "gemini" ? config.gemini?.model : config.openaiCompatible?.model;
-  // Newer image models (Gemini 3 Pro Image) take more references and render 2K/4K; 2.5 Flash takes 3 at about 1K.
-  const isPro = /gemini-3|pro-image/.test(model ?? "");
+  const { spec } = resolveModel(model ?? "");
   return {
-    maxInputImages: isPro ? 5 : 3,
-    sizes: isPro ? [1024, 2048, 4096] : [1024],
-    ratios: [...RATIOS],
-    canChangeViewpoint: true,
-    costPerImageUsd: isPro ? 0.134 : GEMINI_25_COST,
+    maxInputImages: Math.min(spec.maxReferenceImages, MAX_CHOSEN_PHOTOS),
+    sizes: spec.sizes.map((size) => IMAGE_SIZES[size]),
+    ratios: [...spec.ratios],
+    canChangeViewpoint: spec.canChangeViewpoint,
   };
 }

@@ -10,6 +10,7 @@ export type StudioErrorCode =
   | "PROVIDER_UNAVAILABLE"
   | "PROVIDER_BAD_REQUEST"
   | "PROVIDER_NOT_CONFIGURED"
+  | "MODEL_NOT_FOUND"
   | "TIMEOUT"
   | "CANCELLED";
 

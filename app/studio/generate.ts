@@ -121,7 +121,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
   const prompt = buildWhitePrompt(job.request.product, job.analysis, options);
   job.progress("generating", 20);
   const [answer, reference] = await Promise.all([
-    provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, signal: job.request.signal }),
+    provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, size: options.size, signal: job.request.signal }),
     prepareProduct(job.photos[0]!, options.size),
   ]);
   job.notes.push(...answer.notes);
@@ -145,7 +145,7 @@ async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Pro
     let best: { data: Buffer; report: QualityReport } | null = null;
     // A flagged image gets one more try; the better of the two is kept.
     for (let attempt = 0; attempt < 2 && (!best || best.report.fidelityFlag); attempt++) {
-      const answer = await provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, signal: job.request.signal });
+      const answer = await provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, size: options.size, signal: job.request.signal });
       job.notes.push(...answer.notes);
       const candidate = await finishLifestyle(answer.image, reference, options, width, height);
       if (attempt > 0) candidate.report.notes.push("regenerated once because the product looked changed");

@@ -4,6 +4,8 @@ export type { ProductContext, StudioOutput, StudioResult, StudioRequest, StudioS
 export type { QualityReport } from "./report";
 export type { StudioConfig, ProviderCapabilities, StudioEnv } from "./config";
 export { studioEnvSchema, studioConfigFromEnv, availableProviders, defaultProvider, providerCapabilities } from "./config";
+export { MODELS, DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel, nativeSizeFor, pricePerImageUsd } from "./models";
+export type { ModelSpec, ImageSize, Lifecycle } from "./models";
 export { loadInputImage, MAX_INPUT_PIXELS } from "./input";
 export type { InputImage } from "./input";
 export { generate } from "./generate";

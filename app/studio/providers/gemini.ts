@@ -1,46 +1,79 @@
-import { ApiError, GoogleGenAI, type GenerateContentResponse } from "@google/genai";
+import { ApiError, GoogleGenAI, type GenerateContentParameters, type GenerateContentResponse } from "@google/genai";
 import sharp from "sharp";
 import type { StudioConfig } from "../config";
 import { StudioError } from "../errors";
-import { classifyNetworkError, classifyStatus } from "./http-errors";
+import { DEFAULT_IMAGE_MODEL, MODEL_SETTING, nativeSizeFor, resolveModel, type ResolvedModel } from "../models";
+import { classifyNetworkError, classifyStatus, modelNotFound, type ModelSetting } from "./http-errors";
 import { withRetry } from "./retry";
 import { DEFAULT_RETRY, type ImageAnswer, type ImageProvider, type ImageRequest, type RetryPolicy } from "./types";
 
-const NAME = "Gemini";
+export const GEMINI_NAME = "Gemini";
 const TIMEOUT_MS = 120_000;
 const SAFETY_REASONS = new Set(["SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"]);
 
-export function createGeminiProvider(config: NonNullable<StudioConfig["gemini"]>, retry: RetryPolicy = DEFAULT_RETRY): ImageProvider {
+type GeminiConfig = NonNullable<StudioConfig["gemini"]>;
+
+/** One client for interactive calls and batches: the same keys, endpoint and time limit. */
+export function createGeminiClient(config: GeminiConfig): GoogleGenAI {
   const httpOptions = { ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), timeout: TIMEOUT_MS };
-  const ai = config.vertex
+  return config.vertex
     ? new GoogleGenAI({ vertexai: true, project: config.vertex.project, location: config.vertex.location, httpOptions })
     : new GoogleGenAI({ apiKey: config.apiKey, httpOptions });
+}
+
+/** The configured model as the registry knows it, and how a "not found" answer names the setting. */
+export function geminiModel(config: GeminiConfig): ResolvedModel & { setting: ModelSetting } {
+  const resolved = resolveModel(config.model);
+  return { ...resolved, setting: { id: config.model, setting: MODEL_SETTING.gemini, replacement: resolved.spec.lifecycle.replacement ?? DEFAULT_IMAGE_MODEL } };
+}
+
+/** The generateContent request for one image, as interactive calls and batch lines both send it. */
+export async function buildImageRequest(model: ResolvedModel, modelId: string, request: Omit<ImageRequest, "signal">) {
+  const parts = await Promise.all(
+    request.photos.map(async (photo) => ({
+      inlineData: { mimeType: `image/${(await sharp(photo).metadata()).format === "png" ? "png" : "jpeg"}`, data: photo.toString("base64") },
+    })),
+  );
+  const imageSize = model.spec.takesImageSize ? nativeSizeFor(model.spec, request.size) : undefined;
+  const params = {
+    model: modelId,
+    contents: [{ role: "user", parts: [...parts, { text: request.prompt }] }],
+    config: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: request.ratio, ...(imageSize ? { imageSize } : {}) } },
+  } satisfies GenerateContentParameters;
+  const notes = [`${modelId} asked for ${imageSize ?? "its fixed size (about 1K)"} to deliver ${request.size} px`, ...(model.note ? [model.note] : [])];
+  return { params, notes };
+}
+
+export function createGeminiProvider(config: GeminiConfig, retry: RetryPolicy = DEFAULT_RETRY): ImageProvider {
+  const ai = createGeminiClient(config);
+  const model = geminiModel(config);
 
   async function callOnce(request: ImageRequest): Promise<ImageAnswer> {
-    const parts = await Promise.all(
-      request.photos.map(async (photo) => ({
-        inlineData: { mimeType: `image/${(await sharp(photo).metadata()).format === "png" ? "png" : "jpeg"}`, data: photo.toString("base64") },
-      })),
-    );
+    const { params, notes } = await buildImageRequest(model, config.model, request);
     let response: GenerateContentResponse;
     try {
-      response = await ai.models.generateContent({
-        model: config.model,
-        contents: [{ role: "user", parts: [...parts, { text: request.prompt }] }],
-        config: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: request.ratio }, abortSignal: request.signal },
-      });
+      response = await ai.models.generateContent({ ...params, config: { ...params.config, abortSignal: request.signal } });
     } catch (error) {
-      if (error instanceof ApiError) throw classifyStatus(NAME, error.status, error.message, error);
-      throw classifyNetworkError(NAME, error, request.signal);
+      if (error instanceof ApiError) throw classifyStatus(GEMINI_NAME, error.status, error.message, error, model.setting);
+      throw classifyNetworkError(GEMINI_NAME, error, request.signal);
     }
-    return readAnswer(response);
+    const answer = readAnswer(response);
+    return { ...answer, notes: [...notes, ...answer.notes] };
   }
 
-  return { createImage: (request) => withRetry(retry, request.signal, () => callOnce(request)) };
+  return {
+    createImage: (request) => {
+      // A model Google has shut down is refused here, before a request is spent on it.
+      if (model.spec.lifecycle.stage === "retired") {
+        return Promise.reject(modelNotFound(GEMINI_NAME, model.setting, { detail: `${config.model} shut down ${model.spec.lifecycle.shutdown}` }));
+      }
+      return withRetry(retry, request.signal, () => callOnce(request));
+    },
+  };
 }
 
 /** Safety blocks and refusals arrive as successful answers without an image: turn them into clear errors. */
-function readAnswer(response: GenerateContentResponse): ImageAnswer {
+export function readAnswer(response: GenerateContentResponse): ImageAnswer {
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) {
     throw new StudioError("SAFETY_BLOCKED", "Gemini's safety filters blocked this request. Try another photo or a different style description. Nothing was charged.", { detail: `blockReason ${blockReason}` });

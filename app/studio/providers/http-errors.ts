@@ -1,11 +1,29 @@
 import { StudioError } from "../errors";
 
+/** The model a request named, and the setting that names it, for a message that says what to change. */
+export interface ModelSetting {
+  id: string;
+  setting: string;
+  replacement?: string;
+}
+
 /** Classifies an HTTP status from a provider, once, into the studio's error codes. */
-export function classifyStatus(provider: string, status: number, detail: string, cause: unknown): StudioError {
+export function classifyStatus(provider: string, status: number, detail: string, cause: unknown, model?: ModelSetting): StudioError {
   if (status === 429) return new StudioError("PROVIDER_RATE_LIMITED", `${provider} is busy right now. We'll try again shortly.`, { cause, detail });
   if (status >= 500) return new StudioError("PROVIDER_UNAVAILABLE", `${provider} is temporarily unavailable. We'll try again shortly.`, { cause, detail });
   if (status === 401 || status === 403) return new StudioError("PROVIDER_BAD_REQUEST", `${provider} rejected the app's credentials. Check the API key in the settings.`, { cause, detail });
+  // Gemini, Vertex AI and gateways answer 404 for a retired or unknown model; gateways also 400 "model_not_found".
+  if (model && (status === 404 || /model_not_found|model .*(does not exist|not found)/i.test(detail))) return modelNotFound(provider, model, { cause, detail });
   return new StudioError("PROVIDER_BAD_REQUEST", `${provider} could not process this request. Try a different photo or style.`, { cause, detail });
+}
+
+export function modelNotFound(provider: string, model: ModelSetting, options: { cause?: unknown; detail?: string }): StudioError {
+  const suggestion = model.replacement ? `, for example ${model.replacement}` : "";
+  return new StudioError(
+    "MODEL_NOT_FOUND",
+    `${provider} no longer offers the image model "${model.id}" (it is retired or unknown). Set ${model.setting} to a current model${suggestion}, then retry.`,
+    options,
+  );
 }
 
 /** Timeouts and connection failures: neither has a status. */

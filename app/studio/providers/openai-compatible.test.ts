@@ -17,7 +17,7 @@ describe("the openai-compatible provider against a fake images endpoint", () => 
     const provider = createOpenAiCompatibleProvider({ baseUrl: `${fake.url}/v1`, apiKey: "sk-test", model: "nano-banana" }, { attempts: 3, baseDelayMs: 5 });
     const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#36c" } }).jpeg().toBuffer();
 
-    const answer = await provider.createImage({ prompt: "lifestyle shot", photos: [photo, photo], ratio: "3:4" });
+    const answer = await provider.createImage({ prompt: "lifestyle shot", photos: [photo, photo], ratio: "3:4", size: 2048 });
 
     expect(answer.image.equals(png)).toBe(true);
     expect(fake.requests).toHaveLength(2);
@@ -36,7 +36,18 @@ describe("the openai-compatible provider against a fake images endpoint", () => 
     close = fake.close;
     const provider = createOpenAiCompatibleProvider({ baseUrl: `${fake.url}/v1`, apiKey: "sk-test", model: "nano-banana" }, { attempts: 3, baseDelayMs: 5 });
     const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#36c" } }).jpeg().toBuffer();
-    await expect(provider.createImage({ prompt: "p", photos: [photo], ratio: "1:1" })).rejects.toMatchObject({ code: "PROVIDER_BAD_REQUEST", transient: false });
+    await expect(provider.createImage({ prompt: "p", photos: [photo], ratio: "1:1", size: 2048 })).rejects.toMatchObject({ code: "PROVIDER_BAD_REQUEST", transient: false });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("turns the gateway's 404 model_not_found into a permanent error naming NANO_BANANA_MODEL, without retrying", async () => {
+    const fake = await startOpenAiFake([openAiAnswers.modelNotFound("nano-banana-0")]);
+    close = fake.close;
+    const provider = createOpenAiCompatibleProvider({ baseUrl: `${fake.url}/v1`, apiKey: "sk-test", model: "nano-banana-0" }, { attempts: 3, baseDelayMs: 5 });
+    const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#36c" } }).jpeg().toBuffer();
+    const error = await provider.createImage({ prompt: "p", photos: [photo], ratio: "1:1", size: 2048 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "MODEL_NOT_FOUND", transient: false });
+    expect((error as { merchantMessage: string }).merchantMessage).toMatch(/"nano-banana-0" \(it is retired or unknown\)\. Set NANO_BANANA_MODEL to a current model/);
     expect(fake.requests).toHaveLength(1);
   });
 });

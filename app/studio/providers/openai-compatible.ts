@@ -2,6 +2,7 @@ import OpenAI, { toFile } from "openai";
 import sharp from "sharp";
 import type { StudioConfig } from "../config";
 import { StudioError } from "../errors";
+import { DEFAULT_IMAGE_MODEL, MODEL_SETTING } from "../models";
 import { classifyNetworkError, classifyStatus } from "./http-errors";
 import { withRetry } from "./retry";
 import { DEFAULT_RETRY, type ImageAnswer, type ImageProvider, type ImageRequest, type RetryPolicy } from "./types";
@@ -17,6 +18,7 @@ function sizeFor(ratio: string): "1024x1024" | "1536x1024" | "1024x1536" {
 export function createOpenAiCompatibleProvider(config: NonNullable<StudioConfig["openaiCompatible"]>, retry: RetryPolicy = DEFAULT_RETRY): ImageProvider {
   // The SDK's own retries are off: retries happen once, in withRetry, with the studio's classification.
   const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey, maxRetries: 0, timeout: 120_000 });
+  const model = { id: config.model, setting: MODEL_SETTING["openai-compatible"], replacement: DEFAULT_IMAGE_MODEL };
 
   async function callOnce(request: ImageRequest): Promise<ImageAnswer> {
     const files = await Promise.all(
@@ -32,7 +34,9 @@ export function createOpenAiCompatibleProvider(config: NonNullable<StudioConfig[
         { signal: request.signal },
       );
     } catch (error) {
-      if (error instanceof OpenAI.APIError && typeof error.status === "number") throw classifyStatus(NAME, error.status, error.message, error);
+      if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+        throw classifyStatus(NAME, error.status, `${error.code ?? ""} ${error.message}`.trim(), error, model);
+      }
       throw classifyNetworkError(NAME, error, request.signal);
     }
     const b64 = answer.data?.[0]?.b64_json;

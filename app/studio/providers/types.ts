@@ -6,6 +6,8 @@ export interface ImageRequest {
   /** Normalised JPEG or PNG photos, best first. */
   photos: Buffer[];
   ratio: Ratio;
+  /** The longest side the studio will deliver, in pixels: the provider asks for the nearest native size. */
+  size: number;
   signal?: AbortSignal;
 }
 
