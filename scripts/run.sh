@@ -87,6 +87,13 @@ ensure_chromium() {
   fi
 }
 
+# The AI-image label tests read the written XMP back with a real reader.
+ensure_exiftool() {
+  command -v exiftool >/dev/null && return 0
+  say "Installing Debian's exiftool (libimage-exiftool-perl) for the XMP label tests…"
+  apt_install libimage-exiftool-perl || die "The XMP label tests need exiftool: sudo apt-get install libimage-exiftool-perl"
+}
+
 ensure_node
 ensure_packages
 
@@ -96,6 +103,7 @@ case "$command" in
     ensure_redis
     ensure_postgres
     ensure_chromium
+    ensure_exiftool
     ;;
   demo)
     ensure_redis
@@ -105,6 +113,7 @@ case "$command" in
     ensure_redis
     ensure_postgres
     ensure_chromium
+    ensure_exiftool
     exec npx tsx scripts/test.ts "$@"
     ;;
   *)

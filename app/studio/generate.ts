@@ -21,6 +21,7 @@ import { choosePhotos } from "./select";
 import { readStyle } from "./style";
 import type { StudioOutput, StudioRequest, StudioResult } from "./types";
 import { decodeWorkingImage } from "./working";
+import { labelOutput } from "./xmp";
 
 const MAX_PHOTOS = 5;
 
@@ -73,7 +74,7 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
     outputs = request.provider === "local" ? await makeLocalLifestyle(job, options) : await makeGenerativeLifestyle(job, options);
   }
   progress("checking", 100);
-  return { outputs, usedPhotos, notes };
+  return { outputs: outputs.map(labelOutput), usedPhotos, notes };
 }
 
 async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
