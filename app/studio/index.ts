@@ -6,6 +6,8 @@ export type { StudioConfig, ProviderCapabilities, StudioEnv } from "./config";
 export { studioEnvSchema, studioConfigFromEnv, availableProviders, defaultProvider, providerCapabilities } from "./config";
 export { MODELS, DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel, nativeSizeFor, pricePerImageUsd } from "./models";
 export type { ModelSpec, ImageSize, Lifecycle } from "./models";
+export { createGeminiBatchClient, pollDelayMs } from "./providers/gemini-batch";
+export type { GeminiBatchClient, BatchRequest, BatchResult, BatchState, BatchStatus } from "./providers/gemini-batch";
 export { loadInputImage, MAX_INPUT_PIXELS } from "./input";
 export type { InputImage } from "./input";
 export { generate } from "./generate";

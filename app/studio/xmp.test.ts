@@ -11,6 +11,7 @@ import { makeProductPhoto } from "../../test/fakes/product-photo";
 import { encodeImage } from "./image";
 import { generate } from "./generate";
 import { lifestyleOptionsSchema, whiteOptionsSchema, type OutputFormat, type ProviderName } from "./options";
+import type { StudioRequest } from "./types";
 import { DIGITAL_SOURCE_TYPE, withXmp, xmpPacket } from "./xmp";
 
 const run = promisify(execFile);
@@ -63,7 +64,7 @@ describe("every provider's output carries its IPTC DigitalSourceType", () => {
 
   async function outputsOf(provider: ProviderName, mode: "white" | "lifestyle", format: OutputFormat) {
     const options = mode === "white" ? whiteOptionsSchema.parse({ size: 1000, format }) : lifestyleOptionsSchema.parse({ size: 1000, count: 2, format });
-    const request = { mode, options, photos: [await photo()], product: { title: "Strawberry jam" }, provider } as const;
+    const request: StudioRequest = { mode, options, photos: [await photo()], product: { title: "Strawberry jam" }, provider };
     if (provider === "local") return (await generate(request, {})).outputs;
     if (provider === "gemini") {
       const fake = await startGeminiFake([geminiAnswers.image(await aiAnswer())]);
