@@ -19,7 +19,7 @@ const schema = z.object({
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   SHOPIFY_APP_URL: z.url().default("http://localhost:3000"),
-  SCOPES: z.string().default("read_products,write_products,read_files,write_files"),
+  SCOPES: z.string().default("read_products,write_products,read_files,write_files,read_locales"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),

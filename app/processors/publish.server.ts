@@ -1,10 +1,11 @@
 import { prisma } from "~/db.server";
 import { getJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
-import { ALT_TEXT_MODE_LABELS, renderAltText } from "~/alt-text";
+import { renderAltText, shopLanguage } from "~/alt-text";
 import { loadFile } from "~/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";
 import { adminApiForShop } from "~/models/admin.server";
+import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
 import { PermanentJobError } from "./errors.server";
 
 const MIME: Record<string, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
@@ -18,6 +19,7 @@ export async function publishOutputs(shop: string, jobId: string, outputIds: str
   if (outputs.length === 0) return;
   const settings = await getSettings(shop);
   const api = await adminApiForShop(shop);
+  const language = shopLanguage(await readShopPrimaryLocale(api));
 
   await prisma.output.updateMany({ where: { shop, jobId, id: { in: outputs.map((o) => o.id) } }, data: { reviewState: "publishing" } });
   const images = await Promise.all(
@@ -28,7 +30,7 @@ export async function publishOutputs(shop: string, jobId: string, outputIds: str
         .replace(/[^\w.-]+/g, "-")
         .toLowerCase(),
       mimeType: MIME[output.format] ?? "image/jpeg",
-      alt: renderAltText(settings.altTextTemplate, { title: job.productTitle, mode: ALT_TEXT_MODE_LABELS[job.mode] ?? job.mode }),
+      alt: renderAltText(settings.altTextTemplate, { title: job.productTitle, mode: job.mode, language }),
       existingMediaId: output.shopifyMediaId,
     })),
   );

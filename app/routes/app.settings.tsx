@@ -22,7 +22,9 @@ import {
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
 import { useT, type MessageKey } from "~/i18n";
-import { ALT_TEXT_MODE_LABELS, renderAltText, unknownPlaceholders } from "~/alt-text";
+import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } from "~/alt-text";
+import { adminApiForSession } from "~/models/admin.server";
+import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
 import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
@@ -32,20 +34,23 @@ import { PresetPicker } from "~/components/PresetPicker";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const config = getStudioConfig();
-  const [settings, usage] = await Promise.all([getSettings(session.shop), getUsage(session.shop)]);
+  const [settings, usage, locale] = await Promise.all([getSettings(session.shop), getUsage(session.shop), readShopPrimaryLocale(adminApiForSession(session))]);
+  // Alt text is for shoppers: it follows the shop's primary language, not the admin user's.
+  const altTextLanguage = shopLanguage(locale);
   return {
     settings: {
       defaultMode: settings.defaultMode,
       provider: settings.provider,
       publishMode: settings.publishMode,
       mediaPosition: settings.mediaPosition,
-      altTextTemplate: settings.altTextTemplate,
+      altTextTemplate: altTextTemplateFor(settings.altTextTemplate, altTextLanguage),
       monthlyCap: settings.monthlyCap,
       retentionDays: settings.retentionDays,
       whiteOptions: settings.whiteDefaults,
       lifestyleOptions: settings.lifestyleDefaults,
     },
     usage,
+    altTextLanguage,
     providers: availableProviders(config),
     providerStatus: listProviderStatus(config),
     presets: presetChoices(),
@@ -68,7 +73,7 @@ const FORMATS = [
 ];
 
 export default function Settings() {
-  const { settings, usage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
+  const { settings, usage, altTextLanguage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData && "errors" in actionData ? actionData.errors : {};
   const t = useT();
@@ -289,7 +294,7 @@ export default function Settings() {
                     </Text>
                     {(["white", "lifestyle"] as const).map((mode) => (
                       <Text as="p" key={mode}>
-                        {renderAltText(altTextTemplate.trim(), { title: exampleTitle, mode: ALT_TEXT_MODE_LABELS[mode] })}
+                        {renderAltText(altTextTemplate.trim(), { title: exampleTitle, mode, language: altTextLanguage })}
                       </Text>
                     ))}
                   </BlockStack>

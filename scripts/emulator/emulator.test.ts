@@ -42,7 +42,7 @@ describe("token exchange", () => {
     const { token: sessionToken } = await getJwt(storeOf(DEMO_SHOP), API_KEY, API_SECRET);
     const { status, body } = await exchange(DEMO_SHOP, sessionToken, "offline");
     expect(status).toBe(200);
-    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "write_products,write_files" });
+    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "write_products,write_files,read_locales" });
 
     const shop = await postGraphql(emulator, DEMO_SHOP, body.access_token, "{ shop { name myshopifyDomain currencyCode } }");
     expect(shop.body.data.shop).toEqual({ name: "Photo Studio Demo", myshopifyDomain: DEMO_SHOP, currencyCode: "USD" });
@@ -55,7 +55,7 @@ describe("token exchange", () => {
     expect(body).toMatchObject({
       access_token: expect.stringMatching(/^shpua_/),
       expires_in: 86399,
-      associated_user_scope: "write_products,write_files",
+      associated_user_scope: "write_products,write_files,read_locales",
       associated_user: { id: 4242, account_owner: true, locale: "en", email_verified: true, collaborator: false },
     });
   });

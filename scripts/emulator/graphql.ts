@@ -45,6 +45,7 @@ const REQUIRED_SCOPES: Record<string, string[]> = {
   stagedUploadsCreate: ["write_products", "write_files", "write_images", "write_themes"],
   fileUpdate: ["write_files", "write_images", "write_themes", "write_products"],
   fileDelete: ["write_files", "write_images", "write_themes", "write_products"],
+  shopLocales: ["read_locales", "read_markets_home"],
 };
 
 const STATUS_TEXT: Record<number, string> = {

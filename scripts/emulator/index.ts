@@ -208,6 +208,7 @@ function createShop(domain: string, throttle: Throttle): ShopRecord {
     domain,
     name,
     currencyCode: "USD",
+    locales: [{ locale: "en", name: "English", primary: true, published: true }],
     products: new Map(),
     media: new Map(),
     jobs: new Map(),

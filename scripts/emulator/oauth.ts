@@ -16,7 +16,7 @@ const REFRESH_TTL_SECONDS = 7_776_000;
 /** Shopify tolerates a few seconds of clock skew on session tokens. */
 const CLOCK_SKEW_SECONDS = 5;
 
-export const DEFAULT_SCOPE = "write_products,write_files";
+export const DEFAULT_SCOPE = "write_products,write_files,read_locales";
 
 const tokenExchangeBody = z.object({
   client_id: z.string(),

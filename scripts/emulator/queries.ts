@@ -26,6 +26,8 @@ export function createQueryRoot(ctx: RequestContext) {
       id: `gid://shopify/AppInstallation/${shopNumber(ctx.shop.domain)}`,
       accessScopes: ctx.token.scope.split(",").filter(Boolean).map((handle) => ({ handle, description: handle })),
     }),
+    // `published` defaults to false in the schema, meaning "all locales"; true keeps the published ones.
+    shopLocales: (args: Args) => ctx.shop.locales.filter((l) => args.published !== true || l.published).map((l) => ({ ...l, marketWebPresences: [] })),
     products: (args: Args) => {
       const found = sortProducts(searchProducts([...ctx.shop.products.values()], args.query as string | undefined), args.sortKey as string | undefined);
       return paginate(found, args, (p) => viewProduct(ctx, p), (p) => p.numericId);

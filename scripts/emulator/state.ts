@@ -65,6 +65,8 @@ export interface ShopRecord {
   domain: string;
   name: string;
   currencyCode: string;
+  /** The shop's languages, as `shopLocales` answers them; exactly one is primary. */
+  locales: { locale: string; name: string; primary: boolean; published: boolean }[];
   products: Map<string, ProductRecord>;
   media: Map<string, MediaRecord>;
   jobs: Map<string, JobRecord>;

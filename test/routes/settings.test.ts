@@ -124,7 +124,7 @@ describe("the settings page's data", () => {
     expect(body.providerStatus).toEqual([
       { name: "local", configured: true, model: null, host: null, auth: null },
       { name: "gemini", configured: false, model: null, host: null, auth: null },
-      { name: "openai-compatible", configured: true, model: "gemini-2.5-flash-image", host: "gateway.example.test:8443", auth: null },
+      { name: "openai-compatible", configured: true, model: "gemini-nano-banana-2.1", host: "gateway.example.test:8443", auth: null },
       { name: "vision", configured: true, model: null, host: null, auth: null },
     ]);
   });
