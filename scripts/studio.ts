@@ -7,6 +7,7 @@ import {
   defaultProvider,
   generate,
   lifestyleOptionsSchema,
+  pricePerImageUsd,
   studioConfigFromEnv,
   studioEnvSchema,
   StudioError,
@@ -63,6 +64,8 @@ try {
   }
   await writeFile(path.join(values.out!, "report.json"), JSON.stringify({ mode, provider, usedPhotos: result.usedPhotos, notes: result.notes, totalMs: Date.now() - started, outputs: report }, null, 2));
   for (const note of result.notes) console.log(`note: ${note}`);
+  const model = provider === "gemini" ? config.gemini?.model : provider === "openai-compatible" ? config.openaiCompatible?.model : undefined;
+  console.log(`cost: $${pricePerImageUsd(provider, model, options.size).toFixed(4)} per image (${model ?? provider}, estimated from the model registry)`);
 } catch (error) {
   if (error instanceof StudioError) {
     console.error(`${error.code}: ${error.merchantMessage}`);
