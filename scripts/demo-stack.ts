@@ -2,13 +2,14 @@
 // built web app and the worker, wired with the demo settings and the offline `local` provider. Used by
 // `npm run demo` and by the browser tests, so both run exactly the same thing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmulator, DEMO_SHOP, type Emulator, type EmulatorOptions } from "./emulator/index.ts";
 import { migrate } from "./migrate.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
+const DEMO_API_KEY = "demo-api-key";
 
 export interface StackOptions {
   port: number;
@@ -94,7 +95,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.storageDir, { recursive: true });
   await buildIfStale(log);
 
-  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator });
+  // Secrets made for this run: nothing signed or sealed by an earlier run, or by anyone who read this
+  // file, is accepted. Tokens a previous run stored are unreadable now, and the shop simply reconnects.
+  const apiSecret = randomBytes(32).toString("hex");
+  const tokenKey = randomBytes(32).toString("base64");
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator, apiKey: DEMO_API_KEY, apiSecret });
   log(`Admin API emulator at ${emulator.origin} (demo store ${DEMO_SHOP})`);
 
   const databaseUrl = `file:${path.join(options.storageDir, "demo.sqlite")}`;
@@ -106,8 +111,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...process.env,
     NODE_ENV: "production",
     DEMO_MODE: "1",
-    SHOPIFY_API_KEY: "demo-api-key",
-    SHOPIFY_API_SECRET: "demo-api-secret",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
+    SHOPIFY_API_SECRET: apiSecret,
+    TOKEN_ENCRYPTION_KEY: tokenKey,
     SHOPIFY_APP_URL: appUrl,
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     APP_BRIDGE_URL: "/demo/app-bridge.js",
@@ -118,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: "127.0.0.1",
   };
   // The demo is the offline default: no provider key reaches it even if the shell has one.
-  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI"]) delete env[key];
+  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI", "TOKEN_ENCRYPTION_KEY_PREVIOUS"]) delete env[key];
 
   const children: [string, ChildProcess][] = [
     // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
