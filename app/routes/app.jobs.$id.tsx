@@ -34,6 +34,7 @@ import {
 import { TERMINAL_STATES, type JobState } from "~/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { readForm } from "~/request-body.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
@@ -91,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { session, redirect } = await authenticate.admin(request);
   const shop = session.shop;
   const id = params.id ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const outputIds = form.getAll("outputId").map(String);
   const job = await getJob(shop, id);
