@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: job.status as JobState,
     progress: job.progress,
     error: job.status === "failed" ? job.error : null,
-    thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
+    thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
   }));
   // A finished job counts as complete whatever its outcome: the bar shows how much is left to wait for.
   const progress = jobs.length
