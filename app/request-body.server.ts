@@ -163,7 +163,8 @@ async function streamUploadForm(request: Request, spec: UploadFormSpec): Promise
         fieldNameSize: 100,
         fieldSize: spec.maxFieldBytes,
         fields: spec.fields.length * MAX_PHOTOS,
-        fileSize: spec.maxFileBytes,
+        // busboy reports the limit on reaching it; a photo of exactly maxFileBytes is allowed.
+        fileSize: spec.maxFileBytes + 1,
         files: spec.maxFiles,
         parts: spec.fields.length * MAX_PHOTOS + spec.maxFiles,
         headerPairs: 20,
