@@ -42,9 +42,8 @@ class BodyError extends Error {
   }
 }
 
-/** The connection is closed after a refusal, so the rest of an oversized body is never read. */
 function refusal(error: BodyError): Response {
-  return json({ errors: { [error.field]: error.message } }, { status: error.status, headers: { connection: "close" } });
+  return json({ errors: { [error.field]: error.message } }, { status: error.status });
 }
 
 /** Runs a reader and throws its refusal as a Response. */
@@ -74,7 +73,8 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
       const { done, value } = await reader.read();
       if (done) return new Uint8Array(Buffer.concat(chunks));
       total += value.byteLength;
-      // The stream is left unread rather than cancelled: cancelling would close the socket before the 413.
+      // The stream is left unread rather than cancelled: cancelling would reset the connection before the
+      // client has read the 413. Unread, the socket stops taking data (backpressure) until the client goes.
       if (total > maxBytes) throw new BodyError(413, BODY_MESSAGES.requestTooLarge);
       chunks.push(value);
     }
