@@ -27,8 +27,10 @@ export interface Stack {
   appUrl: string;
   emulator: Emulator;
   databaseUrl: string;
-  /** Process ids of the web and worker processes, for tests that watch them (memory, signals). */
-  pids: { web: number; worker: number };
+  /** The app secret the processes were given (made for this run): session tokens and webhook HMACs are signed with it. */
+  apiSecret: string;
+  /** The web and worker processes, for tests that watch them (memory, signals). */
+  processes: { name: string; child: ChildProcess }[];
   stop(): Promise<void>;
   onExit(listener: (name: string, code: number | null) => void): void;
 }
@@ -166,6 +168,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  const pids = { web: children[0][1].pid!, worker: children[1][1].pid! };
-  return { appUrl, emulator, databaseUrl, pids, stop, onExit: (l) => listeners.push(l) };
+  const processes = children.map(([name, child]) => ({ name, child }));
+  return { appUrl, emulator, databaseUrl, apiSecret, processes, stop, onExit: (l) => listeners.push(l) };
 }

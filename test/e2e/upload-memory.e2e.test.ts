@@ -23,6 +23,8 @@ async function sessionToken(): Promise<string> {
 let fields: Part[];
 const figures: string[] = [];
 
+const webPid = () => stack.processes.find((p) => p.name === "web")!.child.pid!;
+
 function rss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
@@ -91,11 +93,11 @@ describe("abusive uploads to the running web process", () => {
     test(`${name} (${declareLength ? "with Content-Length" : "chunked"}) is refused and the web process grows less than 50 MB`, async () => {
       token = await sessionToken();
       const body = multipartBody(abusiveUploads(fields)[name]);
-      const before = rss(stack.pids.web);
+      const before = rss(webPid());
       let peak = before;
-      const sampler = setInterval(() => (peak = Math.max(peak, rss(stack.pids.web))), 10);
+      const sampler = setInterval(() => (peak = Math.max(peak, rss(webPid()))), 10);
       const answer = await send("/app/new?_data=routes%2Fapp.new", body, declareLength).finally(() => clearInterval(sampler));
-      peak = Math.max(peak, rss(stack.pids.web));
+      peak = Math.max(peak, rss(webPid()));
       const growth = peak - before;
       figures.push(`${name}, ${declareLength ? "Content-Length" : "chunked"}: ${answer.status}, sent ${(answer.sent / MB).toFixed(1)} MB of ${(body.length / MB).toFixed(0)} MB, RSS ${(before / MB).toFixed(0)} MB -> peak +${(growth / MB).toFixed(1)} MB`);
       expect([400, 413]).toContain(answer.status);

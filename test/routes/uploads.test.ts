@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body";
@@ -110,6 +111,22 @@ describe("the New generation page's upload", () => {
     const { response, errors } = await post([...fields, { name: "mediaIds", value: "x".repeat(17 * 1024) }], { declareLength: false });
     expect(response.status).toBe(400);
     expect(errors.mediaIds).toBe("mediaIds is too long.");
+  });
+
+  test("photos within the limits are stored with the job, read back from the temporary folder", async () => {
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 20, g: 120, b: 200 } } }).jpeg().toBuffer();
+    const form = new FormData();
+    for (const field of fields) form.set(field.name, field.value!);
+    form.append("photos", new File([new Uint8Array(jpeg)], "one.jpg", { type: "image/jpeg" }));
+    form.append("photos", new File([new Uint8Array(jpeg)], "two.jpg", { type: "image/jpeg" }));
+    const response = await call(routes.newPage.action, await asShop(SHOP_A, "/app/new", { method: "POST", body: form }));
+    expect(response.status).toBe(302);
+    const jobId = response.headers.get("location")!.split("/").pop()!;
+    const sources = await prisma.sourceImage.findMany({ where: { shop: SHOP_A, jobId }, orderBy: { position: "asc" } });
+    expect(sources.map((s) => [s.origin, s.width, s.height])).toEqual([["upload", 640, 480], ["upload", 640, 480]]);
+    const { loadFile } = await import("~/storage.server");
+    expect((await loadFile(sources[0].storageKey!)).length).toBeGreaterThan(0);
+    await prisma.job.deleteMany({ where: { shop: SHOP_A } });
   });
 
   test("no temporary upload folder is left behind, refused or not", () => {
