@@ -1,12 +1,27 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 import { studioEnvSchema } from "./studio";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
-// with explicit demo settings: DEMO_MODE=1, the demo app credentials and an emulator on this machine.
+// with explicit demo settings: DEMO_MODE=1, the demo app's client id, a secret made for the run and an
+// emulator on this machine.
 
 const DEMO_API_KEY = "demo-api-key";
-const DEMO_API_SECRET = "demo-api-secret";
+
+/** 32 bytes for AES-256-GCM, written as base64 (44 characters) or hex (64). */
+const tokenKey = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+    if (key.length !== 32) {
+      ctx.addIssue({ code: "custom", message: "must be 32 random bytes, base64 or hex (e.g. `openssl rand -base64 32`)" });
+      return z.NEVER;
+    }
+    return key;
+  });
 
 const flag = z
   .enum(["0", "1", "true", "false", ""])
@@ -29,10 +44,12 @@ const schema = z.object({
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
+  TOKEN_ENCRYPTION_KEY: tokenKey,
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey,
   ...studioEnvSchema.shape,
 });
 
-export type Env = z.infer<typeof schema> & { SHOPIFY_API_KEY: string; SHOPIFY_API_SECRET: string };
+export type Env = z.infer<typeof schema> & { SHOPIFY_API_KEY: string; SHOPIFY_API_SECRET: string; TOKEN_ENCRYPTION_KEY: Buffer };
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = schema.safeParse(source);
@@ -43,11 +60,14 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const env = result.data;
 
   if (env.DEMO_MODE) {
-    if (env.NODE_ENV === "production" && !env.SHOPIFY_ADMIN_EMULATOR_URL) {
-      throw new Error("DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL (the local Admin API emulator).");
+    if (!env.SHOPIFY_ADMIN_EMULATOR_URL) {
+      throw new Error("DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL (the local Admin API emulator). Run `npm run demo`.");
     }
     if ((env.SHOPIFY_API_KEY ?? DEMO_API_KEY) !== DEMO_API_KEY) {
       throw new Error("DEMO_MODE=1 cannot be used with a real SHOPIFY_API_KEY: unset one of them.");
+    }
+    if (!env.SHOPIFY_API_SECRET) {
+      throw new Error("DEMO_MODE=1 needs SHOPIFY_API_SECRET: `npm run demo` makes a random one for each run.");
     }
   }
   if (env.SHOPIFY_ADMIN_EMULATOR_URL) {
@@ -60,16 +80,25 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     }
   }
 
-  const useDemoCredentials = env.DEMO_MODE || env.NODE_ENV === "test";
-  const apiKey = env.SHOPIFY_API_KEY ?? (useDemoCredentials ? DEMO_API_KEY : undefined);
-  const apiSecret = env.SHOPIFY_API_SECRET ?? (useDemoCredentials ? DEMO_API_SECRET : undefined);
+  // Tests that set nothing get secrets of their own, never a constant that someone could copy.
+  const isTest = env.NODE_ENV === "test";
+  const apiKey = env.SHOPIFY_API_KEY ?? (env.DEMO_MODE || isTest ? DEMO_API_KEY : undefined);
+  const apiSecret = env.SHOPIFY_API_SECRET ?? (isTest ? randomBytes(32).toString("hex") : undefined);
   if (!apiKey || !apiSecret) {
     throw new Error(
       "Invalid environment:\n  SHOPIFY_API_KEY and SHOPIFY_API_SECRET are required (from your app in the Partner Dashboard).\n" +
         "To try the app without a Shopify account, run `npm run demo`.",
     );
   }
-  return { ...env, SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret };
+  // Several processes (web, workers) must read each other's rows, so outside tests the key is never made up.
+  const tokenEncryptionKey = env.TOKEN_ENCRYPTION_KEY ?? (isTest ? randomBytes(32) : undefined);
+  if (!tokenEncryptionKey) {
+    throw new Error(
+      "Invalid environment:\n  TOKEN_ENCRYPTION_KEY is required: 32 random bytes, base64 (`openssl rand -base64 32`). " +
+        "It encrypts the shops' access tokens in the database; every web and worker process needs the same one.",
+    );
+  }
+  return { ...env, SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, TOKEN_ENCRYPTION_KEY: tokenEncryptionKey };
 }
 
 export const env = parseEnv(process.env);

@@ -1,7 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/db";
 import { PrismaSessionStorage } from "./session-storage.server";
+
+const KEY = randomBytes(32);
 
 const SHOP = "shop-a.myshopify.com";
 const OTHER_SHOP = "shop-b.myshopify.com";
@@ -52,7 +55,7 @@ describe.each(["sqlite", "postgresql"] as const)("PrismaSessionStorage on %s", (
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    storage = new PrismaSessionStorage(database.prisma);
+    storage = new PrismaSessionStorage(database.prisma, { current: KEY });
   });
 
   afterAll(async () => {
@@ -127,5 +130,80 @@ describe.each(["sqlite", "postgresql"] as const)("PrismaSessionStorage on %s", (
     expect(found.map((s) => s.id).sort()).toEqual([onlineSession().id, `offline_${SHOP}`].sort());
     expect(found.every((s) => s.shop === SHOP)).toBe(true);
     expect(await storage.findSessionsByShop("nobody.myshopify.com")).toEqual([]);
+  });
+
+  test("tokens are stored sealed: the row holds neither the access token nor the refresh token", async () => {
+    await storage.storeSession(onlineSession());
+    const row = await database.prisma.session.findUniqueOrThrow({ where: { id: onlineSession().id } });
+    expect(row.accessToken).toMatch(/^enc1\./);
+    expect(row.refreshToken).toMatch(/^enc1\./);
+    const raw = JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? String(value) : value));
+    expect(raw).not.toContain("shpua_online");
+    expect(raw).not.toContain("refresh-1");
+    expect(raw).not.toContain(Buffer.from("shpua_online").toString("base64url"));
+  });
+
+  test("a plain-text row from before encryption is read as it was and sealed on that first read", async () => {
+    await database.prisma.session.create({
+      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_plain", refreshToken: "shprt_plain", scope: "write_products" },
+    });
+    const loaded = await storage.loadSession(`offline_${SHOP}`);
+    expect(loaded?.accessToken).toBe("shpat_plain");
+    expect(loaded?.refreshToken).toBe("shprt_plain");
+    const row = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
+    expect(row.accessToken).toMatch(/^enc1\./);
+    expect(row.accessToken).not.toContain("shpat_plain");
+    expect(row.refreshToken).not.toContain("shprt_plain");
+    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBe("shpat_plain");
+  });
+
+  test("resealAll seals every plain row, including shops nobody has opened since", async () => {
+    for (const shop of [SHOP, OTHER_SHOP]) {
+      await database.prisma.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: `shpat_${shop}` } });
+    }
+    expect(await storage.resealAll()).toBe(2);
+    expect(await storage.resealAll()).toBe(0);
+    const rows = await database.prisma.session.findMany();
+    expect(rows.every((row) => row.accessToken.startsWith("enc1.") && !row.accessToken.includes("shpat_"))).toBe(true);
+    expect((await storage.loadSession(`offline_${OTHER_SHOP}`))?.accessToken).toBe(`shpat_${OTHER_SHOP}`);
+  });
+
+  test("after a key rotation, values under the previous key still open and are sealed again under the new one", async () => {
+    await storage.storeSession(offlineSession());
+    const before = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
+    const rotated = new PrismaSessionStorage(database.prisma, { current: randomBytes(32), previous: KEY });
+    expect((await rotated.loadSession(`offline_${SHOP}`))?.accessToken).toBe("shpat_offline");
+    const after = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
+    expect(after.accessToken.split(".")[1]).not.toBe(before.accessToken.split(".")[1]);
+    // The old key alone can no longer open it: the previous key can be dropped.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+
+  test("a value no configured key opens, or one copied from another row, loads as a session without a token", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    await storage.storeSession(offlineSession());
+    await storage.storeSession(offlineSession(OTHER_SHOP));
+    const stranger = new PrismaSessionStorage(database.prisma, { current: randomBytes(32) });
+    const unreadable = await stranger.loadSession(`offline_${SHOP}`);
+    expect(unreadable?.accessToken).toBeUndefined();
+    expect(unreadable?.isActive("read_products,write_products")).toBe(false);
+
+    const other = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${OTHER_SHOP}` } });
+    await database.prisma.session.update({ where: { id: `offline_${SHOP}` }, data: { accessToken: other.accessToken } });
+    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
+    vi.mocked(console.warn).mockRestore();
+  });
+
+  test("invalidateAccessToken forgets the refused token but not one renewed meanwhile", async () => {
+    await storage.storeSession(offlineSession());
+    expect(await storage.invalidateAccessToken(`offline_${SHOP}`, "shpat_someone_else")).toBe(false);
+    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBe("shpat_offline");
+    expect(await storage.invalidateAccessToken(`offline_${SHOP}`, "shpat_offline")).toBe(true);
+    const forgotten = await storage.loadSession(`offline_${SHOP}`);
+    expect(forgotten?.accessToken).toBeUndefined();
+    expect(forgotten?.scope).toBe("read_products,write_products");
   });
 });

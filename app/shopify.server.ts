@@ -2,8 +2,8 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { env } from "./env.server";
-import { prisma } from "./db.server";
-import { PrismaSessionStorage } from "./session-storage.server";
+import { bindTokenRenewal, forgetAccessToken, sessionStorage } from "./models/admin.server";
+import { WEBHOOK_BODY_LIMIT, withBoundedBody } from "./request-body.server";
 import { emulatorOrigin, resolveShopifyUrl } from "./shopify/endpoint.server";
 
 // Demo and tests only: send the library's calls to *.myshopify.com to the local Admin API emulator.
@@ -17,7 +17,7 @@ if (emulatorOrigin()) {
 }
 
 export const API_VERSION = ApiVersion.October26;
-export const sessionStorage = new PrismaSessionStorage(prisma);
+export { sessionStorage };
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
@@ -33,9 +33,48 @@ const shopify = shopifyApp({
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
+/**
+ * The library's authenticate.admin, plus what a page needs when Shopify refuses the stored token in the
+ * middle of the request: the token is forgotten (the library's invalidateAccessToken) and the library
+ * authenticates the same request again, which, finding no token, exchanges the request's session token
+ * for a new one. If the session token has expired meanwhile, the library answers as it does for any
+ * invalid session token (bounce page, or 401 with X-Shopify-Retry-Invalid-Session-Request) and App
+ * Bridge retries with a fresh one.
+ */
+const authenticateAdmin: typeof shopify.authenticate.admin = async (request) => {
+  const context = await shopify.authenticate.admin(request);
+  bindTokenRenewal(context.session, async (failedToken) => {
+    await forgetAccessToken(context.session, failedToken);
+    const { session } = await shopify.authenticate.admin(request);
+    return session.accessToken;
+  });
+  return context;
+};
+
+const PAYLOAD_SHOP_FIELDS = ["shop_domain", "myshopify_domain"] as const;
+const PRIVACY_TOPICS = ["SHOP_REDACT", "CUSTOMERS_REDACT", "CUSTOMERS_DATA_REQUEST"];
+
+/**
+ * The library's authenticate.webhook, on a body read within a limit, and with the shop checked against
+ * the payload: the HMAC covers the body but not the X-Shopify-Shop-Domain header the library takes the
+ * shop from, so a payload naming another shop is refused (400) before anything is changed or deleted.
+ * The privacy topics always name their shop in `shop_domain`.
+ */
+const authenticateWebhook: typeof shopify.authenticate.webhook = async (request) => {
+  const context = await shopify.authenticate.webhook(await withBoundedBody(request, WEBHOOK_BODY_LIMIT));
+  const payload = (context.payload ?? {}) as Record<string, unknown>;
+  const named = PAYLOAD_SHOP_FIELDS.map((field) => payload[field]).filter((value) => value !== undefined);
+  const topic = String(context.topic).toUpperCase().replace("/", "_");
+  if ((PRIVACY_TOPICS.includes(topic) && named.length === 0) || named.some((value) => value !== context.shop)) {
+    console.warn("[webhooks] refused: the payload's shop is not the header's", { topic: context.topic, shop: context.shop });
+    throw new Response("The webhook's shop does not match its payload.", { status: 400 });
+  }
+  return context;
+};
+
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = { ...shopify.authenticate, admin: authenticateAdmin, webhook: authenticateWebhook };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

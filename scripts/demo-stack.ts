@@ -2,13 +2,16 @@
 // built web app and the worker, wired with the demo settings and the offline `local` provider. Used by
 // `npm run demo` and by the browser tests, so both run exactly the same thing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmulator, DEMO_SHOP, type Emulator, type EmulatorOptions } from "./emulator/index.ts";
 import { migrate } from "./migrate.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
+const DEMO_API_KEY = "demo-api-key";
+/** The web process's Node flags; package.json's start script sets the same. */
+export const WEB_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 export interface StackOptions {
   port: number;
@@ -24,6 +27,10 @@ export interface Stack {
   appUrl: string;
   emulator: Emulator;
   databaseUrl: string;
+  /** The app secret the processes were given (made for this run): session tokens and webhook HMACs are signed with it. */
+  apiSecret: string;
+  /** The web and worker processes, for tests that watch them (memory, signals). */
+  processes: { name: string; child: ChildProcess }[];
   stop(): Promise<void>;
   onExit(listener: (name: string, code: number | null) => void): void;
 }
@@ -94,7 +101,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.storageDir, { recursive: true });
   await buildIfStale(log);
 
-  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator });
+  // Secrets made for this run: nothing signed or sealed by an earlier run, or by anyone who read this
+  // file, is accepted. Tokens a previous run stored are unreadable now, and the shop simply reconnects.
+  const apiSecret = randomBytes(32).toString("hex");
+  const tokenKey = randomBytes(32).toString("base64");
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator, apiKey: DEMO_API_KEY, apiSecret });
   log(`Admin API emulator at ${emulator.origin} (demo store ${DEMO_SHOP})`);
 
   const databaseUrl = `file:${path.join(options.storageDir, "demo.sqlite")}`;
@@ -106,8 +117,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...process.env,
     NODE_ENV: "production",
     DEMO_MODE: "1",
-    SHOPIFY_API_KEY: "demo-api-key",
-    SHOPIFY_API_SECRET: "demo-api-secret",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
+    SHOPIFY_API_SECRET: apiSecret,
+    TOKEN_ENCRYPTION_KEY: tokenKey,
     SHOPIFY_APP_URL: appUrl,
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     APP_BRIDGE_URL: "/demo/app-bridge.js",
@@ -118,12 +130,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: "127.0.0.1",
   };
   // The demo is the offline default: no provider key reaches it even if the shell has one.
-  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI"]) delete env[key];
+  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI", "TOKEN_ENCRYPTION_KEY_PREVIOUS"]) delete env[key];
 
   const children: [string, ChildProcess][] = [
     // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
     // must close cleanly, and nothing is left running after stop().
-    ["web", start("web", process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], env, options.quiet ?? false)],
+    // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
+    // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
+    ["web", start("web", process.execPath, [...WEB_NODE_FLAGS, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], env, options.quiet ?? false)],
     ["worker", start("worker", process.execPath, ["--import", "tsx", "worker/index.ts"], env, options.quiet ?? false)],
   ];
   let stopping = false;
@@ -154,5 +168,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { appUrl, emulator, databaseUrl, stop, onExit: (l) => listeners.push(l) };
+  const processes = children.map(([name, child]) => ({ name, child }));
+  return { appUrl, emulator, databaseUrl, apiSecret, processes, stop, onExit: (l) => listeners.push(l) };
 }

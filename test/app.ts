@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +13,8 @@ import { startEmulator, type Emulator } from "../scripts/emulator/index.ts";
 export const SHOP_A = "shop-a.myshopify.com";
 export const SHOP_B = "shop-b.myshopify.com";
 export const API_KEY = "demo-api-key";
-export const API_SECRET = "demo-api-secret";
+/** Made for this run, like the demo's: no constant secret anyone could copy. */
+export const API_SECRET = randomBytes(32).toString("hex");
 const APP_URL = "http://localhost:3000";
 
 export interface AppTest {
@@ -32,6 +34,7 @@ export async function startAppTest(): Promise<AppTest> {
     NODE_ENV: "test",
     SHOPIFY_API_KEY: API_KEY,
     SHOPIFY_API_SECRET: API_SECRET,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     SHOPIFY_APP_URL: APP_URL,
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     STORAGE_DIR: storageDir,

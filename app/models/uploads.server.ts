@@ -2,8 +2,19 @@ import { randomUUID } from "node:crypto";
 import { env } from "~/env.server";
 import { fileKey, saveFile } from "~/storage.server";
 import { loadInputImage, StudioError } from "~/studio";
+import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/constants";
+import type { UploadFormSpec } from "~/request-body.server";
 
-import { MAX_UPLOAD_BYTES } from "~/constants";
+/** What the New generation page posts: its fields, and up to 5 photos of up to 25 MB each. */
+export const GENERATION_UPLOAD: UploadFormSpec = {
+  fields: ["productId", "mode", "provider", "options", "mediaIds"],
+  fileField: "photos",
+  maxFiles: MAX_PHOTOS,
+  maxFileBytes: MAX_UPLOAD_BYTES,
+  maxFieldBytes: 16 * 1024,
+  // The photos plus room for the fields and the multipart framing.
+  maxTotalBytes: MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024,
+};
 
 export interface StoredUpload {
   storageKey: string;

@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { authenticate } from "~/shopify.server";
 import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
+import { readJson } from "~/request-body.server";
 
 // The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
 // Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().
@@ -17,9 +18,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const { session, cors } = await authenticate.admin(request);
   let body: unknown;
   try {
-    body = await request.json();
-  } catch {
-    return cors(json({ errors: { body: "Send JSON." } }, { status: 400 }));
+    body = await readJson(request);
+  } catch (refusal) {
+    if (refusal instanceof Response) return cors(refusal);
+    throw refusal;
   }
   const parsed = extensionRequestSchema.safeParse(body);
   if (!parsed.success) {

@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: job.status as JobState,
       progress: job.progress,
       createdAt: job.createdAt.toISOString(),
-      thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
+      thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
     })),
   };
 }

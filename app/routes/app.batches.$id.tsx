@@ -24,6 +24,7 @@ import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/constants";
 import { signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { readForm } from "~/request-body.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: job.status as JobState,
     progress: job.progress,
     error: job.status === "failed" ? job.error : null,
-    thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey) : null,
+    thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
   }));
   // A finished job counts as complete whatever its outcome: the bar shows how much is left to wait for.
   const progress = jobs.length
@@ -57,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   let count: number | null;
   try {

@@ -34,6 +34,7 @@ import {
 import { TERMINAL_STATES, type JobState } from "~/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { readForm } from "~/request-body.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
@@ -69,13 +70,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: s.id,
       used: s.used,
       url: s.storageKey ? signedFileUrl(s.storageKey) : (s.url ?? ""),
+      thumbnailUrl: s.storageKey ? signedFileUrl(s.storageKey, { thumbnail: true }) : cdnThumbnail(s.url ?? ""),
     })),
     presets: presetChoices(),
     // An output whose file is still being written has no image yet: it appears on the next poll.
     outputs: job.outputs.filter((o) => o.storageKey !== PENDING_STORAGE_KEY).map((o) => ({
       id: o.id,
       url: signedFileUrl(o.storageKey),
-      downloadUrl: `${signedFileUrl(o.storageKey)}&download=1`,
+      downloadUrl: signedFileUrl(o.storageKey, { download: true }),
       width: o.width,
       height: o.height,
       format: o.format,
@@ -87,11 +89,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Shopify's CDN resizes on request: the list of photos gets small copies of the product's own. */
+function cdnThumbnail(url: string): string {
+  if (!url) return url;
+  const thumbnail = new URL(url);
+  thumbnail.searchParams.set("width", "256");
+  thumbnail.searchParams.set("height", "256");
+  return thumbnail.toString();
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session, redirect } = await authenticate.admin(request);
   const shop = session.shop;
   const id = params.id ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const outputIds = form.getAll("outputId").map(String);
   const job = await getJob(shop, id);
@@ -294,7 +305,7 @@ export default function JobPage() {
               <InlineGrid columns={3} gap="200">
                 {sources.map((source, i) => (
                   <Box key={source.id} opacity={source.used ? "1" : "0.4"}>
-                    <img src={source.url} alt={`${t("job.original")} ${i + 1}`} style={{ width: "100%", aspectRatio: "1", objectFit: "cover", borderRadius: 6 }} />
+                    <img src={source.thumbnailUrl} alt={`${t("job.original")} ${i + 1}`} style={{ width: "100%", aspectRatio: "1", objectFit: "cover", borderRadius: 6 }} />
                   </Box>
                 ))}
               </InlineGrid>

@@ -1,12 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import {
-  json,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -37,7 +30,9 @@ import { getSettings } from "~/models/settings.server";
 import { availableProviders } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
-import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/constants";
+import { MAX_PHOTOS } from "~/constants";
+import { parseUploadForm } from "~/request-body.server";
+import { GENERATION_UPLOAD } from "~/models/uploads.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -58,23 +53,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session, redirect } = await authenticate.admin(request);
-  let form: FormData;
+  let upload;
   try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }),
-    );
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return json({ errors: { photos: "Each photo must be 25 MB or smaller." } }, { status: 413 });
-    }
-    throw error;
+    upload = await parseUploadForm(request, GENERATION_UPLOAD);
+  } catch (refusal) {
+    // Returned, not thrown: the page shows the reason beside the photos.
+    if (refusal instanceof Response) return refusal;
+    throw refusal;
   }
-  const parsed = parseGenerationForm(form);
-  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
-  const result = await startGeneration(session, parsed.data);
-  if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
-  return redirect(`/app/jobs/${result.jobs[0].id}`);
+  try {
+    const parsed = parseGenerationForm(upload.form);
+    if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
+    const result = await startGeneration(session, parsed.data);
+    if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+    return redirect(`/app/jobs/${result.jobs[0].id}`);
+  } finally {
+    // Stored uploads have been copied into storage by now; the temporary files can go.
+    await upload.cleanup();
+  }
 }
 
 type Mode = "white" | "lifestyle";

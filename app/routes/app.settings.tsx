@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/request-body.server";
 import {
   Badge,
   Banner,
@@ -60,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = parseSettingsForm(await request.formData(), availableProviders(getStudioConfig()));
+  const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
   if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
   await updateSettings(session.shop, parsed.data);
   return json({ saved: true as const });

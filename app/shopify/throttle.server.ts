@@ -27,8 +27,52 @@ const RESERVATION_TTL_MS = 60_000;
 /** After this long without traffic the bucket is certainly full again, so the key can go. */
 const STATE_TTL_MS = 120_000;
 
-export function createPacer(redis?: Redis): Pacer {
-  return redis ? createRedisPacer(redis) : createMemoryPacer();
+export function createPacer(redis?: Redis, log: (message: string) => void = (message) => console.warn(message)): Pacer {
+  return redis ? createFallbackPacer(createRedisPacer(redis), createMemoryPacer(), redis, log) : createMemoryPacer();
+}
+
+/**
+ * The Redis pacer while Redis answers; in-process pacing while it does not, so that pages and jobs go
+ * on (each process then keeps to the bucket on its own) instead of failing on a pacing error. Every
+ * answer also feeds the in-process pacer, so it starts from Shopify's last figure. Redis is tried again
+ * as soon as its connection is back. Neither method ever throws: a pacing failure must not lose a
+ * request, nor a successful answer that was already received.
+ */
+function createFallbackPacer(shared: Pacer, local: Pacer, redis: Redis, log: (message: string) => void): Pacer {
+  let usingLocal = false;
+  const switchTo = (local: boolean, reason: string) => {
+    if (usingLocal === local) return;
+    usingLocal = local;
+    log(local ? `[pacer] Redis is unavailable (${reason}); pacing Admin API calls in this process` : "[pacer] Redis is back; pacing through Redis again");
+  };
+  // While ioredis is reconnecting a command would only wait and fail; a fresh connection is tried.
+  const redisReady = () => !["reconnecting", "close", "end"].includes(redis.status);
+  return {
+    async reserve(shop, requestId, cost) {
+      if (redisReady()) {
+        try {
+          const waitMs = await shared.reserve(shop, requestId, cost);
+          switchTo(false, "");
+          return waitMs;
+        } catch (error) {
+          switchTo(true, (error as Error).message);
+        }
+      } else {
+        switchTo(true, `connection ${redis.status}`);
+      }
+      return local.reserve(shop, requestId, cost);
+    },
+    async record(shop, requestId, status) {
+      await local.record(shop, requestId, status);
+      if (!redisReady()) return;
+      try {
+        await shared.record(shop, requestId, status);
+      } catch (error) {
+        // The reservation in Redis expires by itself; the answer is kept.
+        switchTo(true, (error as Error).message);
+      }
+    },
+  };
 }
 
 // KEYS: state hash, in-flight sorted set (score = expiry, member = "id|cost"). Server time keeps

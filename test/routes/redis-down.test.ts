@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import { startPrivateRedis, type PrivateRedis } from "../private-redis";
+
+// Page loaders that call the Admin API keep answering while the Redis that paces those calls is down
+// (killed, as a crash would), and pace through Redis again once it is back.
+
+let app: AppTest;
+let redis: PrivateRedis;
+let route: typeof import("~/routes/app.new");
+let path: string;
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  app = await startAppTest();
+  process.env.REDIS_URL = redis.url;
+  route = await import("~/routes/app.new");
+  const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;
+  path = `/app/new?productId=${encodeURIComponent(product.id)}`;
+});
+
+afterAll(async () => {
+  (await import("~/models/admin.server")).closeAdminConnections();
+  await redis?.stop();
+  await app?.stop();
+});
+
+async function loadPage() {
+  const response = await call(route.loader, await asShop(SHOP_A, path));
+  return { status: response.status, body: (await response.json()) as { product: { title: string } | null } };
+}
+
+describe("the New generation page with a product", () => {
+  test("loads while Redis is down, and Redis paces it again when it is back", async () => {
+    expect((await loadPage()).status).toBe(200);
+    const { Redis } = await import("ioredis");
+    const probe = new Redis(redis.url);
+    expect(await probe.exists(`throttle:${SHOP_A}`)).toBe(1);
+    probe.disconnect();
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    await redis.stop();
+    const during = await loadPage();
+    expect(during.status).toBe(200);
+    expect(during.body.product?.title).toBeTruthy();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("Redis is unavailable"));
+
+    await redis.start();
+    const after = new Redis(redis.url);
+    // The app's connection reconnects by itself; pages keep loading meanwhile.
+    const deadline = Date.now() + 15_000;
+    while (!(await after.exists(`throttle:${SHOP_A}`)) && Date.now() < deadline) expect((await loadPage()).status).toBe(200);
+    expect(await after.exists(`throttle:${SHOP_A}`)).toBe(1);
+    after.disconnect();
+    warn.mockRestore();
+  });
+});
