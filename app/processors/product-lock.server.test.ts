@@ -116,11 +116,11 @@ describe("the product lock", () => {
 
   it("gives up waiting for another holder after waitMs, with a message saying why", async () => {
     const name = key();
-    const release = Promise.withResolvers<void>();
-    const holding = createLock(connect(), name, FAST)(() => release.promise);
+    let release = () => {};
+    const holding = createLock(connect(), name, FAST)(() => new Promise<void>((resolve) => (release = resolve)));
     await sleep(50);
     await expect(createLock(connect(), name, { ...FAST, waitMs: 300 })(async () => "never")).rejects.toThrow(/held it for over/);
-    release.resolve();
+    release();
     await holding;
   });
 });
