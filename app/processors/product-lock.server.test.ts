@@ -123,4 +123,17 @@ describe("the product lock", () => {
     release();
     await holding;
   });
+
+  it("stops waiting when the job waiting for it is aborted", async () => {
+    const name = key();
+    let release = () => {};
+    const holding = createLock(connect(), name, FAST)(() => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(50);
+    const aborting = new AbortController();
+    const waiting = createLock(connect(), name, FAST, aborting.signal)(async () => "never");
+    aborting.abort(new Error("shutdown deadline"));
+    await expect(waiting).rejects.toThrow("shutdown deadline");
+    release();
+    await holding;
+  });
 });

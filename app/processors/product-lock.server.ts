@@ -24,12 +24,14 @@ export interface LockTimings {
 
 export const DEFAULT_LOCK_TIMINGS: LockTimings = { ttlMs: 30_000, renewMs: 10_000, waitMs: 120_000 };
 
-export function createLock(redis: Redis, key: string, timings: LockTimings = DEFAULT_LOCK_TIMINGS): ProductLock {
+/** `signal` (the queue job's) stops the wait for another holder, as a shutdown deadline does. */
+export function createLock(redis: Redis, key: string, timings: LockTimings = DEFAULT_LOCK_TIMINGS, signal?: AbortSignal): ProductLock {
   return async (work) => {
     const token = randomUUID();
     const deadline = Date.now() + timings.waitMs;
     let heldUntil: number;
     for (;;) {
+      signal?.throwIfAborted();
       const askedAt = Date.now();
       if ((await redis.set(key, token, "PX", timings.ttlMs, "NX")) === "OK") {
         heldUntil = askedAt + timings.ttlMs;

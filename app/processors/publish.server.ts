@@ -8,20 +8,20 @@ import { loadFile } from "~/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";
 import { adminApiForShop } from "~/models/admin.server";
 import { PermanentJobError } from "./errors.server";
-import { createLock } from "./product-lock.server";
+import { createLock, DEFAULT_LOCK_TIMINGS } from "./product-lock.server";
 
 const MIME: Record<string, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
 
 // Every write to one product's media, by any worker, holds that product's lock.
 let lockConnection: Redis | undefined;
 
-function productLock(shop: string, productId: string) {
+function productLock(shop: string, productId: string, signal?: AbortSignal) {
   if (!lockConnection) {
     lockConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     // Failures surface through the lock's commands; without a listener ioredis would print every reconnect.
     lockConnection.on("error", () => {});
   }
-  return createLock(lockConnection, `${env.QUEUE_PREFIX}:product-media:${shop}:${productId}`);
+  return createLock(lockConnection, `${env.QUEUE_PREFIX}:product-media:${shop}:${productId}`, DEFAULT_LOCK_TIMINGS, signal);
 }
 
 export function closePublishConnections() {
@@ -61,7 +61,7 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
     images,
     position: settings.mediaPosition === "first" ? "first" : "append",
     search: outputs.some((output) => output.attachSentAt !== null),
-    lock: productLock(shop, job.productId),
+    lock: productLock(shop, job.productId, signal),
     signal,
     beforeAttach: async (keys) => {
       const { count } = await prisma.output.updateMany({
@@ -107,7 +107,7 @@ export async function processRestore(shop: string, jobId: string, outputIds: str
   const outputs = await prisma.output.findMany({ where: { ...owned, id: { in: outputIds } }, select: { id: true } });
   if (outputs.length === 0) return;
   const api = await adminApiForShop(shop);
-  await productLock(shop, job.productId)(async (lockSignal) => {
+  await productLock(shop, job.productId, signal)(async (lockSignal) => {
     await restoreImages(api, { productId: job.productId, keys: outputs.map((o) => o.id), signal: signal ? AbortSignal.any([signal, lockSignal]) : lockSignal });
     await prisma.output.updateMany({
       where: { ...owned, id: { in: outputs.map((o) => o.id) } },
