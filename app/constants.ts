@@ -9,3 +9,9 @@ export const TERMINAL_STATES: readonly JobState[] = ["done", "failed", "cancelle
 // Not "uploading": by then the media may already be on the product, so the job finishes.
 export const CANCELLABLE_STATES: readonly JobState[] = ["queued", "analysing", "generating", "checking"];
 export const RETRYABLE_STATES: readonly JobState[] = ["failed", "cancelled"];
+
+// An output's review states besides pending and rejected. "publishing" is queued; "attaching" means
+// productUpdate may have been sent, so the product is searched for the output's marker before anything
+// is attached again; "restoring" is a queued removal.
+export const PUBLISHABLE_REVIEW_STATES: readonly string[] = ["pending", "failed", "restored"];
+export const BUSY_REVIEW_STATES: readonly string[] = ["publishing", "attaching", "restoring"];

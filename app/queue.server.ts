@@ -49,6 +49,11 @@ export async function dequeue(jobId: string): Promise<boolean> {
   return (await withQueue((q) => q.remove(jobId))) === 1;
 }
 
+/** Where a queue entry is: "unknown" when Redis has no such job (never queued, removed, or Redis lost it). */
+export async function queueJobState(jobId: string): Promise<string> {
+  return withQueue((q) => q.getJobState(jobId));
+}
+
 async function withQueue<T>(work: (q: Queue<StudioJobData>) => Promise<T>): Promise<T> {
   const q = getQueue();
   const timeout = new Promise<never>((_, reject) =>

@@ -46,8 +46,9 @@ await Promise.all(
       const product = products[job % products.length];
       const { results } = await publishImages(api, {
         productId: product.id,
-        images: [{ key: `job-${job}`, data: image, filename: `bench-${job}.jpg`, mimeType: "image/jpeg", alt: "Bench image" }],
+        images: [{ key: `bench${String(job).padStart(6, "0")}`, data: image, name: "bench", mimeType: "image/jpeg", alt: "Bench image" }],
         position: "append",
+        search: false,
         pollIntervalMs: Number(values["poll-ms"]),
       });
       if (results[0].status !== "READY") failed++;

@@ -37,8 +37,10 @@ afterAll(async () => {
   connection?.disconnect();
   const { closeQueue } = await import("~/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
+  const { closePublishConnections } = await import("~/processors/publish.server");
   await closeQueue();
   closeAdminConnections();
+  closePublishConnections();
   await app?.stop();
 });
 

@@ -135,33 +135,3 @@ export async function cancelJob(shop: string, id: string) {
   }
   return true;
 }
-
-export async function getOutputs(shop: string, jobId: string, outputIds: string[]) {
-  return prisma.output.findMany({ where: { shop, jobId, id: { in: outputIds } }, orderBy: { position: "asc" } });
-}
-
-export async function setReviewState(shop: string, jobId: string, outputIds: string[], reviewState: string) {
-  const { count } = await prisma.output.updateMany({
-    where: { shop, jobId, id: { in: outputIds } },
-    data: { reviewState },
-  });
-  return count;
-}
-
-export async function requestPublish(shop: string, jobId: string, outputIds: string[]) {
-  const outputs = await getOutputs(shop, jobId, outputIds);
-  if (outputs.length === 0) return 0;
-  const ids = outputs.map((o) => o.id);
-  await prisma.output.updateMany({ where: { shop, jobId, id: { in: ids } }, data: { reviewState: "publishing" } });
-  await enqueue({ kind: "publish", shop, jobId, outputIds: ids }, `publish-${jobId}-${Date.now()}`);
-  return ids.length;
-}
-
-export async function requestRestore(shop: string, jobId: string, outputIds: string[]) {
-  const outputs = (await getOutputs(shop, jobId, outputIds)).filter((o) => o.shopifyMediaId);
-  if (outputs.length === 0) return 0;
-  const ids = outputs.map((o) => o.id);
-  await prisma.output.updateMany({ where: { shop, jobId, id: { in: ids } }, data: { reviewState: "restoring" } });
-  await enqueue({ kind: "restore", shop, jobId, outputIds: ids }, `restore-${jobId}-${Date.now()}`);
-  return ids.length;
-}

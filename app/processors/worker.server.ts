@@ -1,21 +1,21 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { prisma } from "~/db.server";
 import { failJob } from "~/models/jobs.server";
 import { QUEUE_NAME, type StudioJobData } from "~/queue.server";
 import { classifyJobError } from "./errors.server";
 import { processGenerate } from "./generate.server";
-import { publishOutputs, restoreOutputs } from "./publish.server";
+import { failMediaJob, processPublish, processRestore } from "./publish.server";
 
 async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
   const data = job.data;
   switch (data.kind) {
     case "generate":
       return processGenerate(data.shop, data.jobId, signal);
+    // The queue job's id is the claim it works for: it acts only on the outputs that claim still owns.
     case "publish":
-      return publishOutputs(data.shop, data.jobId, data.outputIds);
+      return processPublish(data.shop, data.jobId, data.outputIds, job.id!, signal);
     case "restore":
-      return restoreOutputs(data.shop, data.jobId, data.outputIds);
+      return processRestore(data.shop, data.jobId, data.outputIds, job.id!, signal);
   }
 }
 
@@ -31,12 +31,7 @@ export async function processStudioJob(job: Job<StudioJobData>, _token?: string,
       if (job.data.kind === "generate") {
         await failJob(shop, jobId, classified.code, classified.message);
       } else {
-        const state = job.data.kind === "publish" ? "failed" : "published";
-        await prisma.output.updateMany({
-          where: { shop, jobId, id: { in: job.data.outputIds }, reviewState: { in: ["publishing", "restoring"] } },
-          data: { reviewState: state },
-        });
-        await prisma.job.updateMany({ where: { shop, id: jobId }, data: { errorCode: classified.code, error: classified.message } });
+        await failMediaJob(job.data, job.id!, classified.code, classified.message);
       }
     }
     if (!classified.transient) throw new UnrecoverableError(classified.message);

@@ -23,15 +23,9 @@ import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
 import { hasMessage, useT, type MessageKey } from "~/i18n";
-import {
-  cancelJob,
-  getJob,
-  requestPublish,
-  requestRestore,
-  retryJob,
-  setReviewState,
-} from "~/models/jobs.server";
-import { TERMINAL_STATES, type JobState } from "~/constants";
+import { cancelJob, getJob, retryJob } from "~/models/jobs.server";
+import { reconcilePublishing, rejectOutputs, requestPublish, requestRestore, STUCK_AFTER_MS } from "~/models/publishing.server";
+import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
 import { readForm } from "~/request-body.server";
@@ -82,7 +76,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       height: o.height,
       format: o.format,
       reviewState: o.reviewState,
-      published: Boolean(o.shopifyMediaId),
+      // Publishing or removing for longer than a queued job takes to start: the page offers to check on it.
+      stuck: BUSY_REVIEW_STATES.includes(o.reviewState) && Date.now() - o.updatedAt.getTime() > STUCK_AFTER_MS,
+      error: o.error,
+      errorCode: o.errorCode,
       report: JSON.parse(o.report) as Report,
       prompt: o.prompt,
     })),
@@ -114,7 +111,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "restore":
         return { ok: (await requestRestore(shop, id, outputIds)) > 0 };
       case "reject":
-        return { ok: (await setReviewState(shop, id, outputIds, "rejected")) > 0 };
+        return { ok: (await rejectOutputs(shop, id, outputIds)) > 0 };
+      case "recheck":
+        await reconcilePublishing({ shop, jobId: id });
+        return { ok: true };
       case "retry":
         return { ok: Boolean(await retryJob(shop, id)) };
       case "cancel":
@@ -141,9 +141,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const BUSY_REVIEW = ["publishing", "restoring"];
-
-
 export default function JobPage() {
   const { job, sources, outputs, presets } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ errors?: Record<string, string> }>();
@@ -151,7 +148,7 @@ export default function JobPage() {
   const t = useT();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
-  const busy = !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW.includes(o.reviewState));
+  const busy = !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState));
 
   // Live progress without a manual reload: poll while anything is still moving.
   useEffect(() => {
@@ -237,6 +234,19 @@ export default function JobPage() {
                       {t(`job.review.${output.reviewState}` as MessageKey)}
                     </Badge>
                   </InlineStack>
+                  {output.error && (
+                    <Banner tone="critical" title={output.error}>
+                      {output.errorCode && hasMessage(`job.hint.${output.errorCode}`) && <Text as="p">{t(`job.hint.${output.errorCode}` as MessageKey)}</Text>}
+                    </Banner>
+                  )}
+                  {output.stuck && (
+                    <Banner tone="warning" title={t("job.publishStuck")}>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="recheck" />
+                        <Button submit loading={submitting}>{t("job.recheck")}</Button>
+                      </Form>
+                    </Banner>
+                  )}
                   <InlineGrid columns={2} gap="300">
                     <BlockStack gap="100">
                       <Text as="span" tone="subdued">{t("job.original")}</Text>
@@ -251,7 +261,7 @@ export default function JobPage() {
                   </InlineGrid>
                   <QualityReport report={output.report} mode={job.mode} />
                   <InlineStack gap="200">
-                    {(output.reviewState === "pending" || output.reviewState === "failed" || output.reviewState === "restored") && (
+                    {PUBLISHABLE_REVIEW_STATES.includes(output.reviewState) && (
                       <Form method="post">
                         <input type="hidden" name="intent" value="publish" />
                         <input type="hidden" name="outputId" value={output.id} />

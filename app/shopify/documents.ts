@@ -48,7 +48,7 @@ query ProductsForPicker($first: Int!, $query: String, $after: String) {
   }
 }`;
 
-/** Before publishing: does the product exist, and how much room is left (250 media at most)? */
+/** Before a first publish: does the product exist, and how much room is left (250 media at most)? */
 export const PRODUCT_MEDIA_STATE_QUERY = `#graphql
 query ProductMediaState($id: ID!) {
   product(id: $id) {
@@ -70,31 +70,46 @@ mutation StagedUploadsCreate($input: [StagedUploadInput!]!) {
 }`;
 
 /**
- * Attaches new media; the last `$newCount` media of the answer are the ones just created, in input order,
- * as Shopify appends media to the end of the product's list.
+ * What tells the app's media from the merchant's: the file name, which ends with the app's marker. It is in
+ * `originalSource.url` and, from READY on (`image` is null before), in `image.url`.
+ */
+const MARKED_MEDIA_FIELDS = `
+  id
+  status
+  ... on MediaImage {
+    originalSource { url }
+    image { url }
+  }
+`;
+
+/**
+ * Attaches new media. Shopify appends them to the product's list, so the answer's last `$window` media hold
+ * them (told apart by their markers, never by position: the merchant may be adding media at the same time).
  */
 export const PRODUCT_ATTACH_MEDIA_MUTATION = `#graphql
-mutation ProductAttachMedia($product: ProductUpdateInput!, $media: [CreateMediaInput!]!, $newCount: Int!) {
+mutation ProductAttachMedia($product: ProductUpdateInput!, $media: [CreateMediaInput!]!, $window: Int!) {
   productUpdate(product: $product, media: $media) {
     product {
       id
-      mediaCount { count }
-      media(last: $newCount) {
-        nodes { id alt status }
+      media(last: $window) {
+        nodes {${MARKED_MEDIA_FIELDS}}
       }
     }
     userErrors { field message }
   }
 }`;
 
-/** After a productUpdate whose answer was lost: did it attach the media (count), and which are they (the last N). */
-export const PRODUCT_RECENT_MEDIA_QUERY = `#graphql
-query ProductRecentMedia($id: ID!, $last: Int!) {
+/**
+ * Every media of the product with what identifies the app's: asked before attaching again on a retry, after
+ * an answer was lost, and on restore. Requested cost about 750 points, so it is asked only then.
+ */
+export const PRODUCT_MARKED_MEDIA_QUERY = `#graphql
+query ProductMarkedMedia($id: ID!) {
   product(id: $id) {
     id
     mediaCount { count }
-    media(last: $last) {
-      nodes { id alt status }
+    media(first: 250) {
+      nodes {${MARKED_MEDIA_FIELDS}}
     }
   }
 }`;
@@ -123,20 +138,6 @@ mutation ProductReorderMedia($id: ID!, $moves: [MoveInput!]!) {
 export const JOB_STATUS_QUERY = `#graphql
 query JobStatus($id: ID!) {
   job(id: $id) { id done }
-}`;
-
-/**
- * The product's media ids, to tell which of the app's media are still attached to it (on a retried publish
- * and on restore). Requested cost about 253 points, so it is asked only when needed.
- */
-export const PRODUCT_MEDIA_IDS_QUERY = `#graphql
-query ProductMediaIds($id: ID!) {
-  product(id: $id) {
-    id
-    media(first: 250) {
-      nodes { id status }
-    }
-  }
 }`;
 
 /**

@@ -5,9 +5,8 @@ import {
   JOB_STATUS_QUERY,
   MEDIA_STATUS_QUERY,
   PRODUCT_ATTACH_MEDIA_MUTATION,
-  PRODUCT_MEDIA_IDS_QUERY,
+  PRODUCT_MARKED_MEDIA_QUERY,
   PRODUCT_MEDIA_STATE_QUERY,
-  PRODUCT_RECENT_MEDIA_QUERY,
   PRODUCT_REORDER_MEDIA_MUTATION,
 } from "./documents";
 import { describeUserError, type UserErrorLike } from "./errors";
@@ -16,23 +15,67 @@ import { stageFiles, type StagedUploadMethod } from "./staged-upload.server";
 /** Shopify's limit of media per product. */
 export const MAX_MEDIA_PER_PRODUCT = 250;
 
+// Every media the app attaches carries a marker tied to its key (the output id): its staged file is named
+// `<name>-<key>.<ext>`. Shopify keeps that name in the media's `originalSource.url` and, once READY, in
+// `image.url`, appending `_<uuid>` when the shop already has a file of that name. The marker, never a count
+// or a position, is how the app tells its media from the merchant's: on a retry, after a lost answer, and
+// on restore.
+
+const KEY = /^[a-z0-9]{8,64}$/;
+const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
+
+export function markedFilename(name: string, key: string, mimeType: string): string {
+  if (!KEY.test(key)) throw new Error(`A media key must be 8-64 lowercase letters and digits: ${key}`);
+  const base = name.normalize("NFKD").replace(/[^\w-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").toLowerCase().slice(0, 80);
+  return `${base || "image"}-${key}.${EXTENSIONS[mimeType] ?? "jpg"}`;
+}
+
+/** The key whose marker a media URL carries, if any: `-<key>` followed by the extension or Shopify's suffix. */
+export function readMarker(url: string | null | undefined, keys: ReadonlySet<string>): string | undefined {
+  if (!url) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "").toLowerCase();
+  } catch {
+    return undefined;
+  }
+  for (const match of name.matchAll(/-([a-z0-9]+)(?=[._-]|$)/g)) {
+    if (keys.has(match[1])) return match[1];
+  }
+  return undefined;
+}
+
 export interface PublishImage {
-  /** The caller's id for this image (our output id). */
+  /** The caller's id for this image (the output id): the marker its media carries. */
   key: string;
   data: Buffer;
-  filename: string;
+  /** The readable start of the file name (e.g. the product title); the marker is added to it. */
+  name: string;
   mimeType: string;
   alt: string;
-  /** The media an earlier attempt created for this image, if it recorded one. */
-  existingMediaId?: string | null;
 }
+
+/**
+ * Runs `work` holding the product's media lock; `work`'s signal aborts if the lock is lost. Every write to
+ * one product's media happens under it, so two publishes or a publish and a restore never interleave.
+ */
+export type ProductLock = <T>(work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 export interface PublishInput {
   productId: string;
   images: PublishImage[];
   position: "append" | "first";
-  /** Called as soon as Shopify gives an image its media id, before anything else happens. */
-  onMediaCreated?: (key: string, mediaId: string) => Promise<void>;
+  /**
+   * Whether an earlier attempt may have attached some of these images (the caller recorded an attach):
+   * then the product's media are searched for their markers first, and what is found is adopted.
+   */
+  search: boolean;
+  lock?: ProductLock;
+  /** Called after the uploads and before productUpdate is sent: the caller records that an attach may follow. */
+  beforeAttach?: (keys: string[]) => Promise<void>;
+  /** Called once, still under the lock, with every image's media id (adopted or new). */
+  onMediaIds?: (mediaIdByKey: Map<string, string>) => Promise<void>;
+  signal?: AbortSignal;
   pollIntervalMs?: number;
   pollTimeoutMs?: number;
   stagedUploadMethod?: StagedUploadMethod;
@@ -47,18 +90,15 @@ export interface PublishResult {
 
 type MediaStatus = "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
 
-interface ProductMediaState {
-  product: { id: string; mediaCount: { count: number } } | null;
-}
-
-interface RecentMedia {
+interface MarkedMediaNode {
   id: string;
-  mediaCount: { count: number };
-  media: { nodes: { id: string; alt: string | null; status: MediaStatus }[] };
+  status: MediaStatus;
+  originalSource?: { url: string | null } | null;
+  image?: { url: string } | null;
 }
 
 interface AttachAnswer {
-  productUpdate: { product: RecentMedia | null; userErrors: UserErrorLike[] } | null;
+  productUpdate: { product: { id: string; media: { nodes: MarkedMediaNode[] } } | null; userErrors: UserErrorLike[] } | null;
 }
 
 interface MediaStatusAnswer {
@@ -67,47 +107,67 @@ interface MediaStatusAnswer {
 
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_POLL_TIMEOUT_MS = 180_000;
+/** Media the merchant may add while productUpdate runs, beyond ours, that its answer's window still covers. */
+const ATTACH_ANSWER_SLACK = 10;
+
+const runUnlocked: ProductLock = (work) => work(new AbortController().signal);
 
 /**
- * Writes images to a product's media, safely repeatable: an image whose `existingMediaId` is still on the
- * product is not uploaded again, so a worker that crashed after `onMediaCreated` and retries attaches each
- * image exactly once. Nothing is attached when the product is gone or full; media that fail Shopify's
- * processing are reported per image and removed from the product.
+ * Writes images to a product's media exactly once, safely repeatable: with `search`, media already carrying
+ * an image's marker are adopted instead of attached again, so a worker killed after productUpdate ran (its
+ * answer lost, its ids unsaved) attaches nothing new on its retry. Nothing is attached when the product is
+ * gone or full; media that fail Shopify's processing are reported per image and removed from the product.
  */
 export async function publishImages(api: AdminApi, input: PublishInput): Promise<{ results: PublishResult[] }> {
   const { productId, images } = input;
   if (images.length === 0) return { results: [] };
+  const lock = input.lock ?? runUnlocked;
   const pollIntervalMs = input.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const pollTimeoutMs = input.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
+  const filenames = new Map(images.map((image) => [image.key, markedFilename(image.name, image.key, image.mimeType)]));
 
-  const { product } = await api.request<ProductMediaState>(PRODUCT_MEDIA_STATE_QUERY, { id: productId });
-  if (!product) throw productNotFound(productId);
-
-  const onProduct = images.some((image) => image.existingMediaId) ? await readProductMedia(api, productId) : new Map<string, MediaStatus>();
-  const mediaIdByKey = new Map<string, string>();
-  for (const image of images) {
-    if (image.existingMediaId && onProduct.has(image.existingMediaId)) mediaIdByKey.set(image.key, image.existingMediaId);
-  }
-  const toUpload = images.filter((image) => !mediaIdByKey.has(image.key));
-  if (product.mediaCount.count + toUpload.length > MAX_MEDIA_PER_PRODUCT) throw mediaLimit(product.mediaCount.count, toUpload.length);
-
-  if (toUpload.length > 0) {
-    const sources = await stageFiles(api, toUpload, input.stagedUploadMethod);
-    const created = await attachMedia(api, productId, toUpload, sources, product.mediaCount.count);
-    for (const [index, image] of toUpload.entries()) {
-      mediaIdByKey.set(image.key, created[index]);
-      await input.onMediaCreated?.(image.key, created[index]);
+  const mediaIdByKey = await lock(async (lockSignal) => {
+    const signal = input.signal ? AbortSignal.any([input.signal, lockSignal]) : lockSignal;
+    const keys = images.map((image) => image.key);
+    const found = new Map<string, string>();
+    let count: number;
+    if (input.search) {
+      const marked = await findMarkedMedia(api, productId, keys, { waitForUnidentified: { intervalMs: pollIntervalMs, timeoutMs: pollTimeoutMs }, signal });
+      if (!marked) throw productNotFound(productId);
+      for (const [key, nodes] of marked.byKey) found.set(key, nodes[0].id);
+      // An earlier attach that Shopify finished after its answer was given up on leaves a second copy: ours by its marker.
+      const copies = [...marked.byKey.values()].flatMap((nodes) => nodes.slice(1));
+      if (copies.length > 0) await removeMedia(api, productId, copies, signal);
+      count = marked.count - copies.length;
+    } else {
+      const { product } = await api.request<{ product: { mediaCount: { count: number } } | null }>(PRODUCT_MEDIA_STATE_QUERY, { id: productId }, { signal });
+      if (!product) throw productNotFound(productId);
+      count = product.mediaCount.count;
     }
-  }
+
+    const toUpload = images.filter((image) => !found.has(image.key));
+    if (toUpload.length > 0) {
+      if (count + toUpload.length > MAX_MEDIA_PER_PRODUCT) throw mediaLimit(count, toUpload.length);
+      const files = toUpload.map((image) => ({ data: image.data, filename: filenames.get(image.key)!, mimeType: image.mimeType }));
+      const sources = await stageFiles(api, files, input.stagedUploadMethod);
+      signal.throwIfAborted();
+      await input.beforeAttach?.(toUpload.map((image) => image.key));
+      for (const [key, mediaId] of await attachMedia(api, productId, toUpload, sources, signal)) found.set(key, mediaId);
+    }
+    await input.onMediaIds?.(found);
+    return found;
+  });
 
   const mediaIds = images.map((image) => mediaIdByKey.get(image.key)!);
-  const outcomes = await waitForProcessing(api, mediaIds, pollIntervalMs, pollTimeoutMs);
+  const outcomes = await waitForProcessing(api, mediaIds, pollIntervalMs, pollTimeoutMs, input.signal);
   const failedIds = mediaIds.filter((id) => outcomes.get(id)?.status === "FAILED" && outcomes.get(id)?.present);
-  if (failedIds.length > 0) await deleteFiles(api, failedIds);
-
   const readyIds = mediaIds.filter((id) => outcomes.get(id)?.status === "READY");
-  if (input.position === "first" && readyIds.length > 0) {
-    await moveToFront(api, productId, readyIds, pollIntervalMs, pollTimeoutMs);
+  const moving = input.position === "first" && readyIds.length > 0;
+  if (failedIds.length > 0 || moving) {
+    await lock(async () => {
+      if (failedIds.length > 0) await deleteFiles(api, failedIds);
+      if (moving) await moveToFront(api, productId, readyIds, pollIntervalMs, pollTimeoutMs);
+    });
   }
 
   const results = images.map((image): PublishResult => {
@@ -121,57 +181,87 @@ export async function publishImages(api: AdminApi, input: PublishInput): Promise
 }
 
 /**
- * ONE productUpdate for all images. Shopify appends new media to the end of the product's list, in input
- * order, inside the mutation, and the answer's `media(last: N)` is read in the same mutation: so its last
- * N media are ours, in our order. Alt text cannot be the key (the app gives every image of a job the
- * same alt) and media ids are unknown before.
+ * ONE productUpdate for all images; their media are picked out of its answer by marker. When the answer is
+ * lost or thrown away after Shopify may have run the mutation, the product is searched for the markers:
+ * what is there is adopted; otherwise the error goes up, and the retry (which searches first) decides.
  */
-async function attachMedia(api: AdminApi, productId: string, images: PublishImage[], sources: string[], countBefore: number): Promise<string[]> {
+async function attachMedia(api: AdminApi, productId: string, images: PublishImage[], sources: string[], signal: AbortSignal): Promise<Map<string, string>> {
+  const keys = images.map((image) => image.key);
   const variables = {
     product: { id: productId },
     media: images.map((image, index) => ({ originalSource: sources[index], alt: image.alt, mediaContentType: "IMAGE" })),
-    newCount: images.length,
+    window: Math.min(MAX_MEDIA_PER_PRODUCT, images.length + ATTACH_ANSWER_SLACK),
   };
   let answer: AttachAnswer;
   try {
-    answer = await api.request<AttachAnswer>(PRODUCT_ATTACH_MEDIA_MUTATION, variables, { idempotent: false });
+    answer = await api.request<AttachAnswer>(PRODUCT_ATTACH_MEDIA_MUTATION, variables, { idempotent: false, signal });
   } catch (error) {
-    if (!(error instanceof AdminApiError) || !error.transient) throw error;
-    return recoverAttach(api, productId, images, countBefore, error, () => attachMedia(api, productId, images, sources, countBefore));
+    // A refusal (bad request, revoked token) means the mutation did not run; anything else leaves doubt.
+    if (signal.aborted || (error instanceof AdminApiError && !error.transient)) throw error;
+    const marked = await findMarkedMedia(api, productId, keys, { signal }).catch(() => undefined);
+    if (marked && keys.every((key) => marked.byKey.has(key))) return new Map(keys.map((key) => [key, marked.byKey.get(key)![0].id]));
+    throw error;
   }
   const payload = answer.productUpdate;
   if (payload?.userErrors.length) throw classifyAttachErrors(productId, payload.userErrors);
   if (!payload?.product) throw productNotFound(productId);
-  return matchCreatedMedia(images, payload.product);
+
+  let byKey = groupByMarker(payload.product.media.nodes, new Set(keys)).byKey;
+  // More media than the window were added at the same moment: look at all of them.
+  if (!keys.every((key) => byKey.has(key))) byKey = (await findMarkedMedia(api, productId, keys, { signal }))?.byKey ?? new Map();
+  const missing = keys.filter((key) => !byKey.has(key));
+  if (missing.length > 0) {
+    throw new AdminApiError("GRAPHQL_ERROR", "Shopify's answer did not show the new media; they will be looked for again.", true, { missing });
+  }
+  return new Map(keys.map((key) => [key, byKey.get(key)![0].id]));
+}
+
+export interface MarkedMedia {
+  count: number;
+  /** Media carrying each key's marker, in the product's order (more than one only if something went wrong before). */
+  byKey: Map<string, { id: string; status: MediaStatus }[]>;
 }
 
 /**
- * The mutation's answer was lost (dropped connection, 5xx): it may or may not have run. The product's
- * media count tells which; only when it did not run is it sent again, so nothing is attached twice.
+ * The product's media that carry the markers of `keys`; null when the product is gone. A media that is
+ * not READY and has no `originalSource` yet cannot be told apart: with `waitForUnidentified`, while some key
+ * is still unaccounted for, the product is read again until it can (or the time is up, a transient error).
  */
-async function recoverAttach(
+export async function findMarkedMedia(
   api: AdminApi,
   productId: string,
-  images: PublishImage[],
-  countBefore: number,
-  cause: AdminApiError,
-  sendAgain: () => Promise<string[]>,
-): Promise<string[]> {
-  const { product } = await api.request<{ product: RecentMedia | null }>(PRODUCT_RECENT_MEDIA_QUERY, { id: productId, last: images.length });
-  if (!product) throw productNotFound(productId);
-  if (product.mediaCount.count === countBefore + images.length) return matchCreatedMedia(images, product);
-  if (product.mediaCount.count === countBefore) return sendAgain();
-  throw cause;
+  keys: string[],
+  opts: { waitForUnidentified?: { intervalMs: number; timeoutMs: number }; signal?: AbortSignal } = {},
+): Promise<MarkedMedia | null> {
+  const deadline = Date.now() + (opts.waitForUnidentified?.timeoutMs ?? 0);
+  for (;;) {
+    const { product } = await api.request<{ product: { mediaCount: { count: number }; media: { nodes: MarkedMediaNode[] } } | null }>(
+      PRODUCT_MARKED_MEDIA_QUERY,
+      { id: productId },
+      { signal: opts.signal },
+    );
+    if (!product) return null;
+    const { byKey, unidentified } = groupByMarker(product.media.nodes, new Set(keys));
+    const settled = unidentified === 0 || keys.every((key) => byKey.has(key));
+    if (settled || !opts.waitForUnidentified) return { count: product.mediaCount.count, byKey };
+    if (Date.now() + opts.waitForUnidentified.intervalMs > deadline) {
+      throw new AdminApiError("MEDIA_TIMEOUT", `Shopify has not yet shown what ${unidentified} new media on the product are, so nothing was attached again.`, true, {
+        unidentified,
+      });
+    }
+    await sleep(opts.waitForUnidentified.intervalMs, opts.signal);
+  }
 }
 
-function matchCreatedMedia(images: PublishImage[], product: RecentMedia): string[] {
-  const created = product.media.nodes.slice(-images.length);
-  if (created.length !== images.length) {
-    throw new AdminApiError("GRAPHQL_ERROR", "Shopify's answer did not show the new media; their ids could not be identified.", false, {
-      mediaCount: product.mediaCount.count,
-    });
+function groupByMarker(nodes: MarkedMediaNode[], keys: ReadonlySet<string>) {
+  const byKey = new Map<string, { id: string; status: MediaStatus }[]>();
+  let unidentified = 0;
+  for (const node of nodes) {
+    const key = readMarker(node.originalSource?.url, keys) ?? readMarker(node.image?.url, keys);
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), { id: node.id, status: node.status }]);
+    else if (node.status !== "READY" && node.status !== "FAILED" && !node.originalSource?.url) unidentified += 1;
   }
-  return created.map((node) => node.id);
+  return { byKey, unidentified };
 }
 
 function classifyAttachErrors(productId: string, errors: UserErrorLike[]): AdminApiError {
@@ -193,13 +283,13 @@ interface Outcome {
 }
 
 /** Polls `nodes(ids:)` until every media is READY or FAILED; past the deadline it gives up (transient). */
-async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: number, timeoutMs: number): Promise<Map<string, Outcome>> {
+async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: number, timeoutMs: number, signal?: AbortSignal): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pending = [...new Set(mediaIds)].filter((id) => !outcomes.has(id));
     if (pending.length === 0) return outcomes;
-    const { nodes } = await api.request<MediaStatusAnswer>(MEDIA_STATUS_QUERY, { ids: pending });
+    const { nodes } = await api.request<MediaStatusAnswer>(MEDIA_STATUS_QUERY, { ids: pending }, { signal });
     pending.forEach((id, index) => {
       const node = nodes[index];
       if (!node?.status) {
@@ -217,7 +307,7 @@ async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: 
         pending,
       });
     }
-    await sleep(intervalMs);
+    await sleep(intervalMs, signal);
   }
 }
 
@@ -251,35 +341,33 @@ async function deleteFiles(api: AdminApi, fileIds: string[]): Promise<void> {
 }
 
 /**
- * Removes the given (app-generated) media from the product and nothing else. Media the merchant already
- * removed are reported as `alreadyGone`. READY media are detached with fileUpdate (the file stays in the
- * store's Files in case the merchant uses it elsewhere); media that never became READY cannot be updated,
- * and being the app's own unusable files they are deleted.
+ * Removes from the product the media carrying the markers of `keys`, and nothing else: the merchant's
+ * media and the app's media of other outputs stay. A key with no media left on the product is reported in
+ * `alreadyGone`. READY media are detached with fileUpdate (the file stays in the store's Files in case the
+ * merchant uses it elsewhere); media that never became READY cannot be updated, and being the app's own
+ * unusable files they are deleted. Run it under the product's lock.
  */
-export async function restoreImages(api: AdminApi, input: { productId: string; mediaIds: string[] }): Promise<{ removed: string[]; alreadyGone: string[] }> {
-  const mediaIds = [...new Set(input.mediaIds)];
-  if (mediaIds.length === 0) return { removed: [], alreadyGone: [] };
-  const statusOnProduct = await readProductMedia(api, input.productId);
-  const removed = mediaIds.filter((id) => statusOnProduct.has(id));
-  const alreadyGone = mediaIds.filter((id) => !statusOnProduct.has(id));
+export async function restoreImages(
+  api: AdminApi,
+  input: { productId: string; keys: string[]; signal?: AbortSignal },
+): Promise<{ removed: string[]; alreadyGone: string[] }> {
+  const keys = [...new Set(input.keys)];
+  if (keys.length === 0) return { removed: [], alreadyGone: [] };
+  const marked = await findMarkedMedia(api, input.productId, keys, { signal: input.signal });
+  const onProduct = keys.flatMap((key) => marked?.byKey.get(key) ?? []);
+  await removeMedia(api, input.productId, onProduct, input.signal);
+  return { removed: onProduct.map((media) => media.id), alreadyGone: keys.filter((key) => !marked?.byKey.has(key)) };
+}
 
-  const ready = removed.filter((id) => statusOnProduct.get(id) === "READY");
-  const unfinished = removed.filter((id) => statusOnProduct.get(id) !== "READY");
+async function removeMedia(api: AdminApi, productId: string, media: { id: string; status: MediaStatus }[], signal?: AbortSignal): Promise<void> {
+  const ready = media.filter((m) => m.status === "READY").map((m) => m.id);
+  const unfinished = media.filter((m) => m.status !== "READY").map((m) => m.id);
   if (ready.length > 0) {
-    const files = ready.map((id) => ({ id, referencesToRemove: [input.productId] }));
-    const answer = await api.request<{ fileUpdate: { userErrors: UserErrorLike[] } | null }>(FILE_UPDATE_MUTATION, { files }, { idempotent: true });
+    const files = ready.map((id) => ({ id, referencesToRemove: [productId] }));
+    const answer = await api.request<{ fileUpdate: { userErrors: UserErrorLike[] } | null }>(FILE_UPDATE_MUTATION, { files }, { idempotent: true, signal });
     assertNoUserErrors(answer.fileUpdate, "fileUpdate");
   }
   if (unfinished.length > 0) await deleteFiles(api, unfinished);
-  return { removed, alreadyGone };
-}
-
-/** The product's media and their status; empty when the product itself is gone. */
-async function readProductMedia(api: AdminApi, productId: string): Promise<Map<string, MediaStatus>> {
-  const { product } = await api.request<{ product: { media: { nodes: { id: string; status: MediaStatus }[] } } | null }>(PRODUCT_MEDIA_IDS_QUERY, {
-    id: productId,
-  });
-  return new Map(product?.media.nodes.map((node) => [node.id, node.status]) ?? []);
 }
 
 function productNotFound(productId: string): AdminApiError {
@@ -295,6 +383,17 @@ function mediaLimit(count: number, adding: number): AdminApiError {
   );
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -1,4 +1,5 @@
 import { mediaGid, productGid, takeId, type EmulatorState, type MediaRecord, type ShopRecord } from "./state";
+import { claimFilename } from "./media";
 import type { DemoPhoto } from "./photos";
 
 /** The demo catalogue: everyday products a small merchant sells, each with one to three phone photos. */
@@ -149,7 +150,7 @@ export function seedShop(
     const productNumber = takeId(state);
     const at = createdAt + i * 60_000;
     const mediaIds = template.photos.map((photo) => {
-      const media = createDemoMedia(state, photos, photo.key, photo.alt, at);
+      const media = createDemoMedia(state, shop, photos, photo.key, photo.alt, at);
       shop.media.set(media.id, media);
       return media.id;
     });
@@ -171,14 +172,14 @@ export function seedShop(
   }
 }
 
-function createDemoMedia(state: EmulatorState, photos: Map<string, DemoPhoto>, key: string, alt: string, at: number): MediaRecord {
+function createDemoMedia(state: EmulatorState, shop: ShopRecord, photos: Map<string, DemoPhoto>, key: string, alt: string, at: number): MediaRecord {
   const photo = photos.get(key);
   if (!photo) throw new Error(`No demo photo ${key}`);
   const numericId = takeId(state);
   return {
     id: mediaGid(numericId),
     numericId,
-    filename: `${key}.jpg`,
+    filename: claimFilename(shop, `${key}.jpg`),
     alt,
     mimeType: photo.mimeType,
     bytes: { kind: "file", path: photo.path },

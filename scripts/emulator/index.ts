@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { seedShop } from "./demo-store";
 import { answerGraphql, readBucket, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
-import { readMediaBytes } from "./media";
+import { findMediaByFilename, readMediaBytes } from "./media";
 import { DEFAULT_SCOPE, exchangeToken, issueAccessToken } from "./oauth";
 import { ensureDemoPhotos } from "./photos";
 import { loadAdminSchema } from "./schema";
@@ -54,7 +54,7 @@ export interface Emulator {
 
 const GRAPHQL_PATH = /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
 const OAUTH_PATH = /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/oauth\/access_token$/;
-const CDN_PATH = /^\/cdn\/s\/files\/([^/]+)\/files\/(\d+)-[^/]+$/;
+const CDN_PATH = /^\/cdn\/s\/files\/([^/]+)\/files\/([^/]+)$/;
 const MAX_GRAPHQL_BODY = 5 * 1024 * 1024;
 const INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)";
 
@@ -89,7 +89,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const url = new URL(req.url ?? "/", origin);
     if (url.pathname.startsWith(STAGED_PREFIX)) return handleStagedUpload(req, res, url, state, uploadSecret);
     const cdn = CDN_PATH.exec(url.pathname);
-    if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], Number(cdn[2]));
+    if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], decodeURIComponent(cdn[2]));
     const oauth = OAUTH_PATH.exec(url.pathname);
     if (oauth && req.method === "POST") return serveOAuth(req, res, oauth[1]);
     const graphql = GRAPHQL_PATH.exec(url.pathname);
@@ -134,13 +134,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const downloadFaults = new Map<string, { status: number; remaining: number }>();
 
-  async function serveCdn(res: ServerResponse, url: URL, shopDomain: string, numericId: number): Promise<void> {
+  async function serveCdn(res: ServerResponse, url: URL, shopDomain: string, filename: string): Promise<void> {
     const fault = downloadFaults.get(shopDomain);
     if (fault && fault.remaining > 0) {
       fault.remaining -= 1;
       return sendText(res, fault.status, fault.status === 404 ? "Not Found" : "Service Unavailable");
     }
-    const media = [...(state.shops.get(shopDomain)?.media.values() ?? [])].find((m) => m.numericId === numericId);
+    const shop = state.shops.get(shopDomain);
+    const media = shop && findMediaByFilename(shop, filename);
     if (!media || readMediaStatus(media) !== "READY") return sendText(res, 404, "Not Found");
     const original = await readMediaBytes(media.bytes);
     const width = Number(url.searchParams.get("width")) || undefined;

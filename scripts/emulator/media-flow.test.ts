@@ -114,6 +114,43 @@ describe("staged upload → productUpdate → processing", () => {
   });
 });
 
+describe("file names", () => {
+  const NAMED = `query Named($id: ID!) { node(id: $id) { ... on MediaImage { status originalSource { url } image { url } } } }`;
+
+  async function attachNamed(productId: string, filename: string) {
+    const bytes = await photo();
+    const [target] = (await stage(filename, "image/jpeg", "POST")).stagedTargets;
+    await uploadWithForm(target, bytes, "image/jpeg");
+    const { body } = await gql(ATTACH, { product: { id: productId }, media: [{ originalSource: target.resourceUrl, mediaContentType: "IMAGE" }] });
+    return { id: body.data.productUpdate.product.media.nodes.at(-1).id as string, bytes };
+  }
+
+  it("keeps the staged file's name: in originalSource.url at once, in image.url once READY (image is null before)", async () => {
+    const productId = await findProductId();
+    const { id } = await attachNamed(productId, "mug-cnamed0001.jpg");
+    const early = (await gql(NAMED, { id })).body.data.node;
+    expect(early).toMatchObject({ status: "UPLOADED", image: null });
+    expect(new URL(early.originalSource.url).pathname).toMatch(/\/mug-cnamed0001\.jpg$/);
+
+    await sleep(2 * PROCESSING_MS + 20);
+    const ready = (await gql(NAMED, { id })).body.data.node;
+    expect(ready.status).toBe("READY");
+    expect(new URL(ready.image.url).pathname).toMatch(/\/files\/mug-cnamed0001\.jpg$/);
+  });
+
+  it("gives a second file of a name already in the shop `_<uuid>` before the extension, and serves each by its name", async () => {
+    const productId = await findProductId("Candle");
+    const first = await attachNamed(productId, "candle-cnamed0002.jpg");
+    const second = await attachNamed(productId, "candle-cnamed0002.jpg");
+    await sleep(2 * PROCESSING_MS + 20);
+    const [a, b] = await Promise.all([first.id, second.id].map(async (id) => (await gql(NAMED, { id })).body.data.node.image.url as string));
+    expect(new URL(a).pathname).toMatch(/\/candle-cnamed0002\.jpg$/);
+    expect(new URL(b).pathname).toMatch(/\/candle-cnamed0002_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jpg$/);
+    expect(Buffer.from(await (await fetch(a)).arrayBuffer()).equals(first.bytes)).toBe(true);
+    expect((await fetch(b)).status).toBe(200);
+  });
+});
+
 describe("productUpdate errors", () => {
   it("answers Product does not exist for an unknown product", async () => {
     const { body } = await gql(ATTACH, { product: { id: "gid://shopify/Product/1" }, media: [] });

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
-import { mediaGid, takeId, type EmulatorState, type MediaBytes, type MediaFailure, type MediaRecord } from "./state";
+import { mediaGid, takeId, type EmulatorState, type MediaBytes, type MediaFailure, type MediaRecord, type ShopRecord } from "./state";
 
 /** Shopify's documented limits for product images. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -80,6 +81,22 @@ export async function createUploadedMedia(state: EmulatorState, input: NewMedia,
     readyAt: now + 2 * input.processingMs,
     originalSource: input.originalSource,
   };
+}
+
+/**
+ * The name a new file gets in the shop's Files. Names are unique per shop: like Shopify's default
+ * duplicate resolution (APPEND_UUID), a name already taken gets `_<uuid>` before its extension.
+ */
+export function claimFilename(shop: ShopRecord, filename: string): string {
+  if (!findMediaByFilename(shop, filename)) return filename;
+  const dot = filename.lastIndexOf(".");
+  const [base, ext] = dot > 0 ? [filename.slice(0, dot), filename.slice(dot)] : [filename, ""];
+  return `${base}_${randomUUID()}${ext}`;
+}
+
+export function findMediaByFilename(shop: ShopRecord, filename: string): MediaRecord | undefined {
+  for (const media of shop.media.values()) if (media.filename === filename) return media;
+  return undefined;
 }
 
 /** The basename of a URL path, for the file name Shopify keeps for a media. */

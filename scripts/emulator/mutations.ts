@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createUploadedMedia, MAX_IMAGE_BYTES, MAX_MEDIA_PER_PRODUCT, readFilename, readMediaBytes } from "./media";
+import { claimFilename, createUploadedMedia, findMediaByFilename, MAX_IMAGE_BYTES, MAX_MEDIA_PER_PRODUCT, readFilename, readMediaBytes } from "./media";
 import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
 import { createStagedTarget, findStagedUpload } from "./uploads";
@@ -65,7 +65,7 @@ async function updateProduct(ctx: MutationContext, args: Args) {
   for (const media of mediaInputs) {
     const source = media.originalSource as string;
     const record = await createUploadedMedia(ctx.state, {
-      filename: readFilename(source),
+      filename: claimFilename(ctx.shop, readFilename(source)),
       alt: (media.alt as string | undefined) ?? "",
       originalSource: source,
       bytes: await fetchSource(ctx, source),
@@ -110,13 +110,10 @@ function applyProductFields(product: ProductRecord, input: Args): void {
 async function fetchSource(ctx: MutationContext, source: string): Promise<Buffer | undefined> {
   const staged = findStagedUpload(ctx.state, ctx.origin, source);
   if (staged) return staged.shop === ctx.shop.domain ? staged.bytes : undefined;
-  const cdn = new RegExp(`^${escapeRegExp(ctx.origin)}/cdn/s/files/[^/]+/files/(\\d+)-`).exec(source);
-  if (!cdn) return undefined;
-  for (const shop of ctx.state.shops.values()) {
-    const media = [...shop.media.values()].find((m) => String(m.numericId) === cdn[1]);
-    if (media) return readMediaBytes(media.bytes);
-  }
-  return undefined;
+  const cdn = new RegExp(`^${escapeRegExp(ctx.origin)}/cdn/s/files/([^/]+)/files/([^/?]+)`).exec(source);
+  const shop = cdn ? ctx.state.shops.get(cdn[1]) : undefined;
+  const media = shop ? findMediaByFilename(shop, decodeURIComponent(cdn![2])) : undefined;
+  return media ? readMediaBytes(media.bytes) : undefined;
 }
 
 function reorderMedia(ctx: MutationContext, productId: string, moves: Args[]) {

@@ -81,9 +81,12 @@ function viewImage(ctx: ViewContext, media: MediaRecord) {
   };
 }
 
-/** Where the emulator's CDN serves a media, like cdn.shopify.com/s/files/…/files/name.jpg?v=…. */
+/**
+ * Where the emulator's CDN serves a media, like cdn.shopify.com/s/files/…/files/name.jpg?v=…: by the file's
+ * name, which is unique in the shop (see claimFilename).
+ */
 export function cdnUrl(origin: string, shop: string, media: MediaRecord): string {
-  return `${origin}/cdn/s/files/${shop}/files/${media.numericId}-${encodeURIComponent(media.filename)}?v=${Math.floor(media.updatedAt / 1000)}`;
+  return `${origin}/cdn/s/files/${shop}/files/${encodeURIComponent(media.filename)}?v=${Math.floor(media.updatedAt / 1000)}`;
 }
 
 /** ImageTransformInput becomes CDN query parameters, which the emulator's CDN applies with sharp. */
