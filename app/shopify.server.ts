@@ -1,9 +1,10 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
 import { env } from "./env.server";
 import { bindTokenRenewal, forgetAccessToken, sessionStorage } from "./models/admin.server";
 import { WEBHOOK_BODY_LIMIT, withBoundedBody } from "./request-body.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { emulatorOrigin, resolveShopifyUrl } from "./shopify/endpoint.server";
 
 // Demo and tests only: send the library's calls to *.myshopify.com to the local Admin API emulator.
@@ -16,13 +17,12 @@ if (emulatorOrigin()) {
   });
 }
 
-export const API_VERSION = ApiVersion.October26;
 export { sessionStorage };
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
+  apiVersion: ADMIN_API_VERSION as ApiVersion,
   scopes: env.SCOPES.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",

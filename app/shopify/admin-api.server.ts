@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { ADMIN_API_VERSION } from "./api-version";
 import { adminGraphqlUrl } from "./endpoint.server";
 import { AdminApiError } from "./errors";
 import { createPacer, type Pacer, type ThrottleStatus } from "./throttle.server";
 
 export { AdminApiError, assertNoUserErrors } from "./errors";
 export type { AdminApiErrorCode } from "./errors";
-
-export const ADMIN_API_VERSION = "2026-10";
 
 export interface AdminApiLog {
   warn(message: string, context: Record<string, unknown>): void;

@@ -3,7 +3,9 @@
  * against Shopify's published schema and rejects deprecated fields, arguments and enum values.
  */
 
-const MEDIA_IMAGE_FIELDS = `
+// A fragment rather than a bare interpolated string, so that the GraphQL codegen can read the documents that use it.
+const MEDIA_IMAGE_FIELDS = `#graphql
+fragment MediaImageFields on Media {
   __typename
   id
   alt
@@ -11,7 +13,7 @@ const MEDIA_IMAGE_FIELDS = `
   ... on MediaImage {
     image { url width height altText }
   }
-`;
+}`;
 
 /** The product as prompts and photo choice need it. */
 export const PRODUCT_FOR_GENERATION_QUERY = `#graphql
@@ -25,10 +27,11 @@ query ProductForGeneration($id: ID!) {
     tags
     description(truncateAt: 600)
     media(first: 20) {
-      nodes {${MEDIA_IMAGE_FIELDS}}
+      nodes { ...MediaImageFields }
     }
   }
-}`;
+}
+${MEDIA_IMAGE_FIELDS}`;
 
 /** A page of products for the picker, newest first, filtered with Shopify's search syntax. */
 export const PRODUCTS_FOR_PICKER_QUERY = `#graphql

@@ -27,12 +27,18 @@ export function GenerateAction({ api: { i18n, auth, close }, productIds, summary
   const [status, setStatus] = useState<Status>({ kind: "editing" });
 
   useEffect(() => {
-    fetchDefaultMode(auth).then((defaultMode) => setMode((current) => current ?? defaultMode));
-  }, []);
+    // Without the shop's default the mode stays unset, and the app applies its default.
+    fetchDefaultMode(auth)
+      .then((defaultMode) => setMode((current) => current ?? defaultMode))
+      .catch(() => undefined);
+  }, [auth]);
 
-  const generate = async () => {
+  // Whatever goes wrong, the modal leaves "sending" and says so.
+  const generate = () => {
     setStatus({ kind: "sending" });
-    setStatus(await requestGeneration(auth, productIds, mode));
+    requestGeneration(auth, productIds, mode)
+      .then(setStatus)
+      .catch(() => setStatus({ kind: "unreachable" }));
   };
 
   const sending = status.kind === "sending";

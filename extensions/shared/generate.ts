@@ -33,11 +33,7 @@ function isMode(value: unknown): value is Mode {
   return MODES.includes(value as Mode);
 }
 
-export async function requestGeneration(
-  auth: Auth,
-  productIds: string[],
-  mode: Mode | undefined,
-): Promise<GenerateOutcome> {
+export async function requestGeneration(auth: Auth, productIds: string[], mode: Mode | undefined): Promise<GenerateOutcome> {
   let response: Response;
   try {
     response = await callApp(auth, {

@@ -1,6 +1,7 @@
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import { DEMO_SHOP, startEmulator, type Emulator } from "./index";
 import { postGraphql } from "./test-client";
 
@@ -224,7 +225,7 @@ describe("a real Shopify SDK", () => {
   it("talks to the emulator through @shopify/admin-api-client", async () => {
     const client = createAdminApiClient({
       storeDomain: DEMO_SHOP,
-      apiVersion: "2026-10",
+      apiVersion: ADMIN_API_VERSION,
       accessToken: token,
       customFetchApi: (url, init) => fetch(String(url).replace(`https://${DEMO_SHOP}`, `${emulator.origin}/${DEMO_SHOP}`), init),
     });

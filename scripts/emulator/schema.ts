@@ -19,8 +19,7 @@ import {
   type ASTVisitor,
   GraphQLError,
 } from "graphql";
-
-export const SCHEMA_VERSION = "2026-10";
+import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 
 let cached: GraphQLSchema | undefined;
 
@@ -28,7 +27,7 @@ let cached: GraphQLSchema | undefined;
 export function loadAdminSchema(): GraphQLSchema {
   if (cached) return cached;
   // The package's exports map hides its data folder from require.resolve, so the path is built by hand.
-  const file = fileURLToPath(new URL(`../../node_modules/@shopify/dev-mcp/dist/data/admin_${SCHEMA_VERSION}.json.gz`, import.meta.url));
+  const file = fileURLToPath(new URL(`../../node_modules/@shopify/dev-mcp/dist/data/admin_${ADMIN_API_VERSION}.json.gz`, import.meta.url));
   const json = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8"));
   const introspection: IntrospectionQuery = json.data ?? json;
   cached = buildClientSchema(introspection, { assumeValid: true });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { API_SECRET, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
@@ -15,7 +16,7 @@ function webhookRequest(topic: string, shop: string, body: object, secret = API_
       "x-shopify-hmac-sha256": getHmac(raw, secret),
       "x-shopify-topic": topic,
       "x-shopify-shop-domain": shop,
-      "x-shopify-api-version": "2026-10",
+      "x-shopify-api-version": ADMIN_API_VERSION,
       "x-shopify-webhook-id": crypto.randomUUID(),
       "x-shopify-event-id": crypto.randomUUID(),
       "x-shopify-triggered-at": new Date().toISOString(),

@@ -15,9 +15,7 @@ function Extension() {
       productIds={productIds}
       summary={shopify.i18n.translate("selected", { count: productIds.length })}
       // A batch has its own progress page; a lone product may come back as a job without one.
-      progressLink={({ batchId, jobs }) =>
-        batchId ? appLink(`/app/batches/${batchId}`) : jobs[0] && appLink(jobs[0].url)
-      }
+      progressLink={({ batchId, jobs }) => (batchId ? appLink(`/app/batches/${batchId}`) : jobs[0] && appLink(jobs[0].url))}
     />
   );
 }

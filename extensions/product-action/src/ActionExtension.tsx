@@ -3,6 +3,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { GenerateAction } from "../../shared/GenerateAction";
 import { appLink } from "../../shared/generate";
+import type { ProductTitleQuery } from "../../types/admin.generated";
 
 export default async () => {
   render(<Extension />, document.body);
@@ -20,7 +21,7 @@ function Extension() {
   useEffect(() => {
     if (!productId) return;
     shopify
-      .query<{ product: { title: string } | null }>(PRODUCT_TITLE, { variables: { id: productId } })
+      .query<ProductTitleQuery>(PRODUCT_TITLE, { variables: { id: productId } })
       .then(({ data }) => setTitle(data?.product?.title ?? ""))
       .catch(() => setTitle(""));
   }, [productId]);
