@@ -229,7 +229,7 @@ mutation AppUsageRecordCreate($lineItemId: ID!, $price: MoneyInput!, $descriptio
 
 /**
  * A subscription's usage records, newest first, a page at a time: how a charge whose answer was lost is
- * found again by its idempotency key. Requested cost about 110 points.
+ * found again by its idempotency key. Requested cost about 104 points (the emulator's count).
  */
 export const APP_USAGE_RECORDS_QUERY = `#graphql
 query AppUsageRecords($id: ID!, $after: String) {
