@@ -22,8 +22,14 @@ describe("paid plans", () => {
 
   it("cover the default model at the default size, after Shopify's fee and revenue share, on included images and beyond", () => {
     for (const plan of PAID_PLANS) {
-      expect({ plan: plan.id, covered: plan.monthlyPriceCents * KEPT_SHARE >= plan.includedImages * costCents * MARGIN }).toEqual({ plan: plan.id, covered: true });
-      expect({ plan: plan.id, covered: plan.pricePerImageCents * KEPT_SHARE >= costCents * MARGIN }).toEqual({ plan: plan.id, covered: true });
+      expect({ plan: plan.id, covered: plan.monthlyPriceCents * KEPT_SHARE >= plan.includedImages * costCents * MARGIN }).toEqual({
+        plan: plan.id,
+        covered: true,
+      });
+      expect({ plan: plan.id, covered: plan.pricePerImageCents * KEPT_SHARE >= costCents * MARGIN }).toEqual({
+        plan: plan.id,
+        covered: true,
+      });
     }
   });
 
@@ -60,7 +66,9 @@ describe("paid plans", () => {
 
   it("state their terms in English and Traditional Chinese", () => {
     const pro = findPaidPlan("pro")!;
-    expect(usageTerms(pro, "en")).toBe("$0.15 per generated image beyond the 500 included every 30 days. Images made by the free local provider, failures and safety blocks are never charged.");
+    expect(usageTerms(pro, "en")).toBe(
+      "$0.15 per generated image beyond the 500 included every 30 days. Images made by the free local provider, failures and safety blocks are never charged.",
+    );
     expect(usageTerms(pro, "zh-TW")).toContain("超出部分每張 US$0.15");
   });
 });

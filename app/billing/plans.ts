@@ -48,9 +48,30 @@ export type Plan = FreePlan | PaidPlan;
 export const FREE_PLAN: FreePlan = { id: "free" };
 
 export const PAID_PLANS: readonly PaidPlan[] = [
-  { id: "starter", subscriptionName: "Photo Studio Starter", monthlyPriceCents: 999, includedImages: 40, pricePerImageCents: 19, defaultCappedAmountCents: 2_000 },
-  { id: "growth", subscriptionName: "Photo Studio Growth", monthlyPriceCents: 2_999, includedImages: 150, pricePerImageCents: 17, defaultCappedAmountCents: 5_000 },
-  { id: "pro", subscriptionName: "Photo Studio Pro", monthlyPriceCents: 7_999, includedImages: 500, pricePerImageCents: 15, defaultCappedAmountCents: 15_000 },
+  {
+    id: "starter",
+    subscriptionName: "Photo Studio Starter",
+    monthlyPriceCents: 999,
+    includedImages: 40,
+    pricePerImageCents: 19,
+    defaultCappedAmountCents: 2_000,
+  },
+  {
+    id: "growth",
+    subscriptionName: "Photo Studio Growth",
+    monthlyPriceCents: 2_999,
+    includedImages: 150,
+    pricePerImageCents: 17,
+    defaultCappedAmountCents: 5_000,
+  },
+  {
+    id: "pro",
+    subscriptionName: "Photo Studio Pro",
+    monthlyPriceCents: 7_999,
+    includedImages: 500,
+    pricePerImageCents: 15,
+    defaultCappedAmountCents: 15_000,
+  },
 ];
 
 export function findPaidPlan(id: string): PaidPlan | undefined {

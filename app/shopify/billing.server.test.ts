@@ -49,7 +49,12 @@ async function expectAdminError(promise: Promise<unknown>, code: string): Promis
 /** A shop with an approved plan (a test charge, as on a development store). */
 async function subscribed(plan = starter, cappedAmountCents?: number) {
   const shop = openShop(emu);
-  const { confirmationUrl } = await createSubscription(shop.api, plan, { returnUrl: RETURN_URL, test: true, locale: "en", cappedAmountCents });
+  const { confirmationUrl } = await createSubscription(shop.api, plan, {
+    returnUrl: RETURN_URL,
+    test: true,
+    locale: "en",
+    cappedAmountCents,
+  });
   expect((await answerCharge(confirmationUrl, "approve")).status).toBe(303);
   const subscription = (await readSubscription(shop.api))!;
   const records = () => {
@@ -74,7 +79,11 @@ describe("plans and approval", () => {
     emu.billing.setShopPlan(shop, { publicDisplayName: "Development", partnerDevelopment: true });
     const test = await needsTestCharges(api);
     expect(test).toBe(true);
-    const { confirmationUrl, subscription: pending } = await createSubscription(api, starter, { returnUrl: RETURN_URL, test, locale: "zh-TW" });
+    const { confirmationUrl, subscription: pending } = await createSubscription(api, starter, {
+      returnUrl: RETURN_URL,
+      test,
+      locale: "zh-TW",
+    });
     expect(pending).toMatchObject({ status: "PENDING", test: true, plan: starter, cappedAmountCents: 2_000, monthlyPriceCents: 999 });
     expect(await readSubscription(api)).toBeNull();
 
@@ -164,17 +173,20 @@ describe("usage charges, exactly once", () => {
     expect(records()).toHaveLength(1);
   });
 
-  it.each(modes)("adopts the record on a retry after a crash between the charge and saving it (repeated key answered as %s)", async (mode) => {
-    const { shop, api, records, charge, usageCalls } = await subscribed();
-    emu.billing.setUsageIdempotency(shop, mode);
-    const sentAt = new Date();
-    const first = await recordUsage(api, charge("output-c"));
-    // The process died here, before it wrote that the charge was made; its retry knows it sent it at sentAt.
-    const retried = await recordUsage(api, charge("output-c", { sentBefore: sentAt }));
-    expect(retried).toEqual({ ...first, adopted: true });
-    expect(records()).toHaveLength(1);
-    expect(usageCalls()).toBe(1);
-  });
+  it.each(modes)(
+    "adopts the record on a retry after a crash between the charge and saving it (repeated key answered as %s)",
+    async (mode) => {
+      const { shop, api, records, charge, usageCalls } = await subscribed();
+      emu.billing.setUsageIdempotency(shop, mode);
+      const sentAt = new Date();
+      const first = await recordUsage(api, charge("output-c"));
+      // The process died here, before it wrote that the charge was made; its retry knows it sent it at sentAt.
+      const retried = await recordUsage(api, charge("output-c", { sentBefore: sentAt }));
+      expect(retried).toEqual({ ...first, adopted: true });
+      expect(records()).toHaveLength(1);
+      expect(usageCalls()).toBe(1);
+    },
+  );
 
   it("sends the charge when a retry after a crash finds that the first attempt never reached Shopify", async () => {
     const { api, records, charge } = await subscribed();
@@ -212,9 +224,17 @@ describe("usage charges, exactly once", () => {
     const start = new Date(Date.now() - 1000);
     await recordUsage(api, charge("needle", { priceCents: 17 }));
     for (let i = 0; i < 120; i++) await recordUsage(api, charge(`hay-${i}`, { priceCents: 17 }));
-    const found = await findUsageRecord(api, { subscriptionId: subscription.id, lineItemId: subscription.usageLineItemId!, idempotencyKey: "needle" }, start);
+    const found = await findUsageRecord(
+      api,
+      { subscriptionId: subscription.id, lineItemId: subscription.usageLineItemId!, idempotencyKey: "needle" },
+      start,
+    );
     expect(found).toMatchObject({ idempotencyKey: "needle", adopted: true });
-    const missing = await findUsageRecord(api, { subscriptionId: subscription.id, lineItemId: subscription.usageLineItemId!, idempotencyKey: "never" }, start);
+    const missing = await findUsageRecord(
+      api,
+      { subscriptionId: subscription.id, lineItemId: subscription.usageLineItemId!, idempotencyKey: "never" },
+      start,
+    );
     expect(missing).toBeNull();
   });
 
@@ -252,7 +272,9 @@ describe("@shopify/shopify-api's billing helpers (why the app does not use them)
     const { shopifyApi, ApiVersion, BillingInterval, LogSeverity, Session } = await import("@shopify/shopify-api");
     const { setAbstractFetchFunc } = await import("@shopify/shopify-api/runtime");
     const nodeFetch = globalThis.fetch;
-    setAbstractFetchFunc((input, init) => nodeFetch(String(input instanceof Request ? input.url : input).replace(`https://${shop}`, `${emu.origin}/${shop}`), init));
+    setAbstractFetchFunc((input, init) =>
+      nodeFetch(String(input instanceof Request ? input.url : input).replace(`https://${shop}`, `${emu.origin}/${shop}`), init),
+    );
     const library = shopifyApi({
       apiKey: "demo-api-key",
       apiSecretKey: "demo-api-secret",
@@ -260,7 +282,9 @@ describe("@shopify/shopify-api's billing helpers (why the app does not use them)
       apiVersion: ApiVersion.October26,
       isEmbeddedApp: true,
       logger: { level: LogSeverity.Error },
-      billing: { [starter.subscriptionName]: { lineItems: [{ interval: BillingInterval.Usage, amount: 20, currencyCode: "USD", terms: "terms" }] } },
+      billing: {
+        [starter.subscriptionName]: { lineItems: [{ interval: BillingInterval.Usage, amount: 20, currencyCode: "USD", terms: "terms" }] },
+      },
     });
     const session = new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: token });
     for (let i = 0; i < 2; i++) {

@@ -128,7 +128,9 @@ export async function createSubscription(
   if (!Number.isInteger(cappedAmountCents) || cappedAmountCents <= 0) {
     throw new AdminApiError("USER_ERROR", "The capped amount must be a whole number of cents above zero.", false);
   }
-  const data = await api.request<{ appSubscriptionCreate: { appSubscription: SubscriptionNode | null; confirmationUrl: string | null; userErrors: UserError[] } }>(
+  const data = await api.request<{
+    appSubscriptionCreate: { appSubscription: SubscriptionNode | null; confirmationUrl: string | null; userErrors: UserError[] };
+  }>(
     APP_SUBSCRIPTION_CREATE_MUTATION,
     {
       name: plan.subscriptionName,
@@ -178,7 +180,11 @@ export async function readSubscriptionById(api: AdminApi, id: string): Promise<S
  * answers a repeated key (documented: the first record again; reported: an error, or a second record).
  * Over the capped amount it throws USAGE_CAP_REACHED, which no retry fixes until the merchant raises the cap.
  */
-export async function recordUsage(api: AdminApi, charge: UsageCharge, opts: { signal?: AbortSignal; retryDelayMs?: number } = {}): Promise<RecordedUsage> {
+export async function recordUsage(
+  api: AdminApi,
+  charge: UsageCharge,
+  opts: { signal?: AbortSignal; retryDelayMs?: number } = {},
+): Promise<RecordedUsage> {
   if (!Number.isInteger(charge.priceCents) || charge.priceCents <= 0) {
     throw new AdminApiError("USER_ERROR", `A usage charge is a whole number of cents above zero, not ${charge.priceCents}.`, false);
   }
@@ -191,11 +197,18 @@ export async function recordUsage(api: AdminApi, charge: UsageCharge, opts: { si
     const found = await lookUp();
     if (found) return found;
   }
-  const variables = { lineItemId: charge.lineItemId, price: usd(charge.priceCents), description: charge.description, idempotencyKey: charge.idempotencyKey };
+  const variables = {
+    lineItemId: charge.lineItemId,
+    price: usd(charge.priceCents),
+    description: charge.description,
+    idempotencyKey: charge.idempotencyKey,
+  };
   for (let attempt = 1; ; attempt++) {
     let payload: { appUsageRecord: UsageRecordNode | null; userErrors: UserError[] };
     try {
-      const data = await api.request<{ appUsageRecordCreate: typeof payload }>(APP_USAGE_RECORD_CREATE_MUTATION, variables, { signal: opts.signal });
+      const data = await api.request<{ appUsageRecordCreate: typeof payload }>(APP_USAGE_RECORD_CREATE_MUTATION, variables, {
+        signal: opts.signal,
+      });
       payload = data.appUsageRecordCreate;
     } catch (error) {
       if (!(error instanceof AdminApiError) || !error.transient) throw error;
@@ -207,7 +220,12 @@ export async function recordUsage(api: AdminApi, charge: UsageCharge, opts: { si
     }
     if (payload.appUsageRecord && payload.userErrors.length === 0) return toRecorded(payload.appUsageRecord, false);
     if (payload.userErrors.some((e) => e.message === CAP_EXCEEDED)) {
-      throw new AdminApiError("USAGE_CAP_REACHED", "This charge would pass the subscription's capped amount; the merchant must raise it first.", false, payload.userErrors);
+      throw new AdminApiError(
+        "USAGE_CAP_REACHED",
+        "This charge would pass the subscription's capped amount; the merchant must raise it first.",
+        false,
+        payload.userErrors,
+      );
     }
     // A key Shopify has already seen can come back as "Failed to create usage charge": the record may exist.
     const found = await lookUp();
@@ -232,7 +250,11 @@ export async function findUsageRecord(
   let after: string | null = null;
   for (;;) {
     type Page = { nodes: UsageRecordNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-    const data: { node: { lineItems?: { id: string; usageRecords: Page }[] } | null } = await api.request(APP_USAGE_RECORDS_QUERY, { id: charge.subscriptionId, after }, { signal });
+    const data: { node: { lineItems?: { id: string; usageRecords: Page }[] } | null } = await api.request(
+      APP_USAGE_RECORDS_QUERY,
+      { id: charge.subscriptionId, after },
+      { signal },
+    );
     const page = data.node?.lineItems?.find((item) => item.id === charge.lineItemId)?.usageRecords;
     if (!page) return null;
     for (const record of page.nodes) {
@@ -248,7 +270,10 @@ export async function findUsageRecord(
  * Asks to raise the usage line item's capped amount: it takes effect once the merchant approves it on
  * the page returned. Sending the same request twice is harmless.
  */
-export async function raiseCap(api: AdminApi, opts: { lineItemId: string; cappedAmountCents: number }): Promise<{ confirmationUrl: string }> {
+export async function raiseCap(
+  api: AdminApi,
+  opts: { lineItemId: string; cappedAmountCents: number },
+): Promise<{ confirmationUrl: string }> {
   const data = await api.request<{ appSubscriptionLineItemUpdate: { confirmationUrl: string | null; userErrors: UserError[] } }>(
     APP_SUBSCRIPTION_LINE_ITEM_UPDATE_MUTATION,
     { id: opts.lineItemId, cappedAmount: usd(opts.cappedAmountCents) },
@@ -256,7 +281,8 @@ export async function raiseCap(api: AdminApi, opts: { lineItemId: string; capped
   );
   const payload = data.appSubscriptionLineItemUpdate;
   assertNoUserErrors(payload, "appSubscriptionLineItemUpdate");
-  if (!payload.confirmationUrl) throw new AdminApiError("GRAPHQL_ERROR", "appSubscriptionLineItemUpdate: Shopify returned no confirmation URL.", false);
+  if (!payload.confirmationUrl)
+    throw new AdminApiError("GRAPHQL_ERROR", "appSubscriptionLineItemUpdate: Shopify returned no confirmation URL.", false);
   return { confirmationUrl: payload.confirmationUrl };
 }
 
@@ -266,11 +292,9 @@ export async function raiseCap(api: AdminApi, opts: { lineItemId: string; capped
  * earlier try whose answer was lost) counts as done.
  */
 export async function cancelSubscription(api: AdminApi, subscriptionId: string, opts: { prorate?: boolean } = {}): Promise<void> {
-  const data = await api.request<{ appSubscriptionCancel: { appSubscription: { id: string; status: SubscriptionStatus } | null; userErrors: UserError[] } }>(
-    APP_SUBSCRIPTION_CANCEL_MUTATION,
-    { id: subscriptionId, prorate: opts.prorate ?? true },
-    { idempotent: true },
-  );
+  const data = await api.request<{
+    appSubscriptionCancel: { appSubscription: { id: string; status: SubscriptionStatus } | null; userErrors: UserError[] };
+  }>(APP_SUBSCRIPTION_CANCEL_MUTATION, { id: subscriptionId, prorate: opts.prorate ?? true }, { idempotent: true });
   const payload = data.appSubscriptionCancel;
   if (payload.userErrors.length && (await readSubscriptionById(api, subscriptionId))?.status === "CANCELLED") return;
   assertNoUserErrors(payload, "appSubscriptionCancel");
@@ -279,7 +303,8 @@ export async function cancelSubscription(api: AdminApi, subscriptionId: string, 
 function toSubscription(node: SubscriptionNode): Subscription {
   const recurring = node.lineItems.find((item) => item.plan.pricingDetails.__typename === "AppRecurringPricing");
   const usage = node.lineItems.find((item) => item.plan.pricingDetails.__typename === "AppUsagePricing");
-  const recurringPrice = recurring?.plan.pricingDetails.__typename === "AppRecurringPricing" ? recurring.plan.pricingDetails.price : undefined;
+  const recurringPrice =
+    recurring?.plan.pricingDetails.__typename === "AppRecurringPricing" ? recurring.plan.pricingDetails.price : undefined;
   const usagePrice = usage?.plan.pricingDetails.__typename === "AppUsagePricing" ? usage.plan.pricingDetails : undefined;
   return {
     id: node.id,
@@ -299,11 +324,18 @@ function toSubscription(node: SubscriptionNode): Subscription {
 }
 
 function toRecorded(node: UsageRecordNode, adopted: boolean): RecordedUsage {
-  return { id: node.id, idempotencyKey: node.idempotencyKey ?? "", priceCents: centsOf(node.price), createdAt: new Date(node.createdAt), adopted };
+  return {
+    id: node.id,
+    idempotencyKey: node.idempotencyKey ?? "",
+    priceCents: centsOf(node.price),
+    createdAt: new Date(node.createdAt),
+    adopted,
+  };
 }
 
 function centsOf(money: Money): number {
-  if (money.currencyCode !== "USD") throw new AdminApiError("GRAPHQL_ERROR", `Billing amounts are in USD, not ${money.currencyCode}.`, false);
+  if (money.currencyCode !== "USD")
+    throw new AdminApiError("GRAPHQL_ERROR", `Billing amounts are in USD, not ${money.currencyCode}.`, false);
   return parseCents(money.amount);
 }
 

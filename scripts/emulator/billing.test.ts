@@ -62,10 +62,20 @@ function openShop() {
 }
 
 async function subscribe(gql: ReturnType<typeof openShop>["gql"], name = "Photo Studio Starter", extra: Record<string, unknown> = {}) {
-  const data = await gql(CREATE, { name, returnUrl: "https://app.example/app/billing?plan=starter", test: true, lineItems: starterItems(), ...extra });
+  const data = await gql(CREATE, {
+    name,
+    returnUrl: "https://app.example/app/billing?plan=starter",
+    test: true,
+    lineItems: starterItems(),
+    ...extra,
+  });
   expect(data.appSubscriptionCreate.userErrors).toEqual([]);
   const { appSubscription, confirmationUrl } = data.appSubscriptionCreate;
-  return { id: appSubscription.id as string, confirmationUrl: confirmationUrl as string, usageLineItemId: appSubscription.lineItems[1].id as string };
+  return {
+    id: appSubscription.id as string,
+    confirmationUrl: confirmationUrl as string,
+    usageLineItemId: appSubscription.lineItems[1].id as string,
+  };
 }
 
 async function subscribeAndApprove(gql: ReturnType<typeof openShop>["gql"], name?: string) {
@@ -77,7 +87,12 @@ async function subscribeAndApprove(gql: ReturnType<typeof openShop>["gql"], name
 describe("subscriptions", () => {
   it("creates a pending subscription with Shopify's line item ids and a confirmation page", async () => {
     const { gql } = openShop();
-    const data = await gql(CREATE, { name: "Photo Studio Starter", returnUrl: "https://app.example/app/billing", test: true, lineItems: starterItems() });
+    const data = await gql(CREATE, {
+      name: "Photo Studio Starter",
+      returnUrl: "https://app.example/app/billing",
+      test: true,
+      lineItems: starterItems(),
+    });
     const { appSubscription, confirmationUrl } = data.appSubscriptionCreate;
     const numeric = appSubscription.id.replace("gid://shopify/AppSubscription/", "");
     expect(appSubscription).toMatchObject({ status: "PENDING", test: true, currentPeriodEnd: null });
@@ -85,7 +100,9 @@ describe("subscriptions", () => {
       [`gid://shopify/AppSubscriptionLineItem/${numeric}?v=1&index=0`, "AppRecurringPricing"],
       [`gid://shopify/AppSubscriptionLineItem/${numeric}?v=1&index=1`, "AppUsagePricing"],
     ]);
-    expect(confirmationUrl).toMatch(new RegExp(`/admin/charges/\\d+/${numeric}/RecurringApplicationCharge/confirm_recurring_application_charge\\?signature=`));
+    expect(confirmationUrl).toMatch(
+      new RegExp(`/admin/charges/\\d+/${numeric}/RecurringApplicationCharge/confirm_recurring_application_charge\\?signature=`),
+    );
     expect((await gql(ACTIVE)).currentAppInstallation.activeSubscriptions).toEqual([]);
 
     const page = await fetch(confirmationUrl);
@@ -199,7 +216,12 @@ describe("subscriptions", () => {
 
   it("validates billing documents against the published schema", async () => {
     const { shop, token } = openShop();
-    const { body } = await postGraphql(emulator, shop, token, `query Wrong { currentAppInstallation { activeSubscriptions { id cappedAmount } } }`);
+    const { body } = await postGraphql(
+      emulator,
+      shop,
+      token,
+      `query Wrong { currentAppInstallation { activeSubscriptions { id cappedAmount } } }`,
+    );
     expect(body.errors[0]).toMatchObject({
       message: expect.stringContaining('Cannot query field "cappedAmount" on type "AppSubscription"'),
       extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
@@ -211,9 +233,13 @@ describe("usage records", () => {
   it("charges against the capped amount and refuses what would pass it, with Shopify's message", async () => {
     const { gql, billing } = openShop();
     const { usageLineItemId } = await subscribeAndApprove(gql);
-    const charge = (amount: string, key: string) => gql(CHARGE, { lineItemId: usageLineItemId, price: usd(amount), description: "1 image", key });
+    const charge = (amount: string, key: string) =>
+      gql(CHARGE, { lineItemId: usageLineItemId, price: usd(amount), description: "1 image", key });
     expect((await charge("19.90", "a")).appUsageRecordCreate.userErrors).toEqual([]);
-    expect((await charge("0.19", "b")).appUsageRecordCreate).toEqual({ appUsageRecord: null, userErrors: [{ field: null, message: "Total price exceeds balance remaining" }] });
+    expect((await charge("0.19", "b")).appUsageRecordCreate).toEqual({
+      appUsageRecord: null,
+      userErrors: [{ field: null, message: "Total price exceeds balance remaining" }],
+    });
     expect((await charge("0.10", "c")).appUsageRecordCreate.userErrors).toEqual([]);
     const usage = (await gql(ACTIVE)).currentAppInstallation.activeSubscriptions[0].lineItems[1].plan.pricingDetails;
     expect(usage.balanceUsed).toEqual(usd("20.0"));
@@ -238,7 +264,10 @@ describe("usage records", () => {
     const charge = () => gql(CHARGE, { lineItemId: usageLineItemId, price: usd("0.19"), description: "1 image", key: "output-2" });
     await charge();
     emulator.billing.setUsageIdempotency(shop, "user-error");
-    expect((await charge()).appUsageRecordCreate).toEqual({ appUsageRecord: null, userErrors: [{ field: null, message: "Failed to create usage charge" }] });
+    expect((await charge()).appUsageRecordCreate).toEqual({
+      appUsageRecord: null,
+      userErrors: [{ field: null, message: "Failed to create usage charge" }],
+    });
     emulator.billing.setUsageIdempotency(shop, "duplicate");
     await charge();
     const records = [...billing().subscriptions.values()][0].lineItems[1];
@@ -249,19 +278,31 @@ describe("usage records", () => {
     const { shop, token, gql } = openShop();
     const { usageLineItemId } = await subscribeAndApprove(gql);
     emulator.loseNextAnswers(shop, "appUsageRecordCreate");
-    await expect(postGraphql(emulator, shop, token, CHARGE, { lineItemId: usageLineItemId, price: usd("0.19"), description: "1 image", key: "lost" })).rejects.toThrow();
+    await expect(
+      postGraphql(emulator, shop, token, CHARGE, { lineItemId: usageLineItemId, price: usd("0.19"), description: "1 image", key: "lost" }),
+    ).rejects.toThrow();
     const list = `query Records($id: ID!) { node(id: $id) { ... on AppSubscription { lineItems { usageRecords(first: 5) { nodes { idempotencyKey } } } } } }`;
     const subscriptionId = usageLineItemId.replace("AppSubscriptionLineItem", "AppSubscription").replace(/\?.*$/, "");
     expect((await gql(list, { id: subscriptionId })).node.lineItems[1].usageRecords.nodes).toEqual([{ idempotencyKey: "lost" }]);
     emulator.loseNextAnswers(shop, "appUsageRecordCreate", { status: 502 });
-    expect((await postGraphql(emulator, shop, token, CHARGE, { lineItemId: usageLineItemId, price: usd("0.19"), description: "1 image", key: "gateway" })).status).toBe(502);
+    expect(
+      (
+        await postGraphql(emulator, shop, token, CHARGE, {
+          lineItemId: usageLineItemId,
+          price: usd("0.19"),
+          description: "1 image",
+          key: "gateway",
+        })
+      ).status,
+    ).toBe(502);
     expect((await gql(list, { id: subscriptionId })).node.lineItems[1].usageRecords.nodes).toHaveLength(2);
   });
 
   it("takes no usage charge on a frozen, pending or recurring-only line item", async () => {
     const { shop, gql } = openShop();
     const pending = await subscribe(gql);
-    const refused = (lineItemId: string) => gql(CHARGE, { lineItemId, price: usd("0.19"), description: "1 image" }).then((d) => d.appUsageRecordCreate.userErrors[0]?.field);
+    const refused = (lineItemId: string) =>
+      gql(CHARGE, { lineItemId, price: usd("0.19"), description: "1 image" }).then((d) => d.appUsageRecordCreate.userErrors[0]?.field);
     expect(await refused(pending.usageLineItemId)).toEqual(["subscriptionLineItemId"]);
     const active = await subscribeAndApprove(gql);
     expect(await refused(active.usageLineItemId.replace("index=1", "index=0"))).toEqual(["subscriptionLineItemId"]);
@@ -284,7 +325,9 @@ describe("usage records", () => {
     expect(await (await fetch(confirmationUrl)).text()).toContain("Capped at 50.00 USD");
     await answerCharge(confirmationUrl, "approve");
     expect((await capped()).cappedAmount).toEqual(usd("50.0"));
-    expect((await gql(raise, { id: usageLineItemId, cap: usd("40.00") })).appSubscriptionLineItemUpdate.userErrors[0].field).toEqual(["cappedAmount"]);
+    expect((await gql(raise, { id: usageLineItemId, cap: usd("40.00") })).appSubscriptionLineItemUpdate.userErrors[0].field).toEqual([
+      "cappedAmount",
+    ]);
 
     await gql(CHARGE, { lineItemId: usageLineItemId, price: usd("5.00"), description: "images" });
     expect((await capped()).balanceUsed).toEqual(usd("5.0"));

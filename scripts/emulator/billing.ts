@@ -107,7 +107,8 @@ const APP_ID = 4_242_424_242;
 const MAX_IDEMPOTENCY_KEY = 255;
 const CAP_EXCEEDED = "Total price exceeds balance remaining";
 const CAP_WARNING_SHARE = 0.9;
-const CHARGE_PAGE = /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/charges\/(\d+)\/(\d+)\/RecurringApplicationCharge\/(confirm_recurring_application_charge|confirm_update_capped_amount)$/;
+const CHARGE_PAGE =
+  /^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/charges\/(\d+)\/(\d+)\/RecurringApplicationCharge\/(confirm_recurring_application_charge|confirm_update_capped_amount)$/;
 
 type Args = Record<string, unknown>;
 type UserError = { field: string[] | null; message: string };
@@ -144,8 +145,17 @@ export function viewInstallationBilling(ctx: ViewContext) {
   return {
     // Only subscriptions billed now. Whether Shopify also lists FROZEN ones here is not documented; the app
     // checks `status` itself, so either answer is safe for it.
-    activeSubscriptions: () => all().filter((s) => statusOf(s, ctx.now) === "ACTIVE").map((s) => viewSubscription(ctx, s)),
-    allSubscriptions: (args: Args) => paginate(all(), args, (s) => viewSubscription(ctx, s), (s) => s.numericId),
+    activeSubscriptions: () =>
+      all()
+        .filter((s) => statusOf(s, ctx.now) === "ACTIVE")
+        .map((s) => viewSubscription(ctx, s)),
+    allSubscriptions: (args: Args) =>
+      paginate(
+        all(),
+        args,
+        (s) => viewSubscription(ctx, s),
+        (s) => s.numericId,
+      ),
   };
 }
 
@@ -179,7 +189,8 @@ function createSubscription(ctx: BillingContext, args: Args) {
   const userErrors: UserError[] = [];
   if (!name) userErrors.push({ field: ["name"], message: "Name can't be blank" });
   if (!isHttpUrl(returnUrl)) userErrors.push({ field: ["returnUrl"], message: "Return url is invalid" });
-  if (args.trialDays != null && Number(args.trialDays) < 0) userErrors.push({ field: ["trialDays"], message: "Trial days must be greater than or equal to 0" });
+  if (args.trialDays != null && Number(args.trialDays) < 0)
+    userErrors.push({ field: ["trialDays"], message: "Trial days must be greater than or equal to 0" });
   if (args.replacementBehavior === "APPLY_ON_NEXT_BILLING_CYCLE") {
     userErrors.push({ field: ["replacementBehavior"], message: "APPLY_ON_NEXT_BILLING_CYCLE is not implemented by the emulator" });
   }
@@ -192,11 +203,19 @@ function createSubscription(ctx: BillingContext, args: Args) {
     const usage = plan.appUsagePricingDetails as Args | undefined;
     const id = `gid://shopify/AppSubscriptionLineItem/${numericId}?v=1&index=${index}`;
     if (Boolean(recurring) === Boolean(usage)) {
-      userErrors.push({ field: field(), message: "A plan needs exactly one of appRecurringPricingDetails and appUsagePricingDetails (emulator wording)" });
+      userErrors.push({
+        field: field(),
+        message: "A plan needs exactly one of appRecurringPricingDetails and appUsagePricingDetails (emulator wording)",
+      });
     } else if (recurring) {
       const price = readMoney(recurring.price);
-      if (!price || price.micros < 0) userErrors.push({ field: field("appRecurringPricingDetails", "price"), message: "Price must be greater than or equal to 0" });
-      else if (!acceptsCurrency(ctx.shop, price.currencyCode)) userErrors.push({ field: field("appRecurringPricingDetails", "price", "currencyCode"), message: `Currency ${price.currencyCode} is not supported` });
+      if (!price || price.micros < 0)
+        userErrors.push({ field: field("appRecurringPricingDetails", "price"), message: "Price must be greater than or equal to 0" });
+      else if (!acceptsCurrency(ctx.shop, price.currencyCode))
+        userErrors.push({
+          field: field("appRecurringPricingDetails", "price", "currencyCode"),
+          message: `Currency ${price.currencyCode} is not supported`,
+        });
       else {
         lineItems.push({
           id,
@@ -210,8 +229,13 @@ function createSubscription(ctx: BillingContext, args: Args) {
     } else if (usage) {
       const capped = readMoney(usage.cappedAmount);
       const terms = String(usage.terms ?? "").trim();
-      if (!capped || capped.micros <= 0) userErrors.push({ field: field("appUsagePricingDetails", "cappedAmount"), message: "Capped amount must be greater than 0" });
-      else if (!acceptsCurrency(ctx.shop, capped.currencyCode)) userErrors.push({ field: field("appUsagePricingDetails", "cappedAmount", "currencyCode"), message: `Currency ${capped.currencyCode} is not supported` });
+      if (!capped || capped.micros <= 0)
+        userErrors.push({ field: field("appUsagePricingDetails", "cappedAmount"), message: "Capped amount must be greater than 0" });
+      else if (!acceptsCurrency(ctx.shop, capped.currencyCode))
+        userErrors.push({
+          field: field("appUsagePricingDetails", "cappedAmount", "currencyCode"),
+          message: `Currency ${capped.currencyCode} is not supported`,
+        });
       if (!terms) userErrors.push({ field: field("appUsagePricingDetails", "terms"), message: "Terms can't be blank" });
       if (capped && capped.micros > 0 && terms) {
         lineItems.push({ id, kind: "usage", cappedMicros: capped.micros, currencyCode: capped.currencyCode, terms, records: [] });
@@ -252,15 +276,27 @@ function createSubscription(ctx: BillingContext, args: Args) {
 function updateLineItem(ctx: BillingContext, args: Args) {
   const found = findLineItem(ctx.shop, args.id as string);
   if (!found || found.item.kind !== "usage") {
-    return { appSubscription: null, confirmationUrl: null, userErrors: [{ field: ["id"], message: "Subscription line item not found (emulator wording)" }] };
+    return {
+      appSubscription: null,
+      confirmationUrl: null,
+      userErrors: [{ field: ["id"], message: "Subscription line item not found (emulator wording)" }],
+    };
   }
   const { subscription, item } = found;
   const capped = readMoney(args.cappedAmount);
   const userErrors: UserError[] = [];
-  if (statusOf(subscription, ctx.now) !== "ACTIVE") userErrors.push({ field: ["id"], message: "The subscription is not active (emulator wording)" });
-  if (!capped || capped.currencyCode !== item.currencyCode) userErrors.push({ field: ["cappedAmount", "currencyCode"], message: "Currency must match the subscription's currency (emulator wording)" });
+  if (statusOf(subscription, ctx.now) !== "ACTIVE")
+    userErrors.push({ field: ["id"], message: "The subscription is not active (emulator wording)" });
+  if (!capped || capped.currencyCode !== item.currencyCode)
+    userErrors.push({
+      field: ["cappedAmount", "currencyCode"],
+      message: "Currency must match the subscription's currency (emulator wording)",
+    });
   else if (capped.micros <= item.cappedMicros) {
-    userErrors.push({ field: ["cappedAmount"], message: "The capped amount must be greater than the current capped amount (emulator wording)" });
+    userErrors.push({
+      field: ["cappedAmount"],
+      message: "The capped amount must be greater than the current capped amount (emulator wording)",
+    });
   }
   if (userErrors.length) return { appSubscription: viewSubscription(ctx, subscription), confirmationUrl: null, userErrors };
   item.pendingCappedMicros = capped!.micros;
@@ -273,10 +309,14 @@ function updateLineItem(ctx: BillingContext, args: Args) {
 
 function cancelSubscription(ctx: BillingContext, id: string) {
   const subscription = ctx.shop.billing.subscriptions.get(id);
-  if (!subscription) return { appSubscription: null, userErrors: [{ field: ["id"], message: "Couldn't find the app subscription (emulator wording)" }] };
+  if (!subscription)
+    return { appSubscription: null, userErrors: [{ field: ["id"], message: "Couldn't find the app subscription (emulator wording)" }] };
   const status = statusOf(subscription, ctx.now);
   if (status !== "ACTIVE" && status !== "FROZEN" && status !== "PENDING") {
-    return { appSubscription: viewSubscription(ctx, subscription), userErrors: [{ field: ["id"], message: `The app subscription is ${status.toLowerCase()} and can't be cancelled (emulator wording)` }] };
+    return {
+      appSubscription: viewSubscription(ctx, subscription),
+      userErrors: [{ field: ["id"], message: `The app subscription is ${status.toLowerCase()} and can't be cancelled (emulator wording)` }],
+    };
   }
   setStatus(ctx.shop, subscription, "CANCELLED", ctx.now);
   return { appSubscription: viewSubscription(ctx, subscription), userErrors: [] };
@@ -291,17 +331,21 @@ function createUsageRecord(ctx: BillingContext, args: Args) {
   const found = findLineItem(ctx.shop, args.subscriptionLineItemId as string);
   if (!found) return refuse([{ field: ["subscriptionLineItemId"], message: "Subscription line item not found (emulator wording)" }]);
   const { subscription, item } = found;
-  if (item.kind !== "usage") return refuse([{ field: ["subscriptionLineItemId"], message: "This app subscription line item must have a usage pricing plan" }]);
+  if (item.kind !== "usage")
+    return refuse([{ field: ["subscriptionLineItemId"], message: "This app subscription line item must have a usage pricing plan" }]);
 
   // The key is scoped to the shop and the app (the changelog), not to one line item.
   const earlier = key === null ? undefined : findRecordByKey(ctx.shop, key);
-  if (earlier && ctx.shop.billing.idempotency === "replay") return { appUsageRecord: viewUsageRecord(ctx, earlier.subscription, earlier.item, earlier.record), userErrors: [] };
+  if (earlier && ctx.shop.billing.idempotency === "replay")
+    return { appUsageRecord: viewUsageRecord(ctx, earlier.subscription, earlier.item, earlier.record), userErrors: [] };
   if (earlier && ctx.shop.billing.idempotency === "user-error") return refuse([{ field: null, message: "Failed to create usage charge" }]);
 
-  if (statusOf(subscription, ctx.now) !== "ACTIVE") return refuse([{ field: ["subscriptionLineItemId"], message: "The app subscription is not active (emulator wording)" }]);
+  if (statusOf(subscription, ctx.now) !== "ACTIVE")
+    return refuse([{ field: ["subscriptionLineItemId"], message: "The app subscription is not active (emulator wording)" }]);
   const price = readMoney(args.price);
   if (!price || price.micros <= 0) return refuse([{ field: ["price"], message: "Price must be greater than 0 (emulator wording)" }]);
-  if (price.currencyCode !== item.currencyCode) return refuse([{ field: ["price", "currencyCode"], message: "Currency must match the capped amount's currency (emulator wording)" }]);
+  if (price.currencyCode !== item.currencyCode)
+    return refuse([{ field: ["price", "currencyCode"], message: "Currency must match the capped amount's currency (emulator wording)" }]);
   const before = balanceUsed(item, subscription.period);
   if (before + price.micros > item.cappedMicros) return refuse([{ field: null, message: CAP_EXCEEDED }]);
 
@@ -319,16 +363,27 @@ function createUsageRecord(ctx: BillingContext, args: Args) {
   item.records.push(record);
   const threshold = item.cappedMicros * CAP_WARNING_SHARE;
   if (before < threshold && before + price.micros >= threshold) {
-    ctx.shop.billing.webhooks.push({ topic: "app_subscriptions/approaching_capped_amount", payload: webhookPayload(ctx.shop, subscription, ctx.now), at: ctx.now });
+    ctx.shop.billing.webhooks.push({
+      topic: "app_subscriptions/approaching_capped_amount",
+      payload: webhookPayload(ctx.shop, subscription, ctx.now),
+      at: ctx.now,
+    });
   }
   return { appUsageRecord: viewUsageRecord(ctx, subscription, item, record), userErrors: [] };
 }
 
 /** The merchant's answer on the confirmation page: approve or decline; returns where Shopify sends them next. */
-function answerCharge(shop: ShopRecord, subscription: Subscription, kind: ChargePage, approve: boolean, now: number): { location?: string; refusal?: string } {
+function answerCharge(
+  shop: ShopRecord,
+  subscription: Subscription,
+  kind: ChargePage,
+  approve: boolean,
+  now: number,
+): { location?: string; refusal?: string } {
   if (kind === "confirm_update_capped_amount") {
     const item = subscription.lineItems.find((i) => i.kind === "usage");
-    if (!item || item.kind !== "usage" || item.pendingCappedMicros === undefined) return { refusal: "There is no capped amount waiting for approval." };
+    if (!item || item.kind !== "usage" || item.pendingCappedMicros === undefined)
+      return { refusal: "There is no capped amount waiting for approval." };
     if (approve) item.cappedMicros = item.pendingCappedMicros;
     item.pendingCappedMicros = undefined;
     subscription.updatedAt = now;
@@ -342,7 +397,10 @@ function answerCharge(shop: ShopRecord, subscription: Subscription, kind: Charge
     return { location: subscription.returnUrl };
   }
   if (!subscription.test && !canApproveRealCharges(shop.billing.plan)) {
-    return { refusal: "This store can't approve real charges: development stores accept test charges only. The app must create the charge with test: true." };
+    return {
+      refusal:
+        "This store can't approve real charges: development stores accept test charges only. The app must create the charge with test: true.",
+    };
   }
   // Replacing a plan: the one active subscription gives way at once (STANDARD and APPLY_IMMEDIATELY for
   // 30-day plans; the annual exceptions of STANDARD do not arise with the plans the emulator accepts).
@@ -361,7 +419,13 @@ type ChargePage = "confirm_recurring_application_charge" | "confirm_update_cappe
  * The stand-in for Shopify's approval page: GET shows the charge with Approve and Decline, POST answers it
  * and redirects (303) to the app's return URL, with `charge_id` on approval. Returns false for other paths.
  */
-export async function handleChargePage(req: IncomingMessage, res: ServerResponse, url: URL, state: EmulatorState, secret: string): Promise<boolean> {
+export async function handleChargePage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  state: EmulatorState,
+  secret: string,
+): Promise<boolean> {
   const match = CHARGE_PAGE.exec(url.pathname);
   if (!match) return false;
   const [, shopDomain, , numericId, kind] = match as unknown as [string, string, string, string, ChargePage];
@@ -402,15 +466,29 @@ function renderPage(shop: ShopRecord, subscription: Subscription, kind: ChargePa
   const usage = subscription.lineItems.find((i) => i.kind === "usage");
   const recurring = subscription.lineItems.find((i) => i.kind === "recurring");
   const rows: string[] = [];
-  if (recurring?.kind === "recurring") rows.push(`<li>${displayMoney(recurring.priceMicros)} ${recurring.currencyCode} every ${recurring.interval === "ANNUAL" ? "year" : "30 days"}</li>`);
+  if (recurring?.kind === "recurring")
+    rows.push(
+      `<li>${displayMoney(recurring.priceMicros)} ${recurring.currencyCode} every ${recurring.interval === "ANNUAL" ? "year" : "30 days"}</li>`,
+    );
   if (usage?.kind === "usage") {
-    const cap = kind === "confirm_update_capped_amount" && usage.pendingCappedMicros !== undefined ? usage.pendingCappedMicros : usage.cappedMicros;
-    rows.push(`<li>Usage charges: ${escapeHtml(usage.terms)}</li>`, `<li>Capped at ${displayMoney(cap)} ${usage.currencyCode} every 30 days</li>`);
+    const cap =
+      kind === "confirm_update_capped_amount" && usage.pendingCappedMicros !== undefined ? usage.pendingCappedMicros : usage.cappedMicros;
+    rows.push(
+      `<li>Usage charges: ${escapeHtml(usage.terms)}</li>`,
+      `<li>Capped at ${displayMoney(cap)} ${usage.currencyCode} every 30 days</li>`,
+    );
   }
-  const open = kind === "confirm_update_capped_amount" ? usage?.kind === "usage" && usage.pendingCappedMicros !== undefined : status === "PENDING";
+  const open =
+    kind === "confirm_update_capped_amount" ? usage?.kind === "usage" && usage.pendingCappedMicros !== undefined : status === "PENDING";
   const blocked = kind === "confirm_recurring_application_charge" && !subscription.test && !canApproveRealCharges(shop.billing.plan);
   const heading = kind === "confirm_update_capped_amount" ? "Approve a new usage limit" : "Approve subscription";
-  const notice = message ?? (blocked ? "This store can't approve real charges: development stores accept test charges only." : !open ? `This charge is ${status.toLowerCase()}.` : "");
+  const notice =
+    message ??
+    (blocked
+      ? "This store can't approve real charges: development stores accept test charges only."
+      : !open
+        ? `This charge is ${status.toLowerCase()}.`
+        : "");
   const action = escapeHtml(`${url.pathname}${url.search}`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${heading} · ${escapeHtml(shop.name)}</title>
@@ -508,7 +586,12 @@ function viewLineItem(ctx: ViewContext, subscription: Subscription, item: LineIt
     id: item.id,
     plan: { pricingDetails },
     usageRecords: (args: Args) =>
-      paginate(item.kind === "usage" ? item.records : [], args, (r) => viewUsageRecord(ctx, subscription, item as Extract<LineItem, { kind: "usage" }>, r), (r) => r.numericId),
+      paginate(
+        item.kind === "usage" ? item.records : [],
+        args,
+        (r) => viewUsageRecord(ctx, subscription, item as Extract<LineItem, { kind: "usage" }>, r),
+        (r) => r.numericId,
+      ),
   };
 }
 
@@ -644,7 +727,11 @@ function readDiscount(input: Args | undefined): Discount | undefined {
   if (!input) return undefined;
   const value = (input.value ?? {}) as Args;
   const amount = value.amount == null ? undefined : readMoney({ amount: value.amount, currencyCode: "USD" })?.micros;
-  return { durationLimitInIntervals: (input.durationLimitInIntervals as number | undefined) ?? null, amountMicros: amount, percentage: value.percentage as number | undefined };
+  return {
+    durationLimitInIntervals: (input.durationLimitInIntervals as number | undefined) ?? null,
+    amountMicros: amount,
+    percentage: value.percentage as number | undefined,
+  };
 }
 
 function money(micros: number, currencyCode: string) {
@@ -654,7 +741,9 @@ function money(micros: number, currencyCode: string) {
 /** Decimal as Shopify prints it: at least one decimal place ("20.0", "0.19"). */
 function formatUsd(micros: number): string {
   const whole = Math.trunc(micros / 1_000_000);
-  const fraction = String(Math.abs(micros % 1_000_000)).padStart(6, "0").replace(/0+$/, "");
+  const fraction = String(Math.abs(micros % 1_000_000))
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   return `${micros < 0 && whole === 0 ? "-" : ""}${whole}.${fraction || "0"}`;
 }
 

@@ -7,7 +7,12 @@ import type { EmulatorState, LostAnswer } from "./state";
  * after the mutation took effect (or a gateway answers 5xx instead of the result). This is the fault
  * that exactly-once code has to survive: the app cannot tell from the failure whether anything happened.
  */
-export function loseNextAnswers(state: EmulatorState, shop: string, rootField: string, opts: { count?: number; status?: number } = {}): void {
+export function loseNextAnswers(
+  state: EmulatorState,
+  shop: string,
+  rootField: string,
+  opts: { count?: number; status?: number } = {},
+): void {
   state.lostAnswers.push({ shop, rootField, remaining: opts.count ?? 1, status: opts.status });
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createBillingMutations } from "./billing";
 import { createUploadedMedia, MAX_IMAGE_BYTES, MAX_MEDIA_PER_PRODUCT, readFilename, readMediaBytes } from "./media";
 import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
 import { createStagedTarget, findStagedUpload } from "./uploads";
 import { viewMedia, viewProduct } from "./views";
+import { createBillingMutations } from "./billing";
 
 type Args = Record<string, unknown>;
 
