@@ -164,3 +164,105 @@ mutation FileDelete($fileIds: [ID!]!) {
     userErrors { code field message }
   }
 }`;
+
+// Billing (billing.server.ts). Money is MoneyInput/MoneyV2 in USD; the app passes and reads whole cents.
+
+const SUBSCRIPTION_FIELDS = `
+  id
+  name
+  status
+  test
+  trialDays
+  createdAt
+  currentPeriodEnd
+  lineItems {
+    id
+    plan {
+      pricingDetails {
+        __typename
+        ... on AppRecurringPricing { price { amount currencyCode } interval }
+        ... on AppUsagePricing { cappedAmount { amount currencyCode } balanceUsed { amount currencyCode } terms }
+      }
+    }
+  }
+`;
+
+/** Development and staff stores can approve test charges only. */
+export const SHOP_BILLING_PLAN_QUERY = `#graphql
+query ShopBillingPlan {
+  shop {
+    plan { partnerDevelopment publicDisplayName }
+  }
+}`;
+
+/**
+ * A plan's subscription: the recurring fee and the usage line item with its capped amount. The active
+ * plan gives way as soon as the merchant approves the new one (never two active subscriptions).
+ */
+export const APP_SUBSCRIPTION_CREATE_MUTATION = `#graphql
+mutation AppSubscriptionCreate($name: String!, $returnUrl: URL!, $test: Boolean!, $lineItems: [AppSubscriptionLineItemInput!]!) {
+  appSubscriptionCreate(name: $name, returnUrl: $returnUrl, test: $test, lineItems: $lineItems, replacementBehavior: APPLY_IMMEDIATELY) {
+    appSubscription {${SUBSCRIPTION_FIELDS}}
+    confirmationUrl
+    userErrors { field message }
+  }
+}`;
+
+export const ACTIVE_SUBSCRIPTIONS_QUERY = `#graphql
+query ActiveSubscriptions {
+  currentAppInstallation {
+    activeSubscriptions {${SUBSCRIPTION_FIELDS}}
+  }
+}`;
+
+/** One subscription by id, e.g. the `charge_id` Shopify appends to the return URL after approval. */
+export const APP_SUBSCRIPTION_QUERY = `#graphql
+query AppSubscription($id: ID!) {
+  node(id: $id) {
+    ... on AppSubscription {${SUBSCRIPTION_FIELDS}}
+  }
+}`;
+
+export const APP_USAGE_RECORD_CREATE_MUTATION = `#graphql
+mutation AppUsageRecordCreate($lineItemId: ID!, $price: MoneyInput!, $description: String!, $idempotencyKey: String!) {
+  appUsageRecordCreate(subscriptionLineItemId: $lineItemId, price: $price, description: $description, idempotencyKey: $idempotencyKey) {
+    appUsageRecord { id idempotencyKey createdAt price { amount currencyCode } }
+    userErrors { field message }
+  }
+}`;
+
+/**
+ * A subscription's usage records, newest first, a page at a time: how a charge whose answer was lost is
+ * found again by its idempotency key. Requested cost about 104 points (the emulator's count).
+ */
+export const APP_USAGE_RECORDS_QUERY = `#graphql
+query AppUsageRecords($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on AppSubscription {
+      lineItems {
+        id
+        usageRecords(first: 50, reverse: true, after: $after) {
+          nodes { id idempotencyKey createdAt price { amount currencyCode } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+    }
+  }
+}`;
+
+/** Raising the capped amount takes effect once the merchant approves it on the confirmation page. */
+export const APP_SUBSCRIPTION_LINE_ITEM_UPDATE_MUTATION = `#graphql
+mutation AppSubscriptionLineItemUpdate($id: ID!, $cappedAmount: MoneyInput!) {
+  appSubscriptionLineItemUpdate(id: $id, cappedAmount: $cappedAmount) {
+    confirmationUrl
+    userErrors { field message }
+  }
+}`;
+
+export const APP_SUBSCRIPTION_CANCEL_MUTATION = `#graphql
+mutation AppSubscriptionCancel($id: ID!, $prorate: Boolean!) {
+  appSubscriptionCancel(id: $id, prorate: $prorate) {
+    appSubscription { id status }
+    userErrors { field message }
+  }
+}`;

@@ -15,7 +15,8 @@ export type AdminApiErrorCode =
   | "UPLOAD_FAILED"
   | "URL_NOT_ALLOWED"
   | "IMAGE_TOO_LARGE"
-  | "IMAGE_FETCH_FAILED";
+  | "IMAGE_FETCH_FAILED"
+  | "USAGE_CAP_REACHED";
 
 export class AdminApiError extends Error {
   constructor(

@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+import { createBillingHooks, createShopBilling, handleChargePage, type BillingHooks } from "./billing";
 import { seedShop } from "./demo-store";
 import { answerGraphql, readBucket, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
 import { findMediaByFilename, readMediaBytes } from "./media";
 import { DEFAULT_SCOPE, exchangeToken, issueAccessToken } from "./oauth";
 import { ensureDemoPhotos } from "./photos";
+import { loseNextAnswers, sendLostAnswer, takeLostAnswer } from "./lost-answers";
 import { loadAdminSchema } from "./schema";
 import { createState, readMediaStatus, type EmulatorState, type ShopRecord } from "./state";
 import { handleStagedUpload, STAGED_PREFIX } from "./uploads";
@@ -49,6 +51,10 @@ export interface Emulator {
   failNext(shop: string, opts: { status?: number; graphqlErrorCode?: "THROTTLED" | "INTERNAL_SERVER_ERROR"; count?: number }): void;
   /** The next `count` downloads of the shop's media from the CDN answer `status` (default 404). */
   failDownloads(shop: string, opts?: { status?: number; count?: number }): void;
+  /** The next `count` requests with `rootField` run, then their answer is lost (cut, or `status` instead). */
+  loseNextAnswers(shop: string, rootField: string, opts?: { count?: number; status?: number }): void;
+  /** What merchants and Shopify do to subscriptions outside the app's requests. */
+  billing: BillingHooks;
   state: EmulatorState;
 }
 
@@ -70,7 +76,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const addShop = (shop: string, shopOpts: { seed?: boolean; productCount?: number } = {}): ShopRecord => {
     const existing = state.shops.get(shop);
     if (existing) return existing;
-    const record = createShop(shop, throttle);
+    const record = createShop(shop, throttle, shop === DEMO_SHOP);
     state.shops.set(shop, record);
     const productCount = shopOpts.productCount ?? (shop === DEMO_SHOP ? opts.demoProductCount : undefined);
     if (shopOpts.seed) seedShop(state, record, photos, { productCount });
@@ -88,6 +94,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", origin);
     if (url.pathname.startsWith(STAGED_PREFIX)) return handleStagedUpload(req, res, url, state, uploadSecret);
+    if (await handleChargePage(req, res, url, state, uploadSecret)) return;
     const cdn = CDN_PATH.exec(url.pathname);
     if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], decodeURIComponent(cdn[2]));
     const oauth = OAUTH_PATH.exec(url.pathname);
@@ -129,6 +136,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       status: answer.status,
       at: now,
     });
+    const lost = takeLostAnswer(state, shopDomain, answer.rootFields);
+    if (lost) return sendLostAnswer(res, lost);
     sendJson(res, answer.status, answer.body, { "X-Shopify-API-Version": version, ...answer.headers });
   }
 
@@ -196,10 +205,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     failDownloads: (shop, fault = {}) => {
       downloadFaults.set(shop, { status: fault.status ?? 404, remaining: fault.count ?? 1 });
     },
+    loseNextAnswers: (shop, rootField, lostOpts) => loseNextAnswers(state, shop, rootField, lostOpts),
+    billing: createBillingHooks(state),
   };
 }
 
-function createShop(domain: string, throttle: Throttle): ShopRecord {
+/** The demo shop is a development store, as a partner's demo would be: it approves test charges only. */
+function createShop(domain: string, throttle: Throttle, development: boolean): ShopRecord {
   const name = domain
     .replace(/\.myshopify\.com$/, "")
     .split("-")
@@ -215,6 +227,7 @@ function createShop(domain: string, throttle: Throttle): ShopRecord {
     jobs: new Map(),
     bucket: { available: throttle.bucketSize, updatedAt: Date.now() },
     faults: [],
+    billing: createShopBilling(development),
   };
 }
 

@@ -4,6 +4,7 @@ import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
 import { createStagedTarget, findStagedUpload } from "./uploads";
 import { viewMedia, viewProduct } from "./views";
+import { createBillingMutations } from "./billing";
 
 type Args = Record<string, unknown>;
 
@@ -25,6 +26,7 @@ export function createMutationRoot(ctx: MutationContext) {
     productReorderMedia: (args: Args) => reorderMedia(ctx, args.id as string, args.moves as Args[]),
     fileUpdate: (args: Args) => updateFiles(ctx, args.files as Args[]),
     fileDelete: (args: Args) => deleteFiles(ctx, args.fileIds as string[]),
+    ...createBillingMutations(ctx),
   };
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import type { ProductRecord, TokenRecord } from "./state";
+import { findBillingNode, viewInstallationBilling, viewShopPlan } from "./billing";
+import { shopNumericId, type ProductRecord, type TokenRecord } from "./state";
 import { paginate, viewMedia, viewProduct, type ViewContext } from "./views";
 
 type Args = Record<string, unknown>;
@@ -12,7 +13,7 @@ export interface RequestContext extends ViewContext {
 export function createQueryRoot(ctx: RequestContext) {
   const root: Record<string, unknown> = {
     shop: () => ({
-      id: `gid://shopify/Shop/${shopNumber(ctx.shop.domain)}`,
+      id: `gid://shopify/Shop/${shopNumericId(ctx.shop.domain)}`,
       name: ctx.shop.name,
       myshopifyDomain: ctx.shop.domain,
       currencyCode: ctx.shop.currencyCode,
@@ -20,11 +21,13 @@ export function createQueryRoot(ctx: RequestContext) {
       contactEmail: `owner@${ctx.shop.domain}`,
       ianaTimezone: "America/New_York",
       url: `https://${ctx.shop.domain}`,
-      primaryDomain: { id: `gid://shopify/Domain/${shopNumber(ctx.shop.domain)}`, host: ctx.shop.domain, url: `https://${ctx.shop.domain}`, sslEnabled: true },
+      primaryDomain: { id: `gid://shopify/Domain/${shopNumericId(ctx.shop.domain)}`, host: ctx.shop.domain, url: `https://${ctx.shop.domain}`, sslEnabled: true },
+      plan: viewShopPlan(ctx.shop),
     }),
     currentAppInstallation: () => ({
-      id: `gid://shopify/AppInstallation/${shopNumber(ctx.shop.domain)}`,
+      id: `gid://shopify/AppInstallation/${shopNumericId(ctx.shop.domain)}`,
       accessScopes: ctx.token.scope.split(",").filter(Boolean).map((handle) => ({ handle, description: handle })),
+      ...viewInstallationBilling(ctx),
     }),
     // `published` defaults to false in the schema, meaning "all locales"; true keeps the published ones.
     shopLocales: (args: Args) => ctx.shop.locales.filter((l) => args.published !== true || l.published).map((l) => ({ ...l, marketWebPresences: [] })),
@@ -58,7 +61,7 @@ function findNode(ctx: RequestContext, id: string) {
     const media = ctx.shop.media.get(id);
     return media ? viewMedia(ctx, media) : null;
   }
-  return null;
+  return findBillingNode(ctx, match[1], id) ?? null;
 }
 
 /**
@@ -121,8 +124,3 @@ function sortProducts(products: ProductRecord[], sortKey: string | undefined): P
   });
 }
 
-function shopNumber(domain: string): number {
-  let hash = 0;
-  for (const char of domain) hash = (hash * 31 + char.charCodeAt(0)) % 90_000_000_000;
-  return 10_000_000_000 + hash;
-}

@@ -1,4 +1,6 @@
-/** The emulator's in-memory store: shops → products and files (media), tokens, staged uploads, a request log. */
+import type { ShopBilling } from "./billing";
+
+/** The emulator's in-memory store: shops → products, files (media) and billing; tokens, staged uploads, a request log. */
 
 export type MediaStatus = "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
 
@@ -72,6 +74,7 @@ export interface ShopRecord {
   jobs: Map<string, JobRecord>;
   bucket: Bucket;
   faults: Fault[];
+  billing: ShopBilling;
 }
 
 export interface TokenRecord {
@@ -99,6 +102,14 @@ export interface StagedUpload {
   bytes?: Buffer;
 }
 
+export interface LostAnswer {
+  shop: string;
+  rootField: string;
+  remaining: number;
+  /** Answer this status instead of the result; without one the connection is cut. */
+  status?: number;
+}
+
 export interface RequestLogEntry {
   shop: string;
   operationName: string | null;
@@ -116,6 +127,8 @@ export interface EmulatorState {
   refreshTokens: Map<string, RefreshTokenRecord>;
   uploads: Map<string, StagedUpload>;
   log: RequestLogEntry[];
+  /** Answers to drop after their request ran (see lost-answers.ts). */
+  lostAnswers: LostAnswer[];
   /** The next numeric id for products, media, images and jobs: one sequence, like Shopify's large ids. */
   nextId: number;
 }
@@ -127,12 +140,20 @@ export function createState(): EmulatorState {
     refreshTokens: new Map(),
     uploads: new Map(),
     log: [],
+    lostAnswers: [],
     nextId: 8_400_000_000_001,
   };
 }
 
 export function takeId(state: EmulatorState): number {
   return state.nextId++;
+}
+
+/** A stable numeric id for a shop, as in `gid://shopify/Shop/<id>`. */
+export function shopNumericId(domain: string): number {
+  let hash = 0;
+  for (const char of domain) hash = (hash * 31 + char.charCodeAt(0)) % 90_000_000_000;
+  return 10_000_000_000 + hash;
 }
 
 export function productGid(numericId: number): string {

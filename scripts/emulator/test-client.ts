@@ -16,3 +16,13 @@ export async function postGraphql(
   });
   return { status: response.status, body: await response.json() };
 }
+
+/** The merchant's click on the emulator's approval page: Approve or Decline; the redirect is not followed. */
+export async function answerCharge(confirmationUrl: string, decision: "approve" | "decline"): Promise<Response> {
+  return fetch(confirmationUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ decision }),
+    redirect: "manual",
+  });
+}
