@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+import { BULK_OUTPUT_PREFIX, registerBulk, serveBulkResult, type BulkControls, type BulkOptions } from "./bulk";
+import { addCollection, seedCollections } from "./collections";
 import { seedShop } from "./demo-store";
 import { answerGraphql, readBucket, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
@@ -35,6 +37,8 @@ export interface EmulatorOptions {
   seedDemoShop?: boolean;
   /** Products in DEMO_SHOP (default: the catalogue once; more repeat it with numbered titles). */
   demoProductCount?: number;
+  /** How fast bulk query operations start and run, and how long their result links last. */
+  bulk?: BulkOptions;
 }
 
 export const DEMO_SHOP = "photo-studio-demo.myshopify.com";
@@ -49,6 +53,10 @@ export interface Emulator {
   failNext(shop: string, opts: { status?: number; graphqlErrorCode?: "THROTTLED" | "INTERNAL_SERVER_ERROR"; count?: number }): void;
   /** The next `count` downloads of the shop's media from the CDN answer `status` (default 404). */
   failDownloads(shop: string, opts?: { status?: number; count?: number }): void;
+  /** Bulk query operations: fault hooks and what was run and downloaded. */
+  bulk: BulkControls;
+  /** Adds a custom collection of existing products; seeded shops also get the demo collections. */
+  addCollection(shop: string, input: { title: string; productIds: string[] }): string;
   state: EmulatorState;
 }
 
@@ -64,6 +72,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const mediaProcessingMs = opts.mediaProcessingMs ?? 300;
   const uploadSecret = randomBytes(16).toString("hex");
   const state = createState();
+  const lifetime = new AbortController();
+  const bulk = registerBulk(state, opts.bulk ?? {}, lifetime.signal);
   const [photos] = await Promise.all([ensureDemoPhotos(), Promise.resolve(loadAdminSchema())]);
   let origin = "";
 
@@ -73,7 +83,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const record = createShop(shop, throttle);
     state.shops.set(shop, record);
     const productCount = shopOpts.productCount ?? (shop === DEMO_SHOP ? opts.demoProductCount : undefined);
-    if (shopOpts.seed) seedShop(state, record, photos, { productCount });
+    if (shopOpts.seed) {
+      seedShop(state, record, photos, { productCount });
+      seedCollections(state, record);
+    }
     return record;
   };
 
@@ -88,6 +101,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", origin);
     if (url.pathname.startsWith(STAGED_PREFIX)) return handleStagedUpload(req, res, url, state, uploadSecret);
+    if (url.pathname.startsWith(BULK_OUTPUT_PREFIX)) return serveBulkResult(state, req, res, url);
     const cdn = CDN_PATH.exec(url.pathname);
     if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], Number(cdn[2]));
     const oauth = OAUTH_PATH.exec(url.pathname);
@@ -166,8 +180,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     origin,
     state,
+    bulk,
+    addCollection: (shop, input) => {
+      const record = state.shops.get(shop);
+      if (!record) throw new Error(`Unknown shop ${shop}`);
+      return addCollection(state, record, input).id;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lifetime.abort(new Error("The emulator closed"));
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

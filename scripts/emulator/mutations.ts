@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createBulkMutationFields } from "./bulk";
 import { createUploadedMedia, MAX_IMAGE_BYTES, MAX_MEDIA_PER_PRODUCT, readFilename, readMediaBytes } from "./media";
 import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
@@ -25,6 +26,7 @@ export function createMutationRoot(ctx: MutationContext) {
     productReorderMedia: (args: Args) => reorderMedia(ctx, args.id as string, args.moves as Args[]),
     fileUpdate: (args: Args) => updateFiles(ctx, args.files as Args[]),
     fileDelete: (args: Args) => deleteFiles(ctx, args.fileIds as string[]),
+    ...createBulkMutationFields(ctx),
   };
 }
 
