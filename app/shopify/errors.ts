@@ -15,7 +15,14 @@ export type AdminApiErrorCode =
   | "UPLOAD_FAILED"
   | "URL_NOT_ALLOWED"
   | "IMAGE_TOO_LARGE"
-  | "IMAGE_FETCH_FAILED";
+  | "IMAGE_FETCH_FAILED"
+  | "BULK_BUSY"
+  | "BULK_FAILED"
+  | "BULK_CANCELED"
+  | "BULK_EXPIRED"
+  | "BULK_TIMEOUT"
+  | "BULK_NOT_FOUND"
+  | "BULK_RESULT_INVALID";
 
 export class AdminApiError extends Error {
   constructor(
