@@ -5,6 +5,7 @@ import { mediaGid, takeId } from "../../scripts/emulator/state.ts";
 import { postGraphql } from "../../scripts/emulator/test-client.ts";
 import { AdminApiError, createAdminApi } from "./admin-api.server";
 import {
+  cancelBulkOperation,
   catalogQuery,
   PRODUCTS_PER_NODES_CALL,
   readBulkProducts,
@@ -172,12 +173,15 @@ describe("when a bulk operation does not give its result", () => {
     expect(calls().slice(before).map((c) => c.operationName)).toEqual(["BulkOperationStatus"]);
   });
 
-  it("throws BULK_CANCELED for an operation cancelled before it finished", async () => {
-    const { api, token, shop } = openShop(3000);
+  it("throws BULK_CANCELED for an operation cancelled before it finished; cancelling a finished one does nothing", async () => {
+    const { api, shop } = openShop(3000);
     const id = await startBulkQuery(api, catalogQuery({ kind: "all" }), { poll: FAST_POLL });
-    await postGraphql(emu, shop, token, `mutation C($id: ID!) { bulkOperationCancel(id: $id) { userErrors { message } } }`, { id });
+    await cancelBulkOperation(api, id);
     const error = await rejectionOf(waitForBulkOperation(api, id, { poll: FAST_POLL }));
     expect(error).toMatchObject({ code: "BULK_CANCELED", transient: true });
+    await cancelBulkOperation(api, id);
+    expect(emu.bulk.operations(shop).map((op) => op.status)).toEqual(["CANCELED"]);
+    await expect(cancelBulkOperation(api, "gid://shopify/BulkOperation/1")).rejects.toThrow("bulkOperationCancel: id: Bulk operation does not exist");
   });
 
   it("refuses a result link off Shopify's storage host without fetching it", async () => {

@@ -378,7 +378,10 @@ async function runInBackground(ctx: RequestContext & { state: EmulatorState }, o
     } while (plan.rootIsConnection && paging.after);
     stop(service, op, "COMPLETED");
   } catch (error) {
-    if (!service.signal.aborted) throw error;
+    // The emulator closing stops every run; anything else is the emulator's own fault, reported as Shopify would.
+    if (service.signal.aborted) return;
+    process.emitWarning(`emulator: bulk operation ${op.id} failed: ${(error as Error).stack ?? error}`);
+    stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
   }
 }
 

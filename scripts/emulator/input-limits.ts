@@ -47,8 +47,11 @@ export function findOversizedInputs(schema: GraphQLSchema, document: DocumentNod
   return errors;
 }
 
+/** The longest array anywhere in an argument's value (a loop, not a spread: the value may be huge). */
 function largestArray(value: unknown): number {
-  if (Array.isArray(value)) return Math.max(value.length, ...value.map(largestArray));
-  if (value && typeof value === "object") return Math.max(0, ...Object.values(value).map(largestArray));
-  return 0;
+  if (!value || typeof value !== "object") return 0;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  let largest = Array.isArray(value) ? value.length : 0;
+  for (const item of items) largest = Math.max(largest, largestArray(item));
+  return largest;
 }
