@@ -108,3 +108,24 @@ describe("Admin GraphQL documents", () => {
     expect(findDeprecatedUsage(enumUse)).toEqual(["enum value PRODUCT_IMAGE"]);
   });
 });
+
+describe("the bulk catalogue query", () => {
+  it("validates against the 2026-10 Admin schema for all products, a collection and a search, quotes and all", async () => {
+    const { bulkCatalogProductsQuery } = await import("./documents");
+    for (const search of [null, "collection_id:1234", 'tag:"gift set" vendor:Hearth \\ "x" 禮物 \uD800']) {
+      const document = parse(bulkCatalogProductsQuery(search));
+      expect({ search, errors: validate(schema, document).map((e) => e.message), deprecated: findDeprecatedUsage(document) }).toEqual({
+        search,
+        errors: [],
+        deprecated: [],
+      });
+      let written: string | null = null;
+      visit(document, {
+        Argument(node) {
+          if (node.name.value === "query" && node.value.kind === Kind.STRING) written = node.value.value;
+        },
+      });
+      expect(written).toBe(search?.replace("\uD800", "\uFFFD") ?? null);
+    }
+  });
+});

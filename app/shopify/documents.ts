@@ -266,3 +266,107 @@ mutation AppSubscriptionCancel($id: ID!, $prorate: Boolean!) {
     userErrors { field message }
   }
 }`;
+
+// Catalogue reads at scale: bulk query operations and chunked reads by id (app/shopify/bulk-read.server.ts).
+
+/**
+ * The query a bulk operation runs over the catalogue (bulk queries take no variables, so the search is
+ * written into it). Shopify's bulk rules: one top-level connection, `edges { node }` rather than
+ * `nodes`, no `first`, and `id` on every node that has a nested connection; each media becomes its own
+ * JSONL line with the product's id as `__parentId`.
+ */
+export function bulkCatalogProductsQuery(search: string | null): string {
+  // JSON string syntax is GraphQL string syntax, once lone surrogates (which GraphQL refuses) are replaced.
+  const wellFormed = search?.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  const args = wellFormed === undefined ? "sortKey: ID" : `query: ${JSON.stringify(wellFormed)}, sortKey: ID`;
+  return `#graphql
+query BulkCatalogProducts {
+  products(${args}) {
+    edges {
+      node {
+        id
+        title
+        status
+        media {
+          edges {
+            node {
+              id
+              alt
+              status
+              mediaContentType
+              ... on MediaImage {
+                image { url width height }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+}
+
+/** groupObjects: true puts each product's media lines right after it, so the result streams product by product. */
+export const BULK_OPERATION_RUN_QUERY_MUTATION = `#graphql
+mutation BulkOperationRunQuery($query: String!, $groupObjects: Boolean!) {
+  bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}`;
+
+/** Polling one operation (currentBulkOperation is deprecated in 2026-10). */
+export const BULK_OPERATION_QUERY = `#graphql
+query BulkOperationStatus($id: ID!) {
+  bulkOperation(id: $id) {
+    id
+    status
+    errorCode
+    objectCount
+    fileSize
+    url
+    partialDataUrl
+  }
+}`;
+
+/** The app's bulk operations that have not finished, to reuse one already running the same query. */
+export const UNFINISHED_BULK_OPERATIONS_QUERY = `#graphql
+query UnfinishedBulkOperations {
+  bulkOperations(first: 10, query: "status:created OR status:running") {
+    nodes { id status type query }
+  }
+}`;
+
+export const BULK_OPERATION_CANCEL_MUTATION = `#graphql
+mutation BulkOperationCancel($id: ID!) {
+  bulkOperationCancel(id: $id) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}`;
+
+/**
+ * Products by id with their first media, for explicit selections. Requested cost per product:
+ * 1 + media connection 2 + $mediaFirst × (media 1 + image 1), so a call of N ids costs 13 N with 5 media.
+ */
+export const CATALOG_PRODUCTS_BY_IDS_QUERY = `#graphql
+query CatalogProductsByIds($ids: [ID!]!, $mediaFirst: Int!) {
+  nodes(ids: $ids) {
+    ... on Product {
+      id
+      title
+      status
+      media(first: $mediaFirst) {
+        nodes {
+          id
+          alt
+          status
+          mediaContentType
+          ... on MediaImage {
+            image { url width height }
+          }
+        }
+      }
+    }
+  }
+}`;

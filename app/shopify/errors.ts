@@ -16,7 +16,14 @@ export type AdminApiErrorCode =
   | "URL_NOT_ALLOWED"
   | "IMAGE_TOO_LARGE"
   | "IMAGE_FETCH_FAILED"
-  | "USAGE_CAP_REACHED";
+  | "USAGE_CAP_REACHED"
+  | "BULK_BUSY"
+  | "BULK_FAILED"
+  | "BULK_CANCELED"
+  | "BULK_EXPIRED"
+  | "BULK_TIMEOUT"
+  | "BULK_NOT_FOUND"
+  | "BULK_RESULT_INVALID";
 
 export class AdminApiError extends Error {
   constructor(

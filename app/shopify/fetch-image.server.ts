@@ -61,12 +61,15 @@ function requireAllowedUrl(raw: string): URL {
   } catch {
     throw notAllowed(raw);
   }
-  const emulator = emulatorOrigin();
-  if (emulator && url.origin === new URL(emulator).origin) return url;
-  if (url.protocol === "https:" && CDN_HOSTS.has(url.hostname) && (url.port === "" || url.port === "443") && !url.username && !url.password) {
-    return url;
-  }
+  if (isShopifyHostedUrl(url, CDN_HOSTS)) return url;
   throw notAllowed(raw);
+}
+
+/** Whether a URL is plain https on one of Shopify's `hosts`, or on the Admin API emulator in demo and test setups. */
+export function isShopifyHostedUrl(url: URL, hosts: ReadonlySet<string>): boolean {
+  const emulator = emulatorOrigin();
+  if (emulator && url.origin === new URL(emulator).origin) return true;
+  return url.protocol === "https:" && hosts.has(url.hostname) && (url.port === "" || url.port === "443") && !url.username && !url.password;
 }
 
 function notAllowed(url: string): AdminApiError {

@@ -16,6 +16,7 @@ import {
 } from "graphql";
 import { calculateActualCost, calculateRequestedCost, SINGLE_QUERY_MAX_COST } from "./cost";
 import { createMutationRoot, type MutationContext } from "./mutations";
+import { findOversizedInputs } from "./input-limits";
 import { createQueryRoot } from "./queries";
 import { findDeprecatedVariableUsage, loadAdminSchema, NoDeprecatedUsageRule } from "./schema";
 import type { Bucket, ShopRecord } from "./state";
@@ -46,6 +47,8 @@ const REQUIRED_SCOPES: Record<string, string[]> = {
   fileUpdate: ["write_files", "write_images", "write_themes", "write_products"],
   fileDelete: ["write_files", "write_images", "write_themes", "write_products"],
   shopLocales: ["read_locales", "read_markets_home"],
+  collections: ["read_products", "write_products"],
+  collection: ["read_products", "write_products"],
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -121,6 +124,8 @@ export async function answerGraphql(ctx: MutationContext, throttle: Throttle, bo
   if (deprecated.length) {
     return answer({ ...described, body: { errors: deprecated.map((message) => ({ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) } });
   }
+  const oversized = findOversizedInputs(schema, document, coerced.coerced);
+  if (oversized.length) return answer({ ...described, body: { errors: oversized } });
   const denied = findDeniedFields(rootFields, ctx.token.scope);
   if (denied.length) return answer({ ...described, body: { errors: denied } });
 
@@ -157,7 +162,7 @@ export async function answerGraphql(ctx: MutationContext, throttle: Throttle, bo
 }
 
 /** Fields are values or functions on view objects; a field the emulator has no value for says so. */
-const resolveField: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+export const resolveField: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
   if (source && typeof source === "object" && info.fieldName in source) {
     const value = (source as Record<string, unknown>)[info.fieldName];
     return typeof value === "function" ? value(args, context, info) : value;
@@ -165,7 +170,7 @@ const resolveField: GraphQLFieldResolver<unknown, unknown> = (source, args, cont
   throw new GraphQLError(`${info.parentType.name}.${info.fieldName} is not implemented by the emulator`);
 };
 
-const resolveType: GraphQLTypeResolver<unknown, unknown> = (value) => (value as { __typename?: string }).__typename;
+export const resolveType: GraphQLTypeResolver<unknown, unknown> = (value) => (value as { __typename?: string }).__typename;
 
 function takeFault(shop: ShopRecord) {
   const fault = shop.faults[0];
@@ -213,7 +218,7 @@ function maxCostBody(requested: number) {
   };
 }
 
-function findDeniedFields(rootFields: string[], scope: string) {
+export function findDeniedFields(rootFields: string[], scope: string) {
   const granted = new Set(scope.split(","));
   return rootFields.flatMap((field) => {
     const required = REQUIRED_SCOPES[field];

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { createBillingHooks, createShopBilling, handleChargePage, type BillingHooks } from "./billing";
+import { BULK_OUTPUT_PREFIX, registerBulk, serveBulkResult, type BulkControls, type BulkOptions } from "./bulk";
+import { addCollection, seedCollections } from "./collections";
 import { seedShop } from "./demo-store";
 import { answerGraphql, readBucket, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
@@ -37,6 +39,8 @@ export interface EmulatorOptions {
   seedDemoShop?: boolean;
   /** Products in DEMO_SHOP (default: the catalogue once; more repeat it with numbered titles). */
   demoProductCount?: number;
+  /** How fast bulk query operations start and run, and how long their result links last. */
+  bulk?: BulkOptions;
 }
 
 export const DEMO_SHOP = "photo-studio-demo.myshopify.com";
@@ -55,6 +59,10 @@ export interface Emulator {
   loseNextAnswers(shop: string, rootField: string, opts?: { count?: number; status?: number }): void;
   /** What merchants and Shopify do to subscriptions outside the app's requests. */
   billing: BillingHooks;
+  /** Bulk query operations: fault hooks and what was run and downloaded. */
+  bulk: BulkControls;
+  /** Adds a custom collection of existing products; seeded shops also get the demo collections. */
+  addCollection(shop: string, input: { title: string; productIds: string[] }): string;
   state: EmulatorState;
 }
 
@@ -70,6 +78,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const mediaProcessingMs = opts.mediaProcessingMs ?? 300;
   const uploadSecret = randomBytes(16).toString("hex");
   const state = createState();
+  const lifetime = new AbortController();
+  const bulk = registerBulk(state, opts.bulk ?? {}, lifetime.signal);
   const [photos] = await Promise.all([ensureDemoPhotos(), Promise.resolve(loadAdminSchema())]);
   let origin = "";
 
@@ -79,7 +89,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const record = createShop(shop, throttle, shop === DEMO_SHOP);
     state.shops.set(shop, record);
     const productCount = shopOpts.productCount ?? (shop === DEMO_SHOP ? opts.demoProductCount : undefined);
-    if (shopOpts.seed) seedShop(state, record, photos, { productCount });
+    if (shopOpts.seed) {
+      seedShop(state, record, photos, { productCount });
+      seedCollections(state, record);
+    }
     return record;
   };
 
@@ -95,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const url = new URL(req.url ?? "/", origin);
     if (url.pathname.startsWith(STAGED_PREFIX)) return handleStagedUpload(req, res, url, state, uploadSecret);
     if (await handleChargePage(req, res, url, state, uploadSecret)) return;
+    if (url.pathname.startsWith(BULK_OUTPUT_PREFIX)) return serveBulkResult(state, req, res, url);
     const cdn = CDN_PATH.exec(url.pathname);
     if (cdn && (req.method === "GET" || req.method === "HEAD")) return serveCdn(res, url, cdn[1], decodeURIComponent(cdn[2]));
     const oauth = OAUTH_PATH.exec(url.pathname);
@@ -121,7 +135,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const now = Date.now();
     if (!token || token.revoked || token.shop !== shopDomain || (token.expiresAt !== undefined && token.expiresAt <= now)) {
       req.resume();
-      state.log.push({ shop: shopDomain, operationName: null, rootFields: [], requestedQueryCost: null, actualQueryCost: null, throttled: false, status: 401, at: now });
+      state.log.push({
+        shop: shopDomain,
+        operationName: null,
+        rootFields: [],
+        requestedQueryCost: null,
+        actualQueryCost: null,
+        throttled: false,
+        status: 401,
+        at: now,
+      });
       return sendJson(res, 401, { errors: INVALID_TOKEN });
     }
     const body = parseJson(await readBody(req, MAX_GRAPHQL_BODY));
@@ -157,7 +180,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const height = Number(url.searchParams.get("height")) || undefined;
     const format = url.searchParams.get("format") as "jpg" | "png" | "webp" | null;
     if (!width && !height && !format) {
-      res.writeHead(200, { "Content-Type": media.mimeType, "Content-Length": original.length, "Cache-Control": "public, max-age=31536000" });
+      res.writeHead(200, {
+        "Content-Type": media.mimeType,
+        "Content-Length": original.length,
+        "Cache-Control": "public, max-age=31536000",
+      });
       res.end(original);
       return;
     }
@@ -176,8 +203,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     origin,
     state,
+    bulk,
+    addCollection: (shop, input) => {
+      const record = state.shops.get(shop);
+      if (!record) throw new Error(`Unknown shop ${shop}`);
+      return addCollection(state, record, input).id;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lifetime.abort(new Error("The emulator closed"));
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
@@ -230,4 +264,3 @@ function createShop(domain: string, throttle: Throttle, development: boolean): S
     billing: createShopBilling(development),
   };
 }
-

@@ -1,7 +1,10 @@
 import { parseArgs } from "node:util";
 import { DEMO_SHOP, startEmulator } from "./index";
 
-/** `npx tsx scripts/emulator/main.ts --port 4010`: runs the Admin API emulator until SIGINT/SIGTERM. */
+/**
+ * `npx tsx scripts/emulator/main.ts --port 4010`: runs the Admin API emulator until SIGINT/SIGTERM.
+ * `--demo-products 5000` fills the demo shop with that many products (the catalogue repeated).
+ */
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "4010" },
@@ -10,6 +13,7 @@ const { values } = parseArgs({
     "media-processing-ms": { type: "string" },
     "restore-rate": { type: "string" },
     "bucket-size": { type: "string" },
+    "demo-products": { type: "string" },
   },
 });
 
@@ -22,6 +26,7 @@ const emulator = await startEmulator({
   mediaProcessingMs: numberOf(values["media-processing-ms"]),
   restoreRate: numberOf(values["restore-rate"]),
   bucketSize: numberOf(values["bucket-size"]),
+  demoProductCount: numberOf(values["demo-products"]),
 });
 
 console.log(emulator.origin);

@@ -1,5 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { claimFilename, createUploadedMedia, findMediaByFilename, MAX_IMAGE_BYTES, MAX_MEDIA_PER_PRODUCT, readFilename, readMediaBytes } from "./media";
+import { createBulkMutationFields } from "./bulk";
+import {
+  claimFilename,
+  createUploadedMedia,
+  findMediaByFilename,
+  MAX_IMAGE_BYTES,
+  MAX_MEDIA_PER_PRODUCT,
+  readFilename,
+  readMediaBytes,
+} from "./media";
 import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
 import { createStagedTarget, findStagedUpload } from "./uploads";
@@ -27,6 +36,7 @@ export function createMutationRoot(ctx: MutationContext) {
     fileUpdate: (args: Args) => updateFiles(ctx, args.files as Args[]),
     fileDelete: (args: Args) => deleteFiles(ctx, args.fileIds as string[]),
     ...createBillingMutations(ctx),
+    ...createBulkMutationFields(ctx),
   };
 }
 
@@ -126,7 +136,13 @@ function reorderMedia(ctx: MutationContext, productId: string, moves: Args[]) {
   const mediaUserErrors = moves.flatMap((move, index) =>
     product.mediaIds.includes(move.id as string)
       ? []
-      : [{ code: "MEDIA_DOES_NOT_EXIST_ON_PRODUCT", field: ["moves", String(index), "id"], message: "Media does not exist on the given product." }],
+      : [
+          {
+            code: "MEDIA_DOES_NOT_EXIST_ON_PRODUCT",
+            field: ["moves", String(index), "id"],
+            message: "Media does not exist on the given product.",
+          },
+        ],
   );
   if (mediaUserErrors.length) return { job: null, mediaUserErrors };
   for (const move of moves) {
@@ -154,20 +170,36 @@ function updateFiles(ctx: MutationContext, files: Args[]) {
       userErrors.push({ code: "NON_READY_STATE", field: field("id"), message: "Non-ready files cannot be updated." });
     }
     if (typeof file.alt === "string" && file.alt.length > MAX_ALT_LENGTH) {
-      userErrors.push({ code: "ALT_VALUE_LIMIT_EXCEEDED", field: field("alt"), message: `Alt text is too long (maximum is ${MAX_ALT_LENGTH} characters)` });
+      userErrors.push({
+        code: "ALT_VALUE_LIMIT_EXCEEDED",
+        field: field("alt"),
+        message: `Alt text is too long (maximum is ${MAX_ALT_LENGTH} characters)`,
+      });
     }
     if (file.originalSource !== undefined || file.previewImageSource !== undefined || file.filename !== undefined) {
-      userErrors.push({ code: "INVALID", field: field("originalSource"), message: "Replacing file content is not implemented by the emulator." });
+      userErrors.push({
+        code: "INVALID",
+        field: field("originalSource"),
+        message: "Replacing file content is not implemented by the emulator.",
+      });
     }
     for (const productId of [...((file.referencesToAdd ?? []) as string[]), ...((file.referencesToRemove ?? []) as string[])]) {
       if (!ctx.shop.products.has(productId)) {
-        userErrors.push({ code: "REFERENCE_TARGET_DOES_NOT_EXIST", field: field("references"), message: `The target resource ${productId} does not exist.` });
+        userErrors.push({
+          code: "REFERENCE_TARGET_DOES_NOT_EXIST",
+          field: field("references"),
+          message: `The target resource ${productId} does not exist.`,
+        });
       }
     }
     for (const productId of (file.referencesToAdd ?? []) as string[]) {
       const product = ctx.shop.products.get(productId);
       if (product && !product.mediaIds.includes(media.id) && product.mediaIds.length >= MAX_MEDIA_PER_PRODUCT) {
-        userErrors.push({ code: "PRODUCT_MEDIA_LIMIT_EXCEEDED", field: field("referencesToAdd"), message: "Exceeded the limit of media per product." });
+        userErrors.push({
+          code: "PRODUCT_MEDIA_LIMIT_EXCEEDED",
+          field: field("referencesToAdd"),
+          message: "Exceeded the limit of media per product.",
+        });
       }
     }
   });
@@ -195,7 +227,9 @@ function updateFiles(ctx: MutationContext, files: Args[]) {
 /** Deleting a file removes it from every product; with any unknown id nothing is deleted. */
 function deleteFiles(ctx: MutationContext, fileIds: string[]) {
   const userErrors = fileIds.flatMap((id, index) =>
-    ctx.shop.media.has(id) ? [] : [{ code: "FILE_DOES_NOT_EXIST", field: ["fileIds", String(index)], message: `File id ${id} does not exist.` }],
+    ctx.shop.media.has(id)
+      ? []
+      : [{ code: "FILE_DOES_NOT_EXIST", field: ["fileIds", String(index)], message: `File id ${id} does not exist.` }],
   );
   if (userErrors.length) return { deletedFileIds: null, userErrors };
   for (const id of fileIds) {

@@ -1,12 +1,15 @@
 import { GraphQLError } from "graphql";
 import { findBillingNode, viewInstallationBilling, viewShopPlan } from "./billing";
-import { shopNumericId, type ProductRecord, type TokenRecord } from "./state";
+import { createBulkQueryFields, findBulkOperation } from "./bulk";
+import { createCollectionQueryFields, findCollection, isInCollection } from "./collections";
+import { shopNumericId, type EmulatorState, type ProductRecord, type ShopRecord, type TokenRecord } from "./state";
 import { paginate, viewMedia, viewProduct, type ViewContext } from "./views";
 
 type Args = Record<string, unknown>;
 
 export interface RequestContext extends ViewContext {
   token: TokenRecord;
+  state: EmulatorState;
 }
 
 /** The QueryRoot fields the app uses; any other root field answers "not implemented by the emulator". */
@@ -21,19 +24,36 @@ export function createQueryRoot(ctx: RequestContext) {
       contactEmail: `owner@${ctx.shop.domain}`,
       ianaTimezone: "America/New_York",
       url: `https://${ctx.shop.domain}`,
-      primaryDomain: { id: `gid://shopify/Domain/${shopNumericId(ctx.shop.domain)}`, host: ctx.shop.domain, url: `https://${ctx.shop.domain}`, sslEnabled: true },
+      primaryDomain: {
+        id: `gid://shopify/Domain/${shopNumericId(ctx.shop.domain)}`,
+        host: ctx.shop.domain,
+        url: `https://${ctx.shop.domain}`,
+        sslEnabled: true,
+      },
       plan: viewShopPlan(ctx.shop),
     }),
     currentAppInstallation: () => ({
       id: `gid://shopify/AppInstallation/${shopNumericId(ctx.shop.domain)}`,
-      accessScopes: ctx.token.scope.split(",").filter(Boolean).map((handle) => ({ handle, description: handle })),
+      accessScopes: ctx.token.scope
+        .split(",")
+        .filter(Boolean)
+        .map((handle) => ({ handle, description: handle })),
       ...viewInstallationBilling(ctx),
     }),
     // `published` defaults to false in the schema, meaning "all locales"; true keeps the published ones.
-    shopLocales: (args: Args) => ctx.shop.locales.filter((l) => args.published !== true || l.published).map((l) => ({ ...l, marketWebPresences: [] })),
+    shopLocales: (args: Args) =>
+      ctx.shop.locales.filter((l) => args.published !== true || l.published).map((l) => ({ ...l, marketWebPresences: [] })),
     products: (args: Args) => {
-      const found = sortProducts(searchProducts([...ctx.shop.products.values()], args.query as string | undefined), args.sortKey as string | undefined);
-      return paginate(found, args, (p) => viewProduct(ctx, p), (p) => p.numericId);
+      const found = sortProducts(
+        searchProducts([...ctx.shop.products.values()], args.query as string | undefined, ctx.shop),
+        args.sortKey as string | undefined,
+      );
+      return paginate(
+        found,
+        args,
+        (p) => viewProduct(ctx, p),
+        (p) => p.numericId,
+      );
     },
     product: (args: Args) => {
       const product = ctx.shop.products.get(args.id as string);
@@ -46,6 +66,8 @@ export function createQueryRoot(ctx: RequestContext) {
       if (!job) return null;
       return { id: job.id, done: ctx.now >= job.doneAt, query: root };
     },
+    ...createCollectionQueryFields(ctx),
+    ...createBulkQueryFields(ctx),
   };
   return root;
 }
@@ -61,14 +83,17 @@ function findNode(ctx: RequestContext, id: string) {
     const media = ctx.shop.media.get(id);
     return media ? viewMedia(ctx, media) : null;
   }
+  if (match[1] === "Collection") return findCollection(ctx, id);
+  if (match[1] === "BulkOperation") return findBulkOperation(ctx, id);
   return findBillingNode(ctx, match[1], id) ?? null;
 }
 
 /**
  * Shopify's search syntax, the part the app needs: free words match title, vendor, type or tags;
- * `field:value` filters on title, status, product_type, vendor, tag, handle and id; quotes group words.
+ * `field:value` filters on title, status, product_type, vendor, tag, handle, id and collection_id; quotes
+ * group words.
  */
-export function searchProducts(products: ProductRecord[], query: string | undefined): ProductRecord[] {
+export function searchProducts(products: ProductRecord[], query: string | undefined, shop: ShopRecord): ProductRecord[] {
   if (!query?.trim()) return products;
   const terms = query.match(/(?:[^\s"]+:)?"[^"]*"|\S+/g) ?? [];
   return products.filter((product) =>
@@ -79,7 +104,10 @@ export function searchProducts(products: ProductRecord[], query: string | undefi
       const value = rawValue.replace(/^"|"$/g, "").toLowerCase();
       const wildcard = value.endsWith("*");
       const needle = wildcard ? value.slice(0, -1) : value;
-      const matches = matchField(product, field?.toLowerCase(), needle, wildcard);
+      const matches =
+        field?.toLowerCase() === "collection_id"
+          ? isInCollection(shop, needle, product)
+          : matchField(product, field?.toLowerCase(), needle, wildcard);
       return negate ? !matches : matches;
     }),
   );
@@ -123,4 +151,3 @@ function sortProducts(products: ProductRecord[], sortKey: string | undefined): P
     return ka < kb ? -1 : ka > kb ? 1 : a.numericId - b.numericId;
   });
 }
-
