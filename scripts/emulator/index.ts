@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { seedShop } from "./demo-store";
-import { answerGraphql, readBucket, type Throttle } from "./graphql";
+import { Faults } from "./faults";
+import { answerGraphql, readBucket, type AnswerContext, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
 import { readMediaBytes } from "./media";
 import { DEFAULT_SCOPE, exchangeToken, issueAccessToken } from "./oauth";
@@ -13,6 +14,7 @@ import { createState, readMediaStatus, type EmulatorState, type ShopRecord } fro
 import { handleStagedUpload, STAGED_PREFIX } from "./uploads";
 
 export type { EmulatorState } from "./state";
+export type { AttachedMedia, FaultHandle, MutationFault } from "./faults";
 
 export interface EmulatorOptions {
   /** 0 = a random free port (default). */
@@ -49,6 +51,8 @@ export interface Emulator {
   failNext(shop: string, opts: { status?: number; graphqlErrorCode?: "THROTTLED" | "INTERNAL_SERVER_ERROR"; count?: number }): void;
   /** The next `count` downloads of the shop's media from the CDN answer `status` (default 404). */
   failDownloads(shop: string, opts?: { status?: number; count?: number }): void;
+  /** The chaos harness's hooks: held or dropped answers, merchant edits, PROCESSING holds, attachments. */
+  faults: Faults;
   state: EmulatorState;
 }
 
@@ -64,6 +68,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const mediaProcessingMs = opts.mediaProcessingMs ?? 300;
   const uploadSecret = randomBytes(16).toString("hex");
   const state = createState();
+  const faults = new Faults();
   const [photos] = await Promise.all([ensureDemoPhotos(), Promise.resolve(loadAdminSchema())]);
   let origin = "";
 
@@ -118,7 +123,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return sendJson(res, 401, { errors: INVALID_TOKEN });
     }
     const body = parseJson(await readBody(req, MAX_GRAPHQL_BODY));
-    const answer = await answerGraphql({ shop, origin, now, token, state, uploadSecret, mediaProcessingMs }, throttle, body);
+    const ctx: AnswerContext = { shop, origin, now, token, state, uploadSecret, mediaProcessingMs, faults };
+    const answer = await answerGraphql(ctx, throttle, body);
     state.log.push({
       shop: shopDomain,
       operationName: answer.operationName,
@@ -129,6 +135,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       status: answer.status,
       at: now,
     });
+    if ((await faults.settleAnswer(ctx)) === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (req.socket.destroyed) return;
     sendJson(res, answer.status, answer.body, { "X-Shopify-API-Version": version, ...answer.headers });
   }
 
@@ -166,6 +177,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     origin,
     state,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
