@@ -13,7 +13,10 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 export interface DemoRun {
   appUrl: string;
   output: string[];
-  /** The demo admin's product list, fetched as its page does: a demo session token, then /demo/products. */
+  /**
+   * The demo admin's product list, fetched as its page does through the demo's App Bridge stand-in: a
+   * demo session token, then /demo/products, retried once with a new token when the app asks for it.
+   */
   loadProductList(): Promise<{ status: number; products: number; text: string }>;
   stop(): Promise<void>;
 }
@@ -52,9 +55,16 @@ export async function startDemo(): Promise<DemoRun> {
     appUrl,
     output,
     async loadProductList() {
-      const tokenAnswer = await fetch(`${appUrl}/demo/session-token?shop=${DEMO_SHOP}`, { headers: { "user-agent": USER_AGENT } });
-      const { token } = (await tokenAnswer.json()) as { token: string };
-      const response = await fetch(`${appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } });
+      const load = async () => {
+        const tokenAnswer = await fetch(`${appUrl}/demo/session-token?shop=${DEMO_SHOP}`, { headers: { "user-agent": USER_AGENT } });
+        const { token } = (await tokenAnswer.json()) as { token: string };
+        return fetch(`${appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } });
+      };
+      let response = await load();
+      if (response.status === 401 && response.headers.get("x-shopify-retry-invalid-session-request")) {
+        await response.body?.cancel();
+        response = await load();
+      }
       const text = await response.text();
       let products = 0;
       try {

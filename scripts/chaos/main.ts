@@ -5,7 +5,7 @@
 // ends with the summary line; exits non-zero on any failure.
 //
 //   npx tsx scripts/chaos/main.ts [--db sqlite|postgresql] [--only 1,5,7] [--json report.json]
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -88,7 +88,7 @@ function printRow(row: Row) {
 
 const rows: Row[] = [];
 const started = Date.now();
-log(`processes' output and the run's files: ${runDir}`);
+log(`processes' output and the run's files (kept if anything fails): ${runDir}`);
 console.log("| # | database | fault | expected | observed | result |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const kind of kinds) {
@@ -112,5 +112,7 @@ log(`took ${((Date.now() - started) / 1000).toFixed(0)}s (${rows.map((r) => `${r
 const totals = { scenarios: rows.length, passed, duplicatedMedia: sum((r) => r.duplicatedMedia), lostJobs: sum((r) => r.lostJobs), capOverruns: sum((r) => r.capOverruns) };
 // The report npm test counts (scripts/test.ts).
 if (values.json) writeFileSync(values.json, JSON.stringify(totals));
+// The processes' logs are kept for a failed run only.
+if (passed === rows.length) rmSync(runDir, { recursive: true, force: true });
 console.log(`${totals.scenarios} scenarios, ${totals.passed} passed, ${totals.duplicatedMedia} duplicated media, ${totals.lostJobs} lost jobs, ${totals.capOverruns} cap overruns`);
 process.exit(passed === rows.length && rows.length > 0 ? 0 : 1);

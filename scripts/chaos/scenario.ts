@@ -211,10 +211,11 @@ export async function checkPublishedOnce(ctx: ScenarioContext, client: ShopClien
   const added = ctx.productMedia(client, productId).length - mediaBefore;
   const counts = outputIds.map((id) => copiesByOutput.get(id)?.length ?? 0);
   const recordedRight = rows.filter((row) => (copiesByOutput.get(row.id) ?? []).some((media) => media.id === row.shopifyMediaId)).length;
+  const prefix = label ? `${label}: ` : "";
   return [
-    check(added === outputIds.length, `${label ? `${label}: ` : ""}product +${added} media for ${outputIds.length} output(s)`),
-    check(counts.every((n) => n === 1), `${counts.map(copies).join(", ")} of the output image(s) on the product`),
-    check(recordedRight === rows.length, `${recordedRight}/${rows.length} recorded media id(s) are the output's media`),
-    check(rows.every((row) => row.reviewState === "published"), `output(s) ${[...new Set(rows.map((r) => `"${r.reviewState}"`))].join(", ")}`),
+    check(added === outputIds.length, `${prefix}product +${added} media for ${outputIds.length} output(s)`),
+    check(counts.every((n) => n === 1), `${prefix}${counts.map(copies).join(", ")} of the output image(s) on the product`),
+    check(recordedRight === rows.length, `${prefix}${recordedRight}/${rows.length} recorded media id(s) are the output's media`),
+    check(rows.every((row) => row.reviewState === "published"), `${prefix}output(s) ${[...new Set(rows.map((r) => `"${r.reviewState}"`))].join(", ")}`),
   ];
 }

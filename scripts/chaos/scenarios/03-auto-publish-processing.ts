@@ -34,9 +34,9 @@ async function checkOnce(ctx: ScenarioContext, client: ShopClient, jobId: string
   const stuck = outputs.filter((o) => o.reviewState === "publishing").length;
   return [
     check(outputs.length === 1, `${label}: ${outputs.length} output(s) made for 1 asked`),
-    check(counts.every((n) => n <= 1) && added <= 1, `product +${added} media for 1 asked (${counts.map(copies).join(", ") || "no output"} per output)`),
-    check(usage === 1 && made === 1, `usage ${usage} image(s), the model paid for ${made}`),
-    check(stuck === 0, `${stuck} output(s) left "publishing"`),
+    check(counts.every((n) => n <= 1) && added <= 1, `${label}: product +${added} media for 1 asked (${counts.map(copies).join(", ") || "no output"} per output)`),
+    check(usage === 1 && made === 1, `${label}: usage ${usage} image(s), the model paid for ${made}`),
+    check(stuck === 0, `${label}: ${stuck} output(s) left "publishing"`),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { ProductRecord } from "../../emulator/state.ts";
 import type { ShopClient } from "../client.ts";
 import { check, checkPublishedOnce, outcome, BOTH, type Check, type Scenario, type ScenarioContext } from "../scenario.ts";
 import { sleep } from "../util.ts";
@@ -7,9 +8,16 @@ import { sleep } from "../util.ts";
  * the answer is let through into the fault; after `holdMs` (or, with `until`, once a worker logs that
  * the publish failed) the fault is undone. Then the publish must end with each output attached once.
  */
-async function publishThroughFault(ctx: ScenarioContext, client: ShopClient, label: string, fault: () => () => void, holdMs: number, until?: RegExp): Promise<Check[]> {
+async function publishThroughFault(
+  ctx: ScenarioContext,
+  client: ShopClient,
+  product: ProductRecord,
+  label: string,
+  fault: () => () => void,
+  holdMs: number,
+  until?: RegExp,
+): Promise<Check[]> {
   const { chaos } = ctx;
-  const product = ctx.products(client)[label.startsWith("(a)") ? 0 : 1];
   const { jobId, outputIds } = await ctx.doneJob(client, product);
   const before = ctx.productMedia(client, product.id).length;
   const held = chaos.emulator.faults.onNextMutation({ shop: client.shop, rootField: "productUpdate", answer: "hold" });
@@ -22,7 +30,7 @@ async function publishThroughFault(ctx: ScenarioContext, client: ShopClient, lab
   undo();
   const { settled, page } = await ctx.settle(client, jobId, 30_000);
   return [
-    check(published.status === 200 && settled, `${label}: Publish ${published.status}, the page ${settled ? "stopped polling" : "still polls"} (${page.outputs.map((o) => o.reviewState).join(", ")})`),
+    check(published.status === 200 && settled, `${label}: Publish ${published.status}, the page ${settled ? "stopped polling" : "still polls"} (output "${page.outputs.map((o) => o.reviewState).join(", ")}")`),
     ...(await checkPublishedOnce(ctx, client, jobId, product.id, before, outputIds, label)),
   ];
 }
@@ -35,13 +43,14 @@ export const scenario: Scenario = {
   async run(ctx) {
     const { chaos } = ctx;
     const client = await ctx.shop();
+    const [first, second] = ctx.products(client);
     // Long enough for the pacer's Redis client to give up on its command (two reconnection attempts).
-    const redis = await publishThroughFault(ctx, client, "(a) Redis cut", () => {
+    const redis = await publishThroughFault(ctx, client, first, "(a)", () => {
       chaos.redisProxy.cut();
       return () => chaos.redisProxy.restore();
     }, 3_000);
     // SQLite's busy timeout is 10 s: the write waits it out before it fails.
-    const database = await publishThroughFault(ctx, client, "(b) database down", () => chaos.db.takeDown(), chaos.kind === "sqlite" ? 12_000 : 4_000, /publish failed/);
+    const database = await publishThroughFault(ctx, client, second, "(b)", () => chaos.db.takeDown(), chaos.kind === "sqlite" ? 12_000 : 4_000, /publish failed/);
     return outcome([...redis, ...database]);
   },
 };

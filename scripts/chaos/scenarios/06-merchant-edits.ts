@@ -26,7 +26,7 @@ function merchantEdit(ctx: ScenarioContext, productId: string, edits: { added?: 
   };
 }
 
-async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, productIndex: number, answer: "send" | "drop", label: string): Promise<Check[]> {
+async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, productIndex: number, answer: "send" | "drop", tag: string): Promise<Check[]> {
   const { chaos } = ctx;
   const product = ctx.products(client)[productIndex];
   const { jobId, outputIds } = await ctx.doneJob(client, product);
@@ -49,11 +49,11 @@ async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, produ
   const merchantsAfter = merchants.filter((id) => after.some((m) => m.id === id));
   const leftOver = after.filter((m) => isAppMedia(m, digests)).length;
   return [
-    check(published.settled && output.reviewState === "published", `${label}: publish ended "${output.reviewState}"`),
-    check(Boolean(recorded) && isOutputImage, `the recorded media ${recorded ? (recorded.id === edits.added ? "is the merchant's new photo" : isOutputImage ? "is the output's image" : "is another media") : "is not on Shopify"}`),
-    check(marked, `its file name "${recorded?.filename ?? "—"}" ${marked ? "carries" : "does not carry"} the output's id`),
-    check(restored.settled && merchantsAfter.length === merchants.length && merchantsAfter.includes(edits.added!), `Restore left ${merchantsAfter.length}/${merchants.length} of the merchant's media${merchantsAfter.includes(edits.added!) ? "" : ", removing the photo the merchant added"}`),
-    check(leftOver === 0, `${leftOver} of the app's image(s) left after Restore`),
+    check(published.settled && output.reviewState === "published", `${tag} publish ended "${output.reviewState}"`),
+    check(Boolean(recorded) && isOutputImage, `${tag} the recorded media ${recorded ? (recorded.id === edits.added ? "is the merchant's new photo" : isOutputImage ? "is the output's image" : "is another media") : "is not on Shopify"}`),
+    check(marked, `${tag} its file name "${recorded?.filename ?? "—"}" ${marked ? "carries" : "does not carry"} the output's id`),
+    check(restored.settled && merchantsAfter.length === merchants.length && merchantsAfter.includes(edits.added!), `${tag} Restore left ${merchantsAfter.length}/${merchants.length} of the merchant's media${merchantsAfter.includes(edits.added!) ? "" : ", removing the photo the merchant added"}`),
+    check(leftOver === 0, `${tag} ${leftOver} of the app's image(s) left after Restore`),
   ];
 }
 
@@ -68,6 +68,6 @@ export const scenario: Scenario = {
   databases: SQLITE,
   async run(ctx) {
     const client = await ctx.shop();
-    return outcome([...(await publishDuringEdit(ctx, client, 0, "send", "(a) answer sent")), ...(await publishDuringEdit(ctx, client, 1, "drop", "(b) connection dropped"))]);
+    return outcome([...(await publishDuringEdit(ctx, client, 0, "send", "(a)")), ...(await publishDuringEdit(ctx, client, 1, "drop", "(b)"))]);
   },
 };
