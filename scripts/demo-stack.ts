@@ -21,16 +21,28 @@ export interface StackOptions {
   emulator?: EmulatorOptions;
   log?: (message: string) => void;
   quiet?: boolean;
+  /** Worker processes to start (default 1); `startWorker()` adds more later. */
+  workers?: number;
+  /** Default: a SQLite file in `storageDir`. Migrated before the processes start. */
+  databaseUrl?: string;
+  /** Set for the web and worker processes after the demo settings (a provider, Redis, timings). */
+  env?: Record<string, string>;
+  /** Node options for the worker processes only, after tsx's: e.g. `--import` hooks written in TypeScript. */
+  workerNodeOptions?: string[];
+  /** Receives the processes' output instead of this process's stdout and stderr. */
+  output?: (name: string, text: string) => void;
 }
 
 export interface Stack {
   appUrl: string;
   emulator: Emulator;
   databaseUrl: string;
-  /** The app secret the processes were given (made for this run): session tokens and webhook HMACs are signed with it. */
+  /** The app secret the processes were given: session tokens and webhook HMACs are signed with it. */
   apiSecret: string;
-  /** The web and worker processes, for tests that watch them (memory, signals). */
+  /** The web process and the worker processes started so far (exited ones included). */
   processes: { name: string; child: ChildProcess }[];
+  /** Starts one more worker process with the stack's settings. */
+  startWorker(): ChildProcess;
   stop(): Promise<void>;
   onExit(listener: (name: string, code: number | null) => void): void;
 }
@@ -74,10 +86,14 @@ export async function buildIfStale(log: (message: string) => void) {
   writeFileSync(stampFile, hash);
 }
 
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): ChildProcess {
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: StackOptions): ChildProcess {
   const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: false });
   const prefix = `[${name}] `;
-  if (!quiet) child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(chunk.toString().replace(/^(?=.)/gm, prefix)));
+  if (options.output) {
+    for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => options.output!(name, chunk.toString()));
+    return child;
+  }
+  if (!options.quiet) child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(chunk.toString().replace(/^(?=.)/gm, prefix)));
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString().replace(/^(?=.)/gm, prefix)));
   return child;
 }
@@ -108,12 +124,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...options.emulator, apiKey: DEMO_API_KEY, apiSecret });
   log(`Admin API emulator at ${emulator.origin} (demo store ${DEMO_SHOP})`);
 
-  const databaseUrl = `file:${path.join(options.storageDir, "demo.sqlite")}`;
+  const databaseUrl = options.databaseUrl ?? `file:${path.join(options.storageDir, "demo.sqlite")}`;
   const { applied } = await migrate(databaseUrl);
   if (applied.length) log(`Database migrated: ${applied.join(", ")}`);
 
   const appUrl = `http://127.0.0.1:${options.port}`;
-  const env: NodeJS.ProcessEnv = {
+  let env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     DEMO_MODE: "1",
@@ -131,31 +147,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   // The demo is the offline default: no provider key reaches it even if the shell has one.
   for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI", "TOKEN_ENCRYPTION_KEY_PREVIOUS"]) delete env[key];
+  env = { ...env, ...options.env };
 
-  const children: [string, ChildProcess][] = [
-    // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
-    // must close cleanly, and nothing is left running after stop().
-    // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
-    // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
-    ["web", start("web", process.execPath, [...WEB_NODE_FLAGS, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], env, options.quiet ?? false)],
-    ["worker", start("worker", process.execPath, ["--import", "tsx", "worker/index.ts"], env, options.quiet ?? false)],
-  ];
   let stopping = false;
   const listeners: ((name: string, code: number | null) => void)[] = [];
-  for (const [name, child] of children) {
+  const processes: Stack["processes"] = [];
+  // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
+  // must close cleanly, and nothing is left running after stop().
+  const launch = (name: string, args: string[]) => {
+    const child = start(name, process.execPath, args, env, options);
     child.on("exit", (code) => {
       if (!stopping) for (const listener of listeners) listener(name, code);
     });
-  }
+    processes.push({ name, child });
+    return child;
+  };
+  let workerCount = 0;
+  const startWorker = () => {
+    workerCount += 1;
+    return launch(workerCount === 1 ? "worker" : `worker-${workerCount}`, ["--import", "tsx", ...(options.workerNodeOptions ?? []), "worker/index.ts"]);
+  };
+  // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
+  // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
+  launch("web", [...WEB_NODE_FLAGS, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"]);
+  for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
 
   const stop = async () => {
     stopping = true;
     // SIGTERM first so the worker finishes or returns its jobs; remix-serve waits for keep-alive
     // connections to close, so whatever has not exited after 5 s is killed.
-    const exited = children.map(([, c]) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r))));
-    for (const [, child] of children) if (child.exitCode === null) child.kill("SIGTERM");
+    const exited = processes.map(({ child: c }) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r))));
+    for (const { child } of processes) if (child.exitCode === null) child.kill("SIGTERM");
     const timer = setTimeout(() => {
-      for (const [, child] of children) if (child.exitCode === null && !child.signalCode) child.kill("SIGKILL");
+      for (const { child } of processes) if (child.exitCode === null && !child.signalCode) child.kill("SIGKILL");
     }, 5000);
     await Promise.all(exited);
     clearTimeout(timer);
@@ -168,6 +192,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  const processes = children.map(([name, child]) => ({ name, child }));
-  return { appUrl, emulator, databaseUrl, apiSecret, processes, stop, onExit: (l) => listeners.push(l) };
+  return { appUrl, emulator, databaseUrl, apiSecret, processes, startWorker, stop, onExit: (l) => listeners.push(l) };
 }

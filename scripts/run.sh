@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's two commands go through here: `npm run demo` and `npm test`. Each does its own set-up
-# (Node 24, npm packages, Prisma clients, Redis, PostgreSQL for tests, Chromium for browser tests)
-# and says exactly what is missing when it cannot.
+# The README's two commands go through here: `npm run demo` and `npm test`, and `npm run chaos`. Each
+# does its own set-up (Node 24, npm packages, Prisma clients, Redis, PostgreSQL for tests, Chromium for
+# browser tests) and says exactly what is missing when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -65,6 +65,13 @@ ensure_redis() {
   die "Redis did not start on 127.0.0.1:6379"
 }
 
+# The chaos harness starts private redis-servers of its own (never touching the shared one).
+ensure_redis_server() {
+  command -v redis-server >/dev/null && return 0
+  say "Installing Debian's redis-server for the chaos harness's private Redis…"
+  apt_install redis-server || die "The chaos scenarios need the redis-server program: sudo apt-get install redis-server"
+}
+
 ensure_postgres() {
   port_open 5432 && return 0
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
@@ -111,12 +118,19 @@ case "$command" in
     ;;
   test)
     ensure_redis
+    ensure_redis_server
     ensure_postgres
     ensure_chromium
     ensure_exiftool
     exec npx tsx scripts/test.ts "$@"
     ;;
+  chaos)
+    ensure_redis
+    ensure_redis_server
+    ensure_postgres
+    exec npx tsx scripts/chaos/main.ts "$@"
+    ;;
   *)
-    die "usage: scripts/run.sh setup|demo|test"
+    die "usage: scripts/run.sh setup|demo|test|chaos"
     ;;
 esac

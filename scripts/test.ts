@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, as CI runs it. Unit and integration tests on SQLite, the tests that reach
-// the database through the app again on PostgreSQL, then the browser tests in Chromium. Ends with one
-// plain summary line.
+// the database through the app again on PostgreSQL, the browser tests in Chromium, then the chaos
+// scenarios (scripts/chaos), each counted as a test. Ends with one plain summary line.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,21 +8,39 @@ import path from "node:path";
 
 interface Run {
   name: string;
-  args: string[];
+  /** The command after npx; it writes its report to the file it is given. */
+  command: (report: string) => string[];
   env?: Record<string, string>;
 }
 
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const vitest = (...args: string[]) => (report: string) => ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
+
 const extra = process.argv.slice(2);
 const runs: Run[] = [
-  { name: "unit and integration (SQLite)", args: ["vitest", "run", ...extra] },
+  { name: "unit and integration (SQLite)", command: vitest(...extra) },
   // The data layer's own tests already run on both databases; these reach the database through the app.
   {
     name: "the app on PostgreSQL",
-    args: ["vitest", "run", "test/routes", "test/worker.test.ts", "test/extensions.test.ts", ...extra],
+    command: vitest("test/routes", "test/worker.test.ts", "test/extensions.test.ts", ...extra),
     env: { TEST_DATABASE: "postgresql" },
   },
-  { name: "browser (Chromium)", args: ["vitest", "run", "--config", "test/e2e/vitest.config.ts", ...extra] },
+  { name: "browser (Chromium)", command: vitest("--config", "test/e2e/vitest.config.ts", ...extra) },
+  { name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)", command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`] },
 ];
+
+function readCounts(report: string): Counts {
+  const parsed = JSON.parse(readFileSync(report, "utf8")) as
+    | { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }
+    | { scenarios: number; passed: number };
+  if ("scenarios" in parsed) return { passed: parsed.passed, failed: parsed.scenarios - parsed.passed, skipped: 0 };
+  return { passed: parsed.numPassedTests, failed: parsed.numFailedTests, skipped: parsed.numPendingTests + parsed.numTodoTests };
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), "studio-test-"));
 let passed = 0;
@@ -34,15 +52,15 @@ const started = Date.now();
 for (const [index, run] of runs.entries()) {
   const output = path.join(dir, `${index}.json`);
   console.log(`\n\x1b[1m=== ${run.name} ===\x1b[0m`);
-  const result = spawnSync("npx", [...run.args, "--reporter=default", "--reporter=json", `--outputFile.json=${output}`], {
+  const result = spawnSync("npx", run.command(output), {
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: "test", ...run.env },
   });
   try {
-    const report = JSON.parse(readFileSync(output, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += report.numPendingTests + report.numTodoTests;
+    const counts = readCounts(output);
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
   } catch {
     console.error(`[test] ${run.name}: no report was written`);
     failed += 1;

@@ -15,6 +15,7 @@ import {
   type GraphQLTypeResolver,
 } from "graphql";
 import { calculateActualCost, calculateRequestedCost, SINGLE_QUERY_MAX_COST } from "./cost";
+import type { FaultedRequest, Faults } from "./faults";
 import { createMutationRoot, type MutationContext } from "./mutations";
 import { findOversizedInputs } from "./input-limits";
 import { createQueryRoot } from "./queries";
@@ -59,7 +60,12 @@ const STATUS_TEXT: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
-export async function answerGraphql(ctx: MutationContext, throttle: Throttle, body: unknown): Promise<GraphqlAnswer> {
+/** A request's context; with `faults`, its mutations go through the chaos harness's hooks (faults.ts). */
+export interface AnswerContext extends MutationContext, FaultedRequest {
+  faults?: Faults;
+}
+
+export async function answerGraphql(ctx: AnswerContext, throttle: Throttle, body: unknown): Promise<GraphqlAnswer> {
   const answer = (partial: Partial<GraphqlAnswer> & { body: unknown }): GraphqlAnswer => ({
     status: 200,
     operationName: null,
@@ -145,7 +151,7 @@ export async function answerGraphql(ctx: MutationContext, throttle: Throttle, bo
     document,
     operationName: name ?? undefined,
     variableValues: variables,
-    rootValue: operation.operation === "mutation" ? createMutationRoot(ctx) : createQueryRoot(ctx),
+    rootValue: operation.operation === "mutation" ? mutationRoot(ctx) : createQueryRoot(ctx),
     contextValue: ctx,
     fieldResolver: resolveField,
     typeResolver: resolveType,
@@ -159,6 +165,11 @@ export async function answerGraphql(ctx: MutationContext, throttle: Throttle, bo
   responseBody.data = data;
   responseBody.extensions = { cost: describeCost(requested, actual, bucket, throttle) };
   return answer({ ...described, requestedQueryCost: requested, actualQueryCost: actual, body: responseBody });
+}
+
+function mutationRoot(ctx: AnswerContext) {
+  const root = createMutationRoot(ctx);
+  return ctx.faults ? ctx.faults.wrapMutations(ctx.shop, root, ctx) : root;
 }
 
 /** Fields are values or functions on view objects; a field the emulator has no value for says so. */

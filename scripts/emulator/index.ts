@@ -6,7 +6,8 @@ import { createBillingHooks, createShopBilling, handleChargePage, type BillingHo
 import { BULK_OUTPUT_PREFIX, registerBulk, serveBulkResult, type BulkControls, type BulkOptions } from "./bulk";
 import { addCollection, seedCollections } from "./collections";
 import { seedShop } from "./demo-store";
-import { answerGraphql, readBucket, type Throttle } from "./graphql";
+import { Faults } from "./faults";
+import { answerGraphql, readBucket, type AnswerContext, type Throttle } from "./graphql";
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from "./http";
 import { findMediaByFilename, readMediaBytes } from "./media";
 import { DEFAULT_SCOPE, exchangeToken, issueAccessToken } from "./oauth";
@@ -17,6 +18,7 @@ import { createState, readMediaStatus, type EmulatorState, type ShopRecord } fro
 import { handleStagedUpload, STAGED_PREFIX } from "./uploads";
 
 export type { EmulatorState } from "./state";
+export type { AttachedMedia, FaultHandle, MutationFault } from "./faults";
 
 export interface EmulatorOptions {
   /** 0 = a random free port (default). */
@@ -63,6 +65,8 @@ export interface Emulator {
   bulk: BulkControls;
   /** Adds a custom collection of existing products; seeded shops also get the demo collections. */
   addCollection(shop: string, input: { title: string; productIds: string[] }): string;
+  /** The chaos harness's hooks: held or dropped answers, merchant edits, PROCESSING holds, attachments. */
+  faults: Faults;
   state: EmulatorState;
 }
 
@@ -80,6 +84,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const state = createState();
   const lifetime = new AbortController();
   const bulk = registerBulk(state, opts.bulk ?? {}, lifetime.signal);
+  const faults = new Faults();
   const [photos] = await Promise.all([ensureDemoPhotos(), Promise.resolve(loadAdminSchema())]);
   let origin = "";
 
@@ -148,7 +153,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return sendJson(res, 401, { errors: INVALID_TOKEN });
     }
     const body = parseJson(await readBody(req, MAX_GRAPHQL_BODY));
-    const answer = await answerGraphql({ shop, origin, now, token, state, uploadSecret, mediaProcessingMs }, throttle, body);
+    const ctx: AnswerContext = { shop, origin, now, token, state, uploadSecret, mediaProcessingMs, faults };
+    const answer = await answerGraphql(ctx, throttle, body);
     state.log.push({
       shop: shopDomain,
       operationName: answer.operationName,
@@ -159,6 +165,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       status: answer.status,
       at: now,
     });
+    if ((await faults.settleAnswer(ctx)) === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (req.socket.destroyed) return;
     const lost = takeLostAnswer(state, shopDomain, answer.rootFields);
     if (lost) return sendLostAnswer(res, lost);
     sendJson(res, answer.status, answer.body, { "X-Shopify-API-Version": version, ...answer.headers });
@@ -209,6 +220,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (!record) throw new Error(`Unknown shop ${shop}`);
       return addCollection(state, record, input).id;
     },
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         lifetime.abort(new Error("The emulator closed"));

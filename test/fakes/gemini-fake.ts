@@ -1,3 +1,6 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
 import { startFakeServer, type FakeAnswer } from "./http-fake";
 
 /**
@@ -37,4 +40,92 @@ export const geminiAnswers = {
 
 export function startGeminiFake(answers: FakeAnswer[]) {
   return startFakeServer(answers);
+}
+
+export interface GeminiModelFake {
+  url: string;
+  /** Images answered so far: what a paid model would have charged for, whether or not the caller was still there. */
+  readonly imagesMade: number;
+  /** Requests waiting in a hold now. */
+  readonly heldCount: number;
+  /** From now on requests wait unanswered until release() (the caller sees a slow model). */
+  hold(): void;
+  /** Answers every held request and stops holding. */
+  release(): void;
+  /** Resolves once `count` requests are waiting in a hold. */
+  waitForHeld(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A model that "edits" the photo by returning the first one it was sent with its tones moved a little
+ * (a shift of a few levels, different for eleven answers in a row, as no two model answers are alike), on the same wire
+ * format: so the studio's quality gates see the real product and pass it, and every output is its own
+ * image. For the chaos harness, which needs a fast paid provider whose answers it can hold (scripts/chaos).
+ */
+export async function startGeminiModelFake(): Promise<GeminiModelFake> {
+  let holding = false;
+  let imagesMade = 0;
+  let answered = 0;
+  const held: (() => Promise<void>)[] = [];
+  const heldWaiters: { count: number; resolve: () => void }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const answer = async () => {
+        const photo = readFirstPhoto(Buffer.concat(chunks));
+        const n = answered++;
+        const image = photo && (await sharp(photo).linear(1, (n % 11) - 5).png().toBuffer());
+        const { status, body } = image ? geminiAnswers.image(image) : geminiAnswers.badRequest();
+        if (image) imagesMade += 1;
+        if (res.destroyed) return;
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (!holding) return void answer();
+      held.push(answer);
+      for (const waiter of heldWaiters.filter((w) => held.length >= w.count)) {
+        heldWaiters.splice(heldWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get imagesMade() {
+      return imagesMade;
+    },
+    get heldCount() {
+      return held.length;
+    },
+    hold: () => void (holding = true),
+    release: () => {
+      holding = false;
+      for (const answer of held.splice(0)) void answer();
+    },
+    waitForHeld: (count, timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (held.length >= count) return resolve();
+        const timer = setTimeout(() => reject(new Error(`The Gemini fake did not get ${count} request(s) to hold within ${timeoutMs / 1000}s`)), timeoutMs);
+        heldWaiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readFirstPhoto(body: Buffer): Buffer | undefined {
+  try {
+    const request = JSON.parse(body.toString("utf8")) as { contents?: { parts?: { inlineData?: { data?: string } }[] }[] };
+    const data = request.contents?.[0]?.parts?.find((part) => part.inlineData?.data)?.inlineData?.data;
+    return data ? Buffer.from(data, "base64") : undefined;
+  } catch {
+    return undefined;
+  }
 }

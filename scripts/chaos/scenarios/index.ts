@@ -1,0 +1,19 @@
+import type { Scenario } from "../scenario.ts";
+import { scenario as killWhileGenerating } from "./01-kill-while-generating.ts";
+import { scenario as killBeforeAnswer } from "./02-kill-before-answer.ts";
+import { scenario as autoPublishProcessing } from "./03-auto-publish-processing.ts";
+import { scenario as errorAfterProductUpdate } from "./04-error-after-product-update.ts";
+import { scenario as doublePublish } from "./05-double-publish.ts";
+import { scenario as merchantEdits } from "./06-merchant-edits.ts";
+import { scenario as cap } from "./07-cap.ts";
+import { scenario as redisLosesQueue } from "./08-redis-loses-queue.ts";
+import { scenario as databaseDown } from "./09-database-down.ts";
+import { scenario as sigtermLongPublish } from "./10-sigterm-long-publish.ts";
+import { scenario as cancelRetry } from "./11-cancel-retry.ts";
+import { scenario as uploadAbuse } from "./12-upload-abuse.ts";
+import { scenario as stableImageUrls } from "./13-stable-image-urls.ts";
+import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
+import { scenario as staleToken } from "./15-stale-token.ts";
+
+/** Issue 9's scenarios, in its order. */
+export const SCENARIOS: Scenario[] = [killWhileGenerating, killBeforeAnswer, autoPublishProcessing, errorAfterProductUpdate, doublePublish, merchantEdits, cap, redisLosesQueue, databaseDown, sigtermLongPublish, cancelRetry, uploadAbuse, stableImageUrls, shopRedactMismatch, staleToken];
