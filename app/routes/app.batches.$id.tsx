@@ -24,6 +24,7 @@ import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/constants";
 import { signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { CapReachedError } from "~/models/usage.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -75,6 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof QueueUnavailableError) {
       return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
     }
+    if (error instanceof CapReachedError) return json({ errors: { cap: error.message } }, { status: 402 });
     throw error;
   }
   if (count === null) throw new Response("Batch not found", { status: 404 });
@@ -101,6 +103,7 @@ export default function BatchPage() {
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
   const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
+  const capReached = actionData && "errors" in actionData && "cap" in actionData.errors ? actionData.errors.cap : null;
 
   return (
     <Page
@@ -112,6 +115,11 @@ export default function BatchPage() {
         {queueDown && (
           <Layout.Section>
             <Banner tone="critical" title={t("error.queue")} />
+          </Layout.Section>
+        )}
+        {capReached && (
+          <Layout.Section>
+            <Banner tone="warning" title={capReached} />
           </Layout.Section>
         )}
         <Layout.Section>

@@ -34,6 +34,7 @@ import {
 import { TERMINAL_STATES, type JobState } from "~/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
+import { CapReachedError } from "~/models/usage.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
@@ -126,6 +127,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof QueueUnavailableError) {
       return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
     }
+    if (error instanceof CapReachedError) return json({ errors: { form: error.message } }, { status: 402 });
     throw error;
   }
 }
