@@ -147,6 +147,6 @@ function capMessage({ cap, used, left }: Capacity, needed: number[], fit: number
       : `Only ${fit} of the ${needed.length} products fit under the monthly cap (${state}, and these need ${total}). Select at most ${fit}, or raise the cap in Settings.`;
   }
   return left
-    ? `This job needs ${total} images but only ${left} are left under the monthly cap (${state}). Choose fewer scenes, or raise the cap in Settings.`
+    ? `This job needs ${total} images, but the monthly cap leaves room for ${left} (${state}). Choose fewer scenes, or raise the cap in Settings.`
     : `This month's cap of ${cap} images is reached (${state}). Raise it in Settings, or use the free local provider.`;
 }
