@@ -6,13 +6,14 @@ import { closeAdminConnections } from "~/models/admin.server";
 import { closeQueue, ensureSchedulers } from "~/queue.server";
 
 // The worker process: connect, register the processors and the cluster's schedules, and close cleanly.
-// On SIGTERM/SIGINT running jobs get WORKER_SHUTDOWN_SECONDS to finish; then they are aborted and go
-// back to the queue (without spending an attempt), and the process exits. Its own errors never kill it
+// On SIGTERM/SIGINT running jobs may finish for most of WORKER_SHUTDOWN_SECONDS; then they are aborted
+// and go back to the queue (without spending an attempt), and the process exits within the deadline. Its own errors never kill it
 // half-way: an unexpected one is logged and leads to the same orderly shutdown.
 
 const RETENTION_EVERY_MS = 3_600_000;
-// Past the deadline, aborted jobs stop at their next checkpoint; this is how long they get to do so.
-const ABORT_GRACE_MS = 5_000;
+// The process is gone by WORKER_SHUTDOWN_SECONDS. Running jobs may finish until this long before it;
+// then they are aborted and stop at their next checkpoint (image work holds the event loop for seconds).
+const ABORT_BEFORE_DEADLINE_MS = Math.min(10_000, (env.WORKER_SHUTDOWN_SECONDS * 1000) / 2);
 
 const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 const worker = createStudioWorker({ connection, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY });
@@ -38,20 +39,20 @@ async function shutdown(reason: string, exitCode: number) {
   closing = true;
   console.log(`[worker] ${reason}: finishing running jobs (at most ${env.WORKER_SHUTDOWN_SECONDS} s)…`);
   clearInterval(rescheduler);
-  const deadline = setTimeout(() => {
-    console.warn("[worker] shutdown deadline: aborting running jobs; they go back to the queue");
+  const abort = setTimeout(() => {
+    console.warn("[worker] shutdown deadline near: aborting running jobs; they go back to the queue");
     worker.cancelAllJobs(SHUTDOWN);
     maintenance.cancelAllJobs(SHUTDOWN);
-  }, env.WORKER_SHUTDOWN_SECONDS * 1000);
-  const hardStop = setTimeout(() => {
+  }, env.WORKER_SHUTDOWN_SECONDS * 1000 - ABORT_BEFORE_DEADLINE_MS);
+  const deadline = setTimeout(() => {
     console.error("[worker] jobs did not stop after being aborted; exiting (they run again after the stalled-job check)");
     process.exit(1);
-  }, env.WORKER_SHUTDOWN_SECONDS * 1000 + ABORT_GRACE_MS);
-  hardStop.unref();
+  }, env.WORKER_SHUTDOWN_SECONDS * 1000);
+  deadline.unref();
   // The maintenance worker's close waits for a running retention purge or reconcile, so the database
   // is disconnected only once nothing uses it.
   await Promise.all([worker.close(), maintenance.close()]);
-  clearTimeout(deadline);
+  clearTimeout(abort);
   await closeQueue();
   closeAdminConnections();
   await prisma.$disconnect();

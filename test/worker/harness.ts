@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type ServerResponse } from "node:http";
-import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import { connect, createServer as createTcpServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -8,8 +8,9 @@ import { geminiAnswers } from "../fakes/gemini-fake";
 import { asShop, call, type AppTest } from "../app";
 
 // Real processes and real faults for the worker's recovery tests: a private redis-server on a free port
-// (flushed, paused, restarted without touching the machine's shared Redis), worker processes started
-// as `npm run worker` starts them (killed for real), and a Gemini stand-in whose answers a test holds.
+// (flushed or restarted without touching the machine's shared Redis) and a link to it that a test can
+// cut, worker processes started as `npm run worker` starts them (killed for real), and a Gemini
+// stand-in whose answers a test holds.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -37,9 +38,6 @@ export interface PrivateRedis {
   flush(): Promise<void>;
   /** A restart without persistence: the data is gone, the port answers again. */
   restart(): Promise<void>;
-  /** SIGSTOP / SIGCONT: Redis holds every answer until resumed. */
-  pause(): void;
-  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -78,12 +76,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill();
       await start();
     },
-    pause: () => void server.kill("SIGSTOP"),
-    resume: () => void server.kill("SIGCONT"),
-    async stop() {
-      server.kill("SIGCONT");
-      await kill();
-    },
+    stop: kill,
   };
 }
 
@@ -217,4 +210,42 @@ export async function postBulk(app: AppTest, shop: string, count: number, mode: 
     body: JSON.stringify({ productIds: products.slice(0, count).map((p) => p.id), mode }),
   });
   return call(action, request);
+}
+
+export interface CuttableLink {
+  url: string;
+  /** From now on, nothing passes either way (the connections stay open, as on a dead network). */
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy in front of a Redis: what a process sends while the link is cut never arrives. */
+export async function startCuttableLink(target: string): Promise<CuttableLink> {
+  const { hostname, port } = new URL(target);
+  let cut = false;
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    }
+    client.on("data", (data) => cut || upstream.write(data));
+    upstream.on("data", (data) => cut || client.write(data));
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut: () => void (cut = true),
+    restore: () => void (cut = false),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
