@@ -15,7 +15,7 @@ import { plannedImages } from "~/models/usage.server";
 import { deleteFile, fileKey, loadFile, saveFile } from "~/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
-import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport } from "~/studio";
+import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/studio-config.server";
 import { PermanentJobError } from "./errors.server";
@@ -58,17 +58,19 @@ export async function processGenerate(shop: string, jobId: string, attempt: numb
       .catch((error: Error) => console.warn("[generate] heartbeat not written", { shop, jobId, error: error.message }));
   }, (env.WORKER_LOCK_SECONDS * 1000) / 4);
   const runSignal = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
+  let result: StudioResult;
   try {
-    await makeOutputs(shop, job, runSignal);
+    result = await makeImages(shop, job, runSignal);
   } catch (error) {
     if (lost.signal.aborted && !signal?.aborted) return;
     throw error;
   } finally {
     clearInterval(heartbeat);
   }
+  await saveImages(shop, job, result);
 }
 
-async function makeOutputs(shop: string, job: Job, signal: AbortSignal) {
+async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<StudioResult> {
   const attempt = job.attempts;
   const api = await adminApiForShop(shop);
   const product = await getProductForGeneration(api, job.productId);
@@ -86,7 +88,7 @@ async function makeOutputs(shop: string, job: Job, signal: AbortSignal) {
       : lifestyleOptionsSchema.parse(JSON.parse(job.options));
 
   let lastProgress = 0;
-  const result = await generate(
+  return generate(
     {
       mode: job.mode as "white" | "lifestyle",
       options,
@@ -109,7 +111,11 @@ async function makeOutputs(shop: string, job: Job, signal: AbortSignal) {
     },
     getStudioConfig(),
   );
+}
 
+/** Files first, under keys fixed by attempt and position; then one transaction saves all the rest. */
+async function saveImages(shop: string, job: Job, result: StudioResult) {
+  const attempt = job.attempts;
   const keys = result.outputs.map((output, index) => outputKey(shop, job.id, attempt, index, output.format));
   await Promise.all(result.outputs.map((output, index) => saveFile(keys[index]!, output.data)));
 
