@@ -2,7 +2,7 @@ import { prisma } from "~/db.server";
 import { PENDING_STORAGE_KEY } from "~/storage.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
-import { CapReachedError, getCapacity, isCapped, plannedImages } from "~/models/usage.server";
+import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/constants";
 
 // Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
@@ -65,11 +65,7 @@ export async function retryFailed(shop: string, batchId: string) {
   const jobs = await batchJobs(shop, batchId, RETRYABLE_STATES);
   if (!jobs) return null;
   const needed = jobs.filter((job) => isCapped(job.provider)).map((job) => plannedImages(job.mode, JSON.parse(job.options)));
-  const { monthlyCap } = await getSettings(shop);
-  if (needed.length > 0 && monthlyCap != null) {
-    const capacity = await getCapacity(shop, monthlyCap);
-    if (capacity.left! < needed.reduce((sum, images) => sum + images, 0)) throw new CapReachedError(capacity, needed);
-  }
+  await refuseIfNoRoom(shop, (await getSettings(shop)).monthlyCap, needed);
   let retried = 0;
   for (const job of jobs) {
     try {

@@ -4,7 +4,7 @@ import { adminApiForSession } from "~/models/admin.server";
 import { createJobs, getJob, type NewJob, type NewJobSource } from "~/models/jobs.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { getSettings } from "~/models/settings.server";
-import { CapReachedError, getCapacity, isCapped, plannedImages } from "~/models/usage.server";
+import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { storeUploads } from "~/models/uploads.server";
 import { MAX_PHOTOS } from "~/constants";
 import { QueueUnavailableError } from "~/queue.server";
@@ -92,10 +92,12 @@ export async function startGeneration(session: Session, request: GenerationReque
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
   // reservation in createJobs is what holds under concurrency.
-  if (isCapped(provider) && settings.monthlyCap != null) {
-    const needed = request.productIds.map(() => plannedImages(mode, options.data));
-    const capacity = await getCapacity(shop, settings.monthlyCap);
-    if (capacity.left! < needed.reduce((sum, images) => sum + images, 0)) return refusal(new CapReachedError(capacity, needed));
+  if (isCapped(provider)) {
+    try {
+      await refuseIfNoRoom(shop, settings.monthlyCap, request.productIds.map(() => plannedImages(mode, options.data)));
+    } catch (error) {
+      return refusal(error);
+    }
   }
 
   const api = adminApiForSession(session);

@@ -51,6 +51,16 @@ export async function getCapacity(shop: string, cap: number | null, db: Tx = pri
 }
 
 /**
+ * An early refusal, before any work is done for a request that clearly does not fit: CapReachedError
+ * when `needed` (images per job) exceeds what is left. The reservation is what holds under concurrency.
+ */
+export async function refuseIfNoRoom(shop: string, cap: number | null, needed: number[]) {
+  if (cap == null || needed.length === 0) return;
+  const capacity = await getCapacity(shop, cap);
+  if (capacity.left! < needed.reduce((sum, images) => sum + images, 0)) throw new CapReachedError(capacity, needed);
+}
+
+/**
  * Holds `images` of this month's cap, in one conditional UPDATE that holds under concurrency on SQLite
  * (one writer at a time) and PostgreSQL (the row lock re-checks the condition). Without a cap the images
  * are still reserved, so a cap set later counts the jobs already running. Call it first in a transaction:
