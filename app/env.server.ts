@@ -41,6 +41,12 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("studio"),
   STORAGE_DIR: z.string().default("./storage/files"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  // The worker's recovery timings (README, "Configuration", says why these defaults).
+  WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
+  WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(120),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  JOB_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  MEDIA_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),

@@ -1,16 +1,21 @@
-import { Queue } from "bullmq";
+import { Queue, type JobState as EntryState } from "bullmq";
 import { Redis } from "ioredis";
 import { env } from "./env.server";
 
-// One queue for all studio work. Jobs carry ids, never tokens: the worker loads the shop's offline
-// session itself. Job ids are deterministic so a double submit does not queue the same work twice.
+// One queue for all studio work, and one for the cluster's own upkeep (the reconciler and retention),
+// so upkeep never waits behind a 250-product batch. Jobs carry ids, never tokens: the worker loads the
+// shop's offline session itself. Job ids are deterministic so a double submit does not queue the same
+// work twice. The database is the source of truth: what is in Redis can be lost and is rebuilt from it.
 
 export const QUEUE_NAME = "studio";
+export const MAINTENANCE_QUEUE_NAME = "studio-maintenance";
 
 export type StudioJobData =
-  | { kind: "generate"; shop: string; jobId: string }
-  | { kind: "publish"; shop: string; jobId: string; outputIds: string[] }
+  | { kind: "generate"; shop: string; jobId: string; attempt: number }
+  | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
   | { kind: "restore"; shop: string; jobId: string; outputIds: string[] };
+
+export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" };
 
 export const defaultJobOptions = {
   attempts: 3,
@@ -19,21 +24,46 @@ export const defaultJobOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 } as const;
 
+/** One queue entry per attempt: a retry is a new entry, a double submit of the same attempt is not. */
+export function generateQueueId(jobId: string, attempt: number) {
+  return `generate-${jobId}-${attempt}`;
+}
+
 let queue: Queue<StudioJobData> | undefined;
+let maintenance: Queue<MaintenanceJobData> | undefined;
 let connection: Redis | undefined;
 
-function getQueue(): Queue<StudioJobData> {
-  if (!queue) {
+function getConnection(): Redis {
+  if (!connection) {
     // The web side fails fast when Redis is down (a 503, not a hung request).
     connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-    // Errors surface through enqueue(); without a listener ioredis would print every reconnect attempt.
+    // Errors surface through the calls below; without a listener ioredis would print every reconnect attempt.
     connection.on("error", () => {});
-    queue = new Queue<StudioJobData>(QUEUE_NAME, { connection, prefix: env.QUEUE_PREFIX, defaultJobOptions });
   }
+  return connection;
+}
+
+function getQueue(): Queue<StudioJobData> {
+  queue ??= new Queue<StudioJobData>(QUEUE_NAME, { connection: getConnection(), prefix: env.QUEUE_PREFIX, defaultJobOptions });
   return queue;
 }
 
+function getMaintenanceQueue(): Queue<MaintenanceJobData> {
+  maintenance ??= new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE_NAME, {
+    connection: getConnection(),
+    prefix: env.QUEUE_PREFIX,
+    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+  });
+  return maintenance;
+}
+
 export class QueueUnavailableError extends Error {}
+
+export interface QueueEntry {
+  data: StudioJobData;
+  id: string;
+  priority?: number;
+}
 
 /**
  * `priority` keeps one shop's big batch from starving everyone else: the n-th job of a batch gets
@@ -41,34 +71,87 @@ export class QueueUnavailableError extends Error {}
  * waiting behind it (BullMQ runs lower numbers first, FIFO within one number).
  */
 export async function enqueue(data: StudioJobData, jobId: string, priority = 1): Promise<void> {
-  await withQueue((q) => q.add(data.kind, data, { jobId, priority: Math.min(Math.max(1, priority), 2_097_152) }));
+  await enqueueMany([{ data, id: jobId, priority }]);
+}
+
+/** Adds entries in one round trip (a batch of 250 is one call); an id already in the queue is left as it is. */
+export async function enqueueMany(entries: QueueEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await withQueue(getQueue(), (q) =>
+    q.addBulk(entries.map((entry) => ({ name: entry.data.kind, data: entry.data, opts: { jobId: entry.id, priority: queuePriority(entry.priority) } }))),
+  );
+}
+
+function queuePriority(priority = 1) {
+  return Math.min(Math.max(1, priority), 2_097_151);
 }
 
 /** Takes a job off the queue if it has not started; a running job is locked and stays. */
 export async function dequeue(jobId: string): Promise<boolean> {
-  return (await withQueue((q) => q.remove(jobId))) === 1;
+  return (await withQueue(getQueue(), (q) => q.remove(jobId))) === 1;
 }
 
 /** Where a queue entry is: "unknown" when Redis has no such job (never queued, removed, or Redis lost it). */
 export async function queueJobState(jobId: string): Promise<string> {
-  return withQueue((q) => q.getJobState(jobId));
+  return withQueue(getQueue(), (q) => q.getJobState(jobId));
 }
 
-async function withQueue<T>(work: (q: Queue<StudioJobData>) => Promise<T>): Promise<T> {
-  const q = getQueue();
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new QueueUnavailableError("Redis did not answer in time")), 3000).unref(),
-  );
+/**
+ * Where an entry is: "unknown" when the queue has no such entry (never added, removed, or lost with
+ * Redis's data); for a failed one, also why.
+ */
+export async function findEntry(jobId: string): Promise<{ state: EntryState | "unknown"; failedReason?: string }> {
+  return withQueue(getQueue(), async (q) => {
+    const state = await q.getJobState(jobId);
+    if (state !== "failed") return { state };
+    return { state, failedReason: (await q.getJob(jobId))?.failedReason };
+  });
+}
+
+/** Runs a finished entry again under the same id. */
+export async function rerunEntry(jobId: string): Promise<void> {
+  await withQueue(getQueue(), async (q) => {
+    const entry = await q.getJob(jobId);
+    const state = entry ? await entry.getState() : "unknown";
+    if (entry && (state === "completed" || state === "failed")) {
+      await entry.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    }
+  });
+}
+
+/**
+ * The cluster's recurring upkeep as BullMQ job schedulers: one schedule for all workers, however many
+ * run. Upserting is idempotent and keeps the next run's time, so every worker does it when it starts,
+ * when its Redis connection comes back and now and then: a flushed or restarted Redis loses the
+ * schedulers with everything else.
+ */
+export async function ensureSchedulers(every: { reconcileMs: number; retentionMs: number }): Promise<void> {
+  await withQueue(getMaintenanceQueue(), async (q) => {
+    await q.upsertJobScheduler("reconcile", { every: every.reconcileMs }, { name: "reconcile", data: { kind: "reconcile" } });
+    await q.upsertJobScheduler("retention", { every: every.retentionMs }, { name: "retention", data: { kind: "retention" } });
+  });
+}
+
+async function withQueue<Q extends Queue, T>(q: Q, work: (q: Q) => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError("Redis did not answer in time")), 3000);
+    timer.unref();
+  });
   try {
     return await Promise.race([q.waitUntilReady().then(() => work(q)), timeout]);
   } catch (error) {
     throw new QueueUnavailableError(`The job queue is unavailable: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 export async function closeQueue(): Promise<void> {
   await queue?.close();
+  await maintenance?.close();
   connection?.disconnect();
   queue = undefined;
+  maintenance = undefined;
   connection = undefined;
 }

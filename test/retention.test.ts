@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SHOP_A, SHOP_B, startAppTest, type AppTest } from "./app";
+import { waitFor } from "./worker/harness";
 
 // Settings' "keep jobs and images for N days": what goes and what stays, on a real database and disk.
 
@@ -84,4 +85,28 @@ describe("retention", () => {
     // Running it again finds nothing more
     expect(await purgeExpiredJobs(NOW)).toEqual({ jobs: 0, files: 0 });
   });
+
+  test("runs from its job scheduler on a maintenance worker, as soon as the schedule is set", async () => {
+    const { Redis } = await import("ioredis");
+    const { Queue } = await import("bullmq");
+    const { ensureSchedulers, closeQueue } = await import("~/queue.server");
+    const { createMaintenanceWorker } = await import("~/processors/worker.server");
+    const expired = await prisma.job.create({
+      data: { shop: SHOP_A, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done", finishedAt: new Date(Date.now() - 400 * 86_400_000) },
+    });
+    const connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
+    const worker = createMaintenanceWorker({ connection, prefix: app.queuePrefix });
+    try {
+      await ensureSchedulers({ reconcileMs: 3_600_000, retentionMs: 3_600_000 });
+      await waitFor("the scheduled purge", async () => (await prisma.job.count({ where: { id: expired.id } })) === 0, 20_000);
+    } finally {
+      await worker.close();
+      const maintenance = new Queue("studio-maintenance", { connection, prefix: app.queuePrefix });
+      await maintenance.obliterate({ force: true });
+      await maintenance.close();
+      connection.disconnect();
+      await closeQueue();
+    }
+  });
 });
+

@@ -107,4 +107,68 @@ describe("generate, publish and restore through the queue", () => {
     });
     expect(product.mediaIds).toEqual(originals);
   });
+
+  test("with auto-publish, the job waits in uploading for its own publish job and is done once the image is on the product; a rerun of the attempt adds nothing", async () => {
+    await prisma.shopSettings.upsert({ where: { shop: SHOP_A }, create: { shop: SHOP_A, publishMode: "auto" }, update: { publishMode: "auto" } });
+    const shopState = app.emulator.state.shops.get(SHOP_A)!;
+    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1]!;
+    const originals = [...product.mediaIds];
+
+    const { action } = await import("~/routes/app.new");
+    const form = new FormData();
+    form.set("productId", product.id);
+    form.set("mode", "white");
+    form.set("options", JSON.stringify({ size: 1024 }));
+    form.append("mediaIds", originals[0]);
+    const response = await call(action, await asShop(SHOP_A, "/app/new", { method: "POST", body: form }));
+    const jobId = new URL(response.headers.get("location")!).pathname.split("/").pop()!;
+
+    const seen = new Set<string>();
+    const job = await waitFor("the job to finish", async () => {
+      const row = await prisma.job.findFirst({ where: { id: jobId, shop: SHOP_A }, include: { outputs: true } });
+      if (row) seen.add(row.status);
+      return row && ["done", "failed"].includes(row.status) ? row : null;
+    });
+    expect(job).toMatchObject({ status: "done", progress: 100, error: null });
+    expect(seen.has("uploading")).toBe(true);
+    expect(job.outputs).toHaveLength(1);
+    expect(job.outputs[0]).toMatchObject({ reviewState: "published", attempt: 0 });
+    expect(product.mediaIds).toEqual([...originals, job.outputs[0]!.shopifyMediaId]);
+
+    // The same attempt run again (a stalled entry, the reconciler) finds everything done.
+    const { processGenerate } = await import("~/processors/generate.server");
+    await processGenerate(SHOP_A, jobId, 0);
+    expect(await prisma.job.findFirstOrThrow({ where: { id: jobId }, include: { outputs: true } })).toEqual(job);
+    expect(product.mediaIds).toEqual([...originals, job.outputs[0]!.shopifyMediaId]);
+
+    await prisma.shopSettings.update({ where: { shop: SHOP_A }, data: { publishMode: "review" } });
+  });
+
+  test("an attempt saved for auto-publish whose run stopped before it queued the publish is published once by a rerun", async () => {
+    // GIVEN the row a run leaves when it dies between saving its outputs and queueing their publish
+    const shopState = app.emulator.state.shops.get(SHOP_A)!;
+    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[2]!;
+    const originals = [...product.mediaIds];
+    const { fileKey, saveFile } = await import("~/storage.server");
+    const job = await prisma.job.create({ data: { shop: SHOP_A, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "uploading", progress: 92 } });
+    const key = fileKey(SHOP_A, job.id, "0-0.jpg");
+    await saveFile(key, await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } }).jpeg().toBuffer());
+    const output = await prisma.output.create({
+      data: { shop: SHOP_A, jobId: job.id, attempt: 0, position: 0, storageKey: key, format: "jpeg", width: 1024, height: 1024, bytes: 1, provider: "local", report: JSON.stringify({ backgroundPurity: 1, fidelityFlag: false }) },
+    });
+
+    // WHEN the attempt runs again
+    const { processGenerate } = await import("~/processors/generate.server");
+    await processGenerate(SHOP_A, job.id, 0);
+
+    // THEN its publish is queued, the image attached once, and the job done
+    const done = await waitFor("the job to be done", async () => {
+      const row = await prisma.job.findFirst({ where: { id: job.id }, include: { outputs: true } });
+      return row?.status === "done" ? row : null;
+    });
+    expect(done.outputs).toEqual([expect.objectContaining({ id: output.id, reviewState: "published" })]);
+    expect(product.mediaIds).toEqual([...originals, done.outputs[0]!.shopifyMediaId]);
+    await processGenerate(SHOP_A, job.id, 0);
+    expect(product.mediaIds).toEqual([...originals, done.outputs[0]!.shopifyMediaId]);
+  });
 });

@@ -1,40 +1,77 @@
 import { Redis } from "ioredis";
 import { env } from "~/env.server";
 import { prisma } from "~/db.server";
-import { createStudioWorker } from "~/processors/worker.server";
+import { createMaintenanceWorker, createStudioWorker, SHUTDOWN } from "~/processors/worker.server";
 import { closeAdminConnections } from "~/models/admin.server";
-import { purgeExpiredJobs } from "~/models/retention.server";
+import { closePublishConnections } from "~/processors/publish.server";
+import { closeQueue, ensureSchedulers } from "~/queue.server";
 
-// The worker process: connect, register the processor, close cleanly on SIGTERM/SIGINT so that
-// running jobs finish (or go back to the queue) instead of being killed half-way.
+// The worker process: connect, register the processors and the cluster's schedules, and close cleanly.
+// On SIGTERM/SIGINT running jobs may finish for most of WORKER_SHUTDOWN_SECONDS; then they are aborted
+// and go back to the queue (without spending an attempt), and the process exits within the deadline. Its own errors never kill it
+// half-way: an unexpected one is logged and leads to the same orderly shutdown.
+
+const RETENTION_EVERY_MS = 3_600_000;
+// The process is gone by WORKER_SHUTDOWN_SECONDS. Running jobs may finish until this long before it;
+// then they are aborted and stop at their next checkpoint (image work holds the event loop for seconds).
+const ABORT_BEFORE_DEADLINE_MS = Math.min(10_000, (env.WORKER_SHUTDOWN_SECONDS * 1000) / 2);
+
 const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 const worker = createStudioWorker({ connection, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY });
+const maintenance = createMaintenanceWorker({ connection, prefix: env.QUEUE_PREFIX });
 
 worker.on("ready", () => console.log(`[worker] ready (concurrency ${env.WORKER_CONCURRENCY})`));
 worker.on("error", (error) => console.error("[worker] error", error.message));
+maintenance.on("error", (error) => console.error("[worker] maintenance error", error.message));
 
-// Each shop's retention (Settings), applied once an hour by whichever worker takes the lock.
-async function applyRetention() {
-  const lock = await connection.set(`${env.QUEUE_PREFIX}:retention-lock`, String(process.pid), "EX", 3300, "NX");
-  if (!lock) return;
-  const { jobs, files } = await purgeExpiredJobs();
-  if (jobs > 0) console.log(`[worker] retention: removed ${jobs} finished jobs and ${files} files`);
+// A flushed or restarted Redis loses the schedulers too, so they are put back on every (re)connection
+// and once an interval; upserting keeps the schedule, however many workers do it.
+function schedule() {
+  ensureSchedulers({ reconcileMs: env.RECONCILE_INTERVAL_SECONDS * 1000, retentionMs: RETENTION_EVERY_MS }).catch((error: Error) =>
+    console.warn("[worker] schedulers not upserted", error.message),
+  );
 }
-const retention = setInterval(() => void applyRetention().catch((error) => console.error("[worker] retention", error.message)), 3_600_000);
-void applyRetention().catch((error) => console.error("[worker] retention", error.message));
+connection.on("ready", schedule);
+const rescheduler = setInterval(schedule, env.RECONCILE_INTERVAL_SECONDS * 1000);
 
 let closing = false;
-async function shutdown(signal: string) {
+async function shutdown(reason: string, exitCode: number) {
   if (closing) return;
   closing = true;
-  console.log(`[worker] ${signal}: finishing running jobs…`);
-  clearInterval(retention);
-  await worker.close();
+  console.log(`[worker] ${reason}: finishing running jobs (at most ${env.WORKER_SHUTDOWN_SECONDS} s)…`);
+  clearInterval(rescheduler);
+  const abort = setTimeout(() => {
+    console.warn("[worker] shutdown deadline near: aborting running jobs; they go back to the queue");
+    worker.cancelAllJobs(SHUTDOWN);
+    maintenance.cancelAllJobs(SHUTDOWN);
+  }, env.WORKER_SHUTDOWN_SECONDS * 1000 - ABORT_BEFORE_DEADLINE_MS);
+  const deadline = setTimeout(() => {
+    console.error("[worker] jobs did not stop after being aborted; exiting (they run again after the stalled-job check)");
+    process.exit(1);
+  }, env.WORKER_SHUTDOWN_SECONDS * 1000);
+  deadline.unref();
+  // The maintenance worker's close waits for a running retention purge or reconcile, so the database
+  // is disconnected only once nothing uses it.
+  await Promise.all([worker.close(), maintenance.close()]);
+  clearTimeout(abort);
+  await closeQueue();
   closeAdminConnections();
+  closePublishConnections();
   await prisma.$disconnect();
   connection.disconnect();
   console.log("[worker] closed");
-  process.exit(0);
+  process.exit(exitCode);
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+process.on("SIGINT", () => void shutdown("SIGINT", 0));
+// As BullMQ's "going to production" guide advises: an error nothing caught means the process may be in
+// a bad state, so it is logged and the process closes as on SIGTERM; the orchestrator starts a fresh one.
+process.on("uncaughtException", (error) => {
+  console.error("[worker] uncaught exception", error);
+  void shutdown("uncaughtException", 1);
+});
+process.on("unhandledRejection", (reason) => {
+  console.error("[worker] unhandled rejection", reason);
+  void shutdown("unhandledRejection", 1);
+});

@@ -1,6 +1,8 @@
 import { prisma } from "~/db.server";
 import { PENDING_STORAGE_KEY } from "~/storage.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
+import { getSettings } from "~/models/settings.server";
+import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/constants";
 
 // Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
@@ -54,12 +56,25 @@ export async function listBatches(shop: string, { take = 5 }: { take?: number } 
   }));
 }
 
-/** Queues the batch's failed and cancelled jobs again. Null when the shop has no such batch. */
+/**
+ * Queues the batch's failed and cancelled jobs again. Null when the shop has no such batch. Refused up
+ * front (CapReachedError, saying how many fit) when the retried jobs would pass the monthly cap; each
+ * retry still reserves its own images, so a request that takes the room meanwhile stops the rest.
+ */
 export async function retryFailed(shop: string, batchId: string) {
   const jobs = await batchJobs(shop, batchId, RETRYABLE_STATES);
   if (!jobs) return null;
+  const needed = jobs.filter((job) => isCapped(job.provider)).map((job) => plannedImages(job.mode, JSON.parse(job.options)));
+  await refuseIfNoRoom(shop, (await getSettings(shop)).monthlyCap, needed);
   let retried = 0;
-  for (const job of jobs) if (await retryJob(shop, job.id)) retried++;
+  for (const job of jobs) {
+    try {
+      if (await retryJob(shop, job.id)) retried++;
+    } catch (error) {
+      if (error instanceof CapReachedError) break;
+      throw error;
+    }
+  }
   return retried;
 }
 
@@ -75,5 +90,9 @@ export async function cancelRest(shop: string, batchId: string) {
 async function batchJobs(shop: string, batchId: string, states: readonly string[]) {
   const batch = await prisma.batch.findFirst({ where: { id: batchId, shop }, select: { id: true } });
   if (!batch) return null;
-  return prisma.job.findMany({ where: { shop, batchId, status: { in: [...states] } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  return prisma.job.findMany({
+    where: { shop, batchId, status: { in: [...states] } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, provider: true, mode: true, options: true },
+  });
 }

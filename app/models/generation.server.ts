@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { Session } from "@shopify/shopify-api";
-import { prisma } from "~/db.server";
 import { adminApiForSession } from "~/models/admin.server";
-import { createJob, getJob, type NewJobSource } from "~/models/jobs.server";
+import { createJobs, getJob, type NewJob, type NewJobSource } from "~/models/jobs.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { getSettings } from "~/models/settings.server";
-import { getUsage } from "~/models/usage.server";
+import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { storeUploads } from "~/models/uploads.server";
 import { MAX_PHOTOS } from "~/constants";
 import { QueueUnavailableError } from "~/queue.server";
@@ -91,10 +90,13 @@ export async function startGeneration(session: Session, request: GenerationReque
   const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
 
-  if (settings.monthlyCap != null) {
-    const usage = await getUsage(shop);
-    if (usage.images >= settings.monthlyCap) {
-      return { errors: { form: `This month's cap of ${settings.monthlyCap} images is reached. Raise it in Settings.` }, status: 402 };
+  // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
+  // reservation in createJobs is what holds under concurrency.
+  if (isCapped(provider)) {
+    try {
+      await refuseIfNoRoom(shop, settings.monthlyCap, request.productIds.map(() => plannedImages(mode, options.data)));
+    } catch (error) {
+      return refusal(error);
     }
   }
 
@@ -129,44 +131,33 @@ export async function startGeneration(session: Session, request: GenerationReque
   const invalid = plans.find((plan) => "error" in plan);
   if (single && invalid && "error" in invalid) return { errors: { photos: invalid.error! }, status: 400 };
 
-  const batch = single
-    ? null
-    : await prisma.batch.create({ data: { shop, mode, options: JSON.stringify(options.data) } });
-
-  const jobs = [];
+  // The cap is checked by reserving each job's images as the jobs are created, all at once: a bulk
+  // request that would pass it is refused whole, saying how many products fit.
+  const jobs = plans.map((plan): NewJob => ({
+    productId: plan.product.id,
+    productTitle: plan.product.title,
+    mode,
+    options: options.data,
+    provider,
+    sources: plan.sources ?? [],
+    // In a batch, a product that cannot be done is shown as failed with its reason, not dropped.
+    ...(plan.error ? { failure: { code: "NO_PHOTOS", message: plan.error } } : {}),
+  }));
   try {
-    for (const [index, plan] of plans.entries()) {
-      if (!("sources" in plan) || !plan.sources) {
-        // In a batch, a product that cannot be done is shown as failed with its reason, not dropped.
-        const failed = await prisma.job.create({
-          data: {
-            shop, productId: plan.product.id, productTitle: plan.product.title, mode, provider,
-            options: JSON.stringify(options.data), batchId: batch?.id, status: "failed",
-            errorCode: "NO_PHOTOS", error: plan.error, finishedAt: new Date(),
-          },
-        });
-        jobs.push({ id: failed.id, productId: failed.productId });
-        continue;
-      }
-      const job = await createJob(shop, {
-        productId: plan.product.id,
-        productTitle: plan.product.title,
-        mode,
-        options: options.data,
-        provider,
-        sources: plan.sources,
-        batchId: batch?.id,
-        priority: index + 1,
-      });
-      jobs.push({ id: job.id, productId: job.productId });
-    }
+    const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data });
+    return { batchId: created.batch?.id ?? null, jobs: created.jobs.map((job) => ({ id: job.id, productId: job.productId })) };
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
-    }
-    throw error;
+    return refusal(error);
   }
-  return { batchId: batch?.id ?? null, jobs };
+}
+
+/** A refused start as the pages and the extensions show it; anything else is not ours to answer. */
+function refusal(error: unknown): { errors: FieldErrors; status: number } {
+  if (error instanceof CapReachedError) return { errors: { form: error.message }, status: 402 };
+  if (error instanceof QueueUnavailableError) {
+    return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
+  }
+  throw error;
 }
 
 /**
@@ -194,10 +185,6 @@ export async function regenerateJob(
   const options = schema.safeParse({ ...(JSON.parse(earlier.options) as object), ...overrides });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
 
-  const settings = await getSettings(shop);
-  if (settings.monthlyCap != null && (await getUsage(shop)).images >= settings.monthlyCap) {
-    return { errors: { form: `This month's cap of ${settings.monthlyCap} images is reached. Raise it in Settings.` }, status: 402 };
-  }
   // The same photos: product media by the URL Shopify gave when the job was made, uploads by the file
   // stored then.
   const sources: NewJobSource[] = earlier.sources.map((source) => ({
@@ -210,20 +197,19 @@ export async function regenerateJob(
     bytes: source.bytes ?? undefined,
   }));
   try {
-    const job = await createJob(shop, {
-      productId: earlier.productId,
-      productTitle: earlier.productTitle,
-      mode,
-      options: options.data,
-      provider: earlier.provider,
-      sources,
-      // Not added to the earlier job's batch: a batch has one job per product.
-    });
-    return { job: { id: job.id } };
+    const created = await createJobs(shop, [
+      {
+        productId: earlier.productId,
+        productTitle: earlier.productTitle,
+        mode,
+        options: options.data,
+        provider: earlier.provider,
+        sources,
+        // Not added to the earlier job's batch: a batch has one job per product.
+      },
+    ]);
+    return { job: { id: created.jobs[0]!.id } };
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
-    }
-    throw error;
+    return refusal(error);
   }
 }

@@ -9,7 +9,8 @@ import { deleteFile } from "~/storage.server";
 const DAY = 86_400_000;
 const DEFAULT_RETENTION_DAYS = 90;
 
-export async function purgeExpiredJobs(now = new Date()): Promise<{ jobs: number; files: number }> {
+/** Run by a job scheduler (see ensureSchedulers); `signal` stops it between shops at shutdown. */
+export async function purgeExpiredJobs(now = new Date(), signal?: AbortSignal): Promise<{ jobs: number; files: number }> {
   const candidates = await prisma.job.groupBy({
     by: ["shop"],
     where: { status: { in: [...TERMINAL_STATES] }, finishedAt: { lt: new Date(now.getTime() - DAY) } },
@@ -17,6 +18,7 @@ export async function purgeExpiredJobs(now = new Date()): Promise<{ jobs: number
   let jobs = 0;
   let files = 0;
   for (const { shop } of candidates) {
+    if (signal?.aborted) break;
     const settings = await prisma.shopSettings.findUnique({ where: { shop }, select: { retentionDays: true } });
     const cutoff = new Date(now.getTime() - (settings?.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY);
     const expired = await prisma.job.findMany({

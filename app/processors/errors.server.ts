@@ -29,3 +29,24 @@ export function classifyJobError(error: unknown): ClassifiedError {
   }
   return { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps failing, contact support.", transient: true };
 }
+
+/** Why a job stopped without its own run saying so, as the job page shows it (each with Retry). */
+export const STOPPED_ERRORS = {
+  WORKER_LOST: {
+    code: "WORKER_LOST",
+    message: "The worker making this job stopped several times before it finished (it was restarted or ran out of memory). Retry it.",
+  },
+  INTERRUPTED: {
+    code: "INTERRUPTED",
+    message: "This job was interrupted before it could finish (the database or the job queue was unavailable). Retry it.",
+  },
+  TIMED_OUT: {
+    code: "TIMED_OUT",
+    message: "This job ran for much longer than it should and was stopped. Retry it.",
+  },
+} as const satisfies Record<string, ClassifiedFailure>;
+
+interface ClassifiedFailure {
+  code: string;
+  message: string;
+}

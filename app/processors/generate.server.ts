@@ -1,24 +1,76 @@
-import { prisma } from "~/db.server";
-import { failJob, getJob, updateJobProgress } from "~/models/jobs.server";
+import { env } from "~/env.server";
+import { BUSY_REVIEW_STATES } from "~/constants";
+import {
+  claimAttempt,
+  getJob,
+  holdReservation,
+  saveOutputs,
+  touchJob,
+  updateJobProgress,
+} from "~/models/jobs.server";
+import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
 import { getSettings } from "~/models/settings.server";
-import { recordUsage } from "~/models/usage.server";
-import { fileKey, loadFile, PENDING_STORAGE_KEY, saveFile } from "~/storage.server";
+import { plannedImages } from "~/models/usage.server";
+import { deleteFile, fileKey, loadFile, saveFile } from "~/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
-import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName } from "~/studio";
+import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/studio-config.server";
-import { publishOutputs } from "./publish.server";
 import { PermanentJobError } from "./errors.server";
+
+// One attempt of a generate job, safe to run again: a rerun of an attempt whose outputs are saved never
+// makes them again, and its files are written under keys fixed by the attempt and position, so a run
+// killed half-way leaves nothing the next run does not overwrite.
 
 const STAGE_RANGES = { analysing: [5, 20], generating: [20, 80], checking: [80, 90] } as const;
 
-export async function processGenerate(shop: string, jobId: string, signal?: AbortSignal) {
+type Job = NonNullable<Awaited<ReturnType<typeof getJob>>>;
+
+/** Auto-publish trusts the quality gates: a result they flag waits for the merchant's review. */
+export function passesQualityGates(mode: string, report: Pick<QualityReport, "backgroundPurity" | "fidelityFlag">): boolean {
+  const pureEnough = mode !== "white" || (report.backgroundPurity ?? 0) >= 0.999;
+  return !report.fidelityFlag && pureEnough;
+}
+
+function outputKey(shop: string, jobId: string, attempt: number, position: number, format: string) {
+  return fileKey(shop, jobId, `${attempt}-${position}.${format === "jpeg" ? "jpg" : format}`);
+}
+
+export async function processGenerate(shop: string, jobId: string, attempt: number, signal?: AbortSignal) {
   const job = await getJob(shop, jobId);
   if (!job) throw new PermanentJobError("JOB_NOT_FOUND", "This job no longer exists.");
-  if (job.status === "cancelled" || job.status === "done") return;
+  // An entry of an earlier attempt (cancelled, then retried): the newer attempt has its own entry.
+  if (job.attempts !== attempt) return;
+  if (job.status === "uploading") return resumeAutoPublish(shop, job);
+  if (!(await claimAttempt(shop, jobId, attempt))) return;
+  if (!(await holdReservation(shop, job))) {
+    throw new PermanentJobError("CAP_REACHED", "This month's image cap was reached before this job could run, so nothing was generated. Raise the cap in Settings, then retry.");
+  }
 
-  await updateJobProgress(shop, jobId, "analysing", 5);
+  // The heartbeat tells the reconciler this attempt is alive; when the row stops being this attempt's
+  // (cancelled, or failed as stuck) the run stops instead of paying a provider for images nobody keeps.
+  const lost = new AbortController();
+  const heartbeat = setInterval(() => {
+    touchJob(shop, jobId, attempt)
+      .then((alive) => alive || lost.abort())
+      .catch((error: Error) => console.warn("[generate] heartbeat not written", { shop, jobId, error: error.message }));
+  }, (env.WORKER_LOCK_SECONDS * 1000) / 4);
+  const runSignal = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
+  let result: StudioResult;
+  try {
+    result = await makeImages(shop, job, runSignal);
+  } catch (error) {
+    if (lost.signal.aborted && !signal?.aborted) return;
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+  await saveImages(shop, job, result);
+}
+
+async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<StudioResult> {
+  const attempt = job.attempts;
   const api = await adminApiForShop(shop);
   const product = await getProductForGeneration(api, job.productId);
   if (!product) {
@@ -26,9 +78,7 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
   }
 
   const photos = await Promise.all(
-    job.sources.map((source) =>
-      source.storageKey ? loadFile(source.storageKey) : fetchProductImage(source.url ?? ""),
-    ),
+    job.sources.map((source) => (source.storageKey ? loadFile(source.storageKey) : fetchProductImage(source.url ?? ""))),
   );
 
   const options =
@@ -37,7 +87,7 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
       : lifestyleOptionsSchema.parse(JSON.parse(job.options));
 
   let lastProgress = 0;
-  const result = await generate(
+  return generate(
     {
       mode: job.mode as "white" | "lifestyle",
       options,
@@ -51,62 +101,79 @@ export async function processGenerate(shop: string, jobId: string, signal?: Abor
         // Progress writes are throttled to whole steps so a chatty provider does not hammer the database.
         if (progress - lastProgress >= 2 || percent === 100) {
           lastProgress = progress;
-          void updateJobProgress(shop, jobId, stage, progress);
+          // Only progress: a failed write (a busy SQLite, a PostgreSQL blip) must not stop the job.
+          updateJobProgress(shop, job.id, attempt, stage, progress).catch((error: Error) => {
+            console.warn("[generate] progress not written", { shop, jobId: job.id, error: error.message });
+          });
         }
       },
     },
     getStudioConfig(),
   );
-
-  // Cancelled while generating, or cancelled and retried: then the newer attempt makes the outputs.
-  const current = await getJob(shop, jobId);
-  if (!current || current.status === "cancelled" || current.attempts !== job.attempts) return;
-
-  const start = await prisma.output.count({ where: { shop, jobId } });
-  const outputs: { id: string }[] = [];
-  for (const [index, output] of result.outputs.entries()) {
-    const ext = output.format === "jpeg" ? "jpg" : output.format;
-    const created = await prisma.output.create({
-      data: {
-        shop,
-        jobId,
-        position: start + index,
-        storageKey: PENDING_STORAGE_KEY,
-        format: output.format,
-        width: output.width,
-        height: output.height,
-        bytes: output.data.length,
-        provider: output.provider,
-        prompt: output.prompt,
-        promptVersion: output.promptVersion,
-        report: JSON.stringify({ ...output.report, ms: output.ms, composition: output.composition, notes: [...output.report.notes, ...result.notes] }),
-      },
-    });
-    const key = fileKey(shop, jobId, `${created.id}.${ext}`);
-    await saveFile(key, output.data);
-    outputs.push(await prisma.output.update({ where: { id: created.id }, data: { storageKey: key } }));
-  }
-  await prisma.sourceImage.updateMany({ where: { shop, jobId }, data: { used: false } });
-  await prisma.sourceImage.updateMany({
-    where: { shop, jobId, position: { in: result.usedPhotos.map((i) => job.sources[i]?.position ?? -1) } },
-    data: { used: true },
-  });
-  await recordUsage(shop, job.provider, outputs.length);
-
-  const settings = await getSettings(shop);
-  if (settings.publishMode === "auto") {
-    // Auto-publish trusts the quality gates: a result they flag waits for the merchant's review.
-    const passed = result.outputs.flatMap((output, i) => {
-      const { report } = output;
-      const pureEnough = job.mode !== "white" || (report.backgroundPurity ?? 0) >= 0.999;
-      return !report.fidelityFlag && pureEnough ? [outputs[i]!.id] : [];
-    });
-    if (passed.length > 0) {
-      await updateJobProgress(shop, jobId, "uploading", 92);
-      await publishOutputs(shop, jobId, passed);
-    }
-  }
-  await updateJobProgress(shop, jobId, "done", 100);
 }
 
-export { failJob };
+/** Files first, under keys fixed by attempt and position; then one transaction saves all the rest. */
+async function saveImages(shop: string, job: Job, result: StudioResult) {
+  const attempt = job.attempts;
+  const keys = result.outputs.map((output, index) => outputKey(shop, job.id, attempt, index, output.format));
+  await Promise.all(result.outputs.map((output, index) => saveFile(keys[index]!, output.data)));
+
+  const settings = await getSettings(shop);
+  const autoPublish = settings.publishMode === "auto" && result.outputs.some((output) => passesQualityGates(job.mode, output.report));
+  const saved = await saveOutputs(
+    shop,
+    job,
+    result.outputs.map((output, index) => ({
+      storageKey: keys[index]!,
+      format: output.format,
+      width: output.width,
+      height: output.height,
+      bytes: output.data.length,
+      provider: output.provider,
+      prompt: output.prompt,
+      promptVersion: output.promptVersion,
+      report: JSON.stringify({ ...output.report, ms: output.ms, composition: output.composition, notes: [...output.report.notes, ...result.notes] }),
+    })),
+    autoPublish ? "uploading" : "done",
+    result.usedPhotos.map((i) => job.sources[i]?.position ?? -1),
+  );
+  if (!saved) {
+    // The row moved on while this run worked (cancelled, or failed as stuck): its files go with it,
+    // unless another run of this attempt saved outputs under the same keys.
+    const current = await getJob(shop, job.id);
+    if (!current?.outputs.some((output) => output.attempt === attempt)) await Promise.all(keys.map((key) => deleteFile(key)));
+    return;
+  }
+  if (autoPublish) {
+    const passed = saved.filter((output, index) => passesQualityGates(job.mode, result.outputs[index]!.report));
+    await requestPublish(shop, job.id, passed.map((output) => output.id), { auto: true });
+  }
+}
+
+/**
+ * Deletes the files a failed attempt may have written before it stopped (killed after writing them,
+ * the database down when it came to save them). Their keys follow from the attempt and the plan.
+ */
+export async function discardAttemptFiles(shop: string, jobId: string, attempt: number) {
+  const job = await getJob(shop, jobId);
+  if (!job || job.outputs.some((output) => output.attempt === attempt)) return;
+  const { format } = JSON.parse(job.options) as { format?: string };
+  const keys = Array.from({ length: plannedImages(job.mode, JSON.parse(job.options)) }, (_, position) =>
+    outputKey(shop, jobId, attempt, position, format ?? "jpeg"),
+  );
+  await Promise.all(keys.map((key) => deleteFile(key)));
+}
+
+/**
+ * A rerun of an attempt whose outputs were saved for auto-publish: queue the publish if the earlier
+ * run stopped before it could, or finish the job if the publish has already settled.
+ */
+async function resumeAutoPublish(shop: string, job: Job) {
+  const outputs = job.outputs.filter((output) => output.attempt === job.attempts);
+  const waiting = outputs.filter((output) => output.reviewState === "pending" && passesQualityGates(job.mode, JSON.parse(output.report) as QualityReport));
+  if (waiting.length > 0) {
+    await requestPublish(shop, job.id, waiting.map((output) => output.id), { auto: true });
+  } else if (!outputs.some((output) => BUSY_REVIEW_STATES.includes(output.reviewState))) {
+    await finishUploadingJob(shop, job.id);
+  }
+}

@@ -63,6 +63,7 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
     images,
     position: settings.mediaPosition === "first" ? "first" : "append",
     search: outputs.some((output) => output.attachSentAt !== null),
+    pollTimeoutMs: env.MEDIA_POLL_TIMEOUT_SECONDS * 1000,
     lock: productLock(shop, job.productId, signal),
     signal,
     beforeAttach: async (keys) => {
@@ -130,12 +131,4 @@ export async function failMediaJob(data: { kind: "publish" | "restore"; shop: st
     data: { reviewState: kind === "publish" ? "failed" : "published", errorCode: code, error: message },
   });
   if (kind === "publish") await finishUploadingJob(shop, jobId);
-}
-
-/**
- * generate.server.ts's auto-publish entry until it calls requestPublish(…, { auto: true }) itself (issue 9,
- * item 2): the publish is queued as its own job, never run inside the generate job.
- */
-export async function publishOutputs(shop: string, jobId: string, outputIds: string[]) {
-  await requestPublish(shop, jobId, outputIds, { auto: true });
 }

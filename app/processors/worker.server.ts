@@ -1,16 +1,28 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { env } from "~/env.server";
 import { failJob } from "~/models/jobs.server";
-import { QUEUE_NAME, type StudioJobData } from "~/queue.server";
-import { classifyJobError } from "./errors.server";
-import { processGenerate } from "./generate.server";
+import { purgeExpiredJobs } from "~/models/retention.server";
+import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/queue.server";
+import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
+import { discardAttemptFiles, processGenerate } from "./generate.server";
 import { failMediaJob, processPublish, processRestore } from "./publish.server";
+import { reconcile } from "./reconcile.server";
+
+/** The reason the worker process gives running jobs when its shutdown deadline passes. */
+export const SHUTDOWN = "worker shutting down";
+
+/** The attempt of a generate entry queued before entries carried it: the last part of its id. */
+function generateAttempt(job: Job<StudioJobData>) {
+  if (job.data.kind === "generate" && typeof job.data.attempt === "number") return job.data.attempt;
+  return Number(String(job.id).split("-").pop()) || 0;
+}
 
 async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
   const data = job.data;
   switch (data.kind) {
     case "generate":
-      return processGenerate(data.shop, data.jobId, signal);
+      return processGenerate(data.shop, data.jobId, generateAttempt(job), signal);
     // The queue job's id is the claim it works for: it acts only on the outputs that claim still owns.
     case "publish":
       return processPublish(data.shop, data.jobId, data.outputIds, job.id!, signal);
@@ -19,31 +31,94 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
   }
 }
 
-export async function processStudioJob(job: Job<StudioJobData>, _token?: string, signal?: AbortSignal) {
+export async function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
   const { shop, jobId } = job.data;
   try {
     await run(job, signal);
   } catch (error) {
+    if (signal?.aborted && signal.reason === SHUTDOWN) {
+      // Stopped by the shutdown deadline: back to the queue as it was, without spending an attempt
+      // (BullMQ does not count a WaitingError). The next run picks up where the row says it is.
+      await job.moveToWait(token).catch((moveError: Error) => {
+        console.warn(`[worker] ${job.name} left for the stalled-job check`, { shop, jobId, error: moveError.message });
+      });
+      throw new WaitingError();
+    }
     const classified = classifyJobError(error);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     console.warn(`[worker] ${job.name} failed`, { shop, jobId, code: classified.code, transient: classified.transient, lastAttempt, error: (error as Error).message });
     if (!classified.transient || lastAttempt) {
-      if (job.data.kind === "generate") {
-        await failJob(shop, jobId, classified.code, classified.message);
-      } else {
-        await failMediaJob(job.data, job.id!, classified.code, classified.message);
-      }
+      // If the database is down this write fails too; the row is then failed by the "failed" handler
+      // or, failing that, by the reconciler, which finds the entry failed and the row unfinished.
+      await settleFailure(job, classified).catch((writeError: Error) => {
+        console.warn(`[worker] ${job.name} failure not recorded`, { shop, jobId, error: writeError.message });
+      });
     }
     if (!classified.transient) throw new UnrecoverableError(classified.message);
     throw error;
   }
 }
 
+async function settleFailure(job: Job<StudioJobData>, failure: { code: string; message: string }) {
+  const data = job.data;
+  if (data.kind === "generate") {
+    const attempt = generateAttempt(job);
+    if (await failJob(data.shop, data.jobId, attempt, failure.code, failure.message)) await discardAttemptFiles(data.shop, data.jobId, attempt);
+    return;
+  }
+  await failMediaJob(data, job.id!, failure.code, failure.message);
+}
+
+/**
+ * BullMQ fails some entries without the processor's catch having run: a job that stalled more than
+ * allowed (its worker was killed each time) is failed by the next worker that picks it up, without
+ * calling the processor. The row is failed here, with a code and a Retry button; for a failure the
+ * processor recorded already, this finds the row finished and changes nothing.
+ */
+export async function onStudioJobFailed(job: Job<StudioJobData> | undefined, error: Error) {
+  if (!job || job.finishedOn == null || job.data.kind !== "generate") return;
+  const { shop, jobId } = job.data;
+  const failure = STOPPED_ERRORS[/stalled/i.test(error.message) ? "WORKER_LOST" : "INTERRUPTED"];
+  await settleFailure(job, failure).catch((writeError: Error) => {
+    console.warn("[worker] stalled job not recorded as failed", { shop, jobId, error: writeError.message });
+  });
+}
+
 export function createStudioWorker(options: { connection: Redis; prefix: string; concurrency: number }) {
-  return new Worker<StudioJobData>(QUEUE_NAME, processStudioJob, {
+  const lockDuration = env.WORKER_LOCK_SECONDS * 1000;
+  const worker = new Worker<StudioJobData>(QUEUE_NAME, processStudioJob, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    lockDuration: 120_000,
+    lockDuration,
+    stalledInterval: lockDuration / 2,
+    // A job whose worker is killed runs again twice; the third time it is failed (it may be what kills it).
+    maxStalledCount: 2,
+  });
+  worker.on("failed", (job, error) => void onStudioJobFailed(job, error));
+  return worker;
+}
+
+async function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: string, signal?: AbortSignal) {
+  switch (job.data.kind) {
+    case "reconcile": {
+      const result = await reconcile(signal);
+      if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled > 0) console.log("[worker] reconciled", result);
+      return result;
+    }
+    case "retention": {
+      const { jobs, files } = await purgeExpiredJobs(new Date(), signal);
+      if (jobs > 0) console.log(`[worker] retention: removed ${jobs} finished jobs and ${files} files`);
+      return { jobs, files };
+    }
+  }
+}
+
+/** The cluster's upkeep (reconciler, retention), one at a time per process; see ensureSchedulers(). */
+export function createMaintenanceWorker(options: { connection: Redis; prefix: string }) {
+  return new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE_NAME, processMaintenanceJob, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: 1,
   });
 }

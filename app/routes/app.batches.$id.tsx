@@ -25,6 +25,7 @@ import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } 
 import { signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
 import { readForm } from "~/request-body.server";
+import { CapReachedError } from "~/models/usage.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -76,6 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof QueueUnavailableError) {
       return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
     }
+    if (error instanceof CapReachedError) return json({ errors: { cap: error.message } }, { status: 402 });
     throw error;
   }
   if (count === null) throw new Response("Batch not found", { status: 404 });
@@ -102,6 +104,7 @@ export default function BatchPage() {
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
   const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
+  const capReached = actionData && "errors" in actionData && "cap" in actionData.errors ? actionData.errors.cap : null;
 
   return (
     <Page
@@ -113,6 +116,11 @@ export default function BatchPage() {
         {queueDown && (
           <Layout.Section>
             <Banner tone="critical" title={t("error.queue")} />
+          </Layout.Section>
+        )}
+        {capReached && (
+          <Layout.Section>
+            <Banner tone="warning" title={capReached} />
           </Layout.Section>
         )}
         <Layout.Section>

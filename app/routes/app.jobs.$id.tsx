@@ -29,6 +29,7 @@ import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type Jo
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
 import { QueueUnavailableError } from "~/queue.server";
 import { readForm } from "~/request-body.server";
+import { CapReachedError } from "~/models/usage.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
@@ -137,6 +138,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof QueueUnavailableError) {
       return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
     }
+    if (error instanceof CapReachedError) return json({ errors: { form: error.message } }, { status: 402 });
     throw error;
   }
 }

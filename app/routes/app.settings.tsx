@@ -320,7 +320,7 @@ export default function Settings() {
                   onChange={setMonthlyCap}
                   helpText={
                     settings.monthlyCap != null
-                      ? `${t("settings.usage.ofCap", { images: usage.images, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
+                      ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
                       : t("settings.monthlyCap.help")
                   }
                   error={errors.monthlyCap}

@@ -64,7 +64,7 @@ async function finishJob(shop: string, jobId: string) {
   await prisma.output.create({
     data: { shop, jobId, position: 0, storageKey: key, format: "png", width: 10, height: 10, bytes: 16, provider: "local" },
   });
-  await jobs.updateJobProgress(shop, jobId, "done", 100);
+  await prisma.job.update({ where: { id: jobId }, data: { status: "done", progress: 100, finishedAt: new Date() } });
 }
 
 async function cancelFromJobPage(shop: string, jobId: string) {
@@ -130,8 +130,8 @@ describe("the batch page", () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 4);
     const [done, failed, running, queued] = jobIds;
     await finishJob(SHOP_A, done);
-    await jobs.failJob(SHOP_A, failed, "PRODUCT_NOT_FOUND", "This product no longer exists in your store.");
-    await jobs.updateJobProgress(SHOP_A, running, "generating", 40);
+    await jobs.failJob(SHOP_A, failed, 0, "PRODUCT_NOT_FOUND", "This product no longer exists in your store.");
+    await jobs.updateJobProgress(SHOP_A, running, 0, "generating", 40);
 
     // WHEN the merchant opens the batch page
     const response = await loadBatchPage(SHOP_A, batchId);
@@ -164,7 +164,7 @@ describe("the batch page", () => {
   test("the home page lists the batch with its counts, and a job of the batch leads back to it", async () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 3);
     await finishJob(SHOP_A, jobIds[0]);
-    await jobs.failJob(SHOP_A, jobIds[1], "INTERNAL", "Something went wrong on our side.");
+    await jobs.failJob(SHOP_A, jobIds[1], 0, "INTERNAL", "Something went wrong on our side.");
 
     const home = await (await call(routes.home.loader, await asShop(SHOP_A, "/app"))).json();
     const listed = home.batches.find((batch: { id: string }) => batch.id === batchId);
@@ -178,7 +178,7 @@ describe("the batch page", () => {
 describe("another shop", () => {
   test("cannot load, retry or cancel shop A's batch, and nothing changes", async () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 3);
-    await jobs.failJob(SHOP_A, jobIds[0], "INTERNAL", "Something went wrong on our side.");
+    await jobs.failJob(SHOP_A, jobIds[0], 0, "INTERNAL", "Something went wrong on our side.");
     const before = await jobRows(jobIds);
     const queuedBefore = await waitingEntries(jobIds);
     expect(queuedBefore).toHaveLength(3);
@@ -206,7 +206,7 @@ describe("Retry failed", () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 4);
     const [done, failed, cancelled, queued] = jobIds;
     await finishJob(SHOP_A, done);
-    await jobs.failJob(SHOP_A, failed, "INTERNAL", "Something went wrong on our side.");
+    await jobs.failJob(SHOP_A, failed, 0, "INTERNAL", "Something went wrong on our side.");
     await cancelFromJobPage(SHOP_A, cancelled);
 
     // WHEN the merchant retries the failed ones
@@ -225,7 +225,7 @@ describe("Retry failed", () => {
       [`generate-${done}-0`, `generate-${failed}-0`, `generate-${failed}-1`, `generate-${cancelled}-1`, `generate-${queued}-0`].sort(),
     );
     const entry = await queue.getJob(`generate-${cancelled}-1`);
-    expect(entry?.data).toEqual({ kind: "generate", shop: SHOP_A, jobId: cancelled });
+    expect(entry?.data).toEqual({ kind: "generate", shop: SHOP_A, jobId: cancelled, attempt: 1 });
 
     // A second click finds nothing left to retry.
     expect(await (await postBatch(SHOP_A, batchId, "retry")).json()).toEqual({ ok: true, count: 0 });
@@ -239,8 +239,8 @@ describe("Cancel the rest", () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 4);
     const [done, failed, running, queued] = jobIds;
     await finishJob(SHOP_A, done);
-    await jobs.failJob(SHOP_A, failed, "INTERNAL", "Something went wrong on our side.");
-    await jobs.updateJobProgress(SHOP_A, running, "generating", 40);
+    await jobs.failJob(SHOP_A, failed, 0, "INTERNAL", "Something went wrong on our side.");
+    await jobs.updateJobProgress(SHOP_A, running, 0, "generating", 40);
     const before = await jobRows(jobIds);
 
     // WHEN the merchant cancels the rest
@@ -271,7 +271,7 @@ describe("Cancel the rest", () => {
     // ... and an entry for the first one that the cancel could not take off the queue (a worker had
     // fetched it a moment before, say)
     const { enqueue } = await import("~/queue.server");
-    await enqueue({ kind: "generate", shop: SHOP_A, jobId: first }, `generate-${first}-0`);
+    await enqueue({ kind: "generate", shop: SHOP_A, jobId: first, attempt: 0 }, `generate-${first}-0`);
 
     // WHEN a worker runs
     const { createStudioWorker } = await import("~/processors/worker.server");
@@ -304,7 +304,7 @@ describe("Cancel the rest", () => {
 describe("a request without a valid session token", () => {
   test("is refused on the batch page and its actions, and changes nothing", async () => {
     const { batchId, jobIds } = await startBatch(SHOP_A, 2);
-    await jobs.failJob(SHOP_A, jobIds[0], "INTERNAL", "Something went wrong on our side.");
+    await jobs.failJob(SHOP_A, jobIds[0], 0, "INTERNAL", "Something went wrong on our side.");
     const before = await jobRows(jobIds);
 
     const forged = await setUpValidRequest(

@@ -12,6 +12,8 @@ let queue: Queue;
 
 beforeAll(async () => {
   app = await startAppTest();
+  // A paid provider for the cap's tests; nothing here runs a worker, so it is never called.
+  process.env.GEMINI_API_KEY = "test-gemini-key";
   route = await import("~/routes/app.jobs.$id");
   prisma = (await import("~/db.server")).prisma;
   const { Queue } = await import("bullmq");
@@ -26,16 +28,25 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await prisma.job.deleteMany({});
+  await prisma.usage.deleteMany({});
+  await prisma.shopSettings.deleteMany({});
 });
 
-async function finishedJob(shop: string, mode: "white" | "lifestyle", options: object, status = "done") {
+/** A monthly cap, and this month's paid images so far. */
+async function capAt(shop: string, cap: number, made: number) {
+  const { currentMonth } = await import("~/models/usage.server");
+  await prisma.shopSettings.upsert({ where: { shop }, create: { shop, monthlyCap: cap }, update: { monthlyCap: cap } });
+  await prisma.usage.create({ data: { shop, month: currentMonth(), images: made, paidImages: made, costMicros: made * 39_000 } });
+}
+
+async function finishedJob(shop: string, mode: "white" | "lifestyle", options: object, status = "done", provider = "local") {
   return prisma.job.create({
     data: {
       shop,
       productId: "gid://shopify/Product/7",
       productTitle: "Linen apron",
       mode,
-      provider: "local",
+      provider,
       status,
       options: JSON.stringify(options),
       sources: {
@@ -78,7 +89,7 @@ describe("regenerating a finished job with changes", () => {
       ["product", "gid://shopify/MediaImage/70", "https://cdn.shopify.com/apron.jpg", null],
       ["upload", null, null, `${SHOP_A}/uploads/back.jpg`],
     ]);
-    expect((await queue.getJob(`generate-${fresh.id}-0`))?.data).toEqual({ kind: "generate", shop: SHOP_A, jobId: fresh.id });
+    expect((await queue.getJob(`generate-${fresh.id}-0`))?.data).toEqual({ kind: "generate", shop: SHOP_A, jobId: fresh.id, attempt: 0 });
 
     const untouched = await prisma.job.findUniqueOrThrow({ where: { id: earlier.id }, include: { outputs: true } });
     expect(untouched.status).toBe("done");
@@ -124,16 +135,32 @@ describe("regenerating a finished job with changes", () => {
     expect(await prisma.job.count()).toBe(1);
   });
 
-  test("the monthly cap stops a regeneration as it stops a new job", async () => {
-    const earlier = await finishedJob(SHOP_A, "white", whiteOptions);
-    await prisma.shopSettings.upsert({ where: { shop: SHOP_A }, create: { shop: SHOP_A, monthlyCap: 5 }, update: { monthlyCap: 5 } });
-    const { recordUsage } = await import("~/models/usage.server");
-    await recordUsage(SHOP_A, "local", 5);
+  test("the monthly cap stops a regeneration on a paid provider as it stops a new job", async () => {
+    const earlier = await finishedJob(SHOP_A, "white", whiteOptions, "done", "gemini");
+    await capAt(SHOP_A, 5, 5);
 
     const response = await regenerate(SHOP_A, earlier.id, "{}");
 
     expect(response.status).toBe(402);
     expect((await response.json()).errors.form).toMatch(/cap of 5/);
     expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(1);
+    expect((await prisma.usage.findFirstOrThrow({ where: { shop: SHOP_A } })).reserved).toBe(0);
+  });
+
+  test("a regeneration reserves its images, and the local provider is never capped", async () => {
+    const paid = await finishedJob(SHOP_A, "lifestyle", { preset: "festive", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" }, "done", "gemini");
+    const local = await finishedJob(SHOP_A, "white", whiteOptions);
+    await capAt(SHOP_A, 5, 2);
+
+    expect((await regenerate(SHOP_A, paid.id, "{}")).status).toBe(302);
+    const fresh = await prisma.job.findFirstOrThrow({ where: { shop: SHOP_A, provider: "gemini", id: { not: paid.id } } });
+    expect(fresh).toMatchObject({ reservedImages: 3, status: "queued" });
+    expect(await prisma.usage.findFirstOrThrow({ where: { shop: SHOP_A } })).toMatchObject({ paidImages: 2, reserved: 3 });
+
+    // The cap is now full, but local images cost nothing and are never refused.
+    expect((await regenerate(SHOP_A, paid.id, "{}")).status).toBe(402);
+    expect((await regenerate(SHOP_A, local.id, "{}")).status).toBe(302);
+    const localJob = await prisma.job.findFirstOrThrow({ where: { shop: SHOP_A, provider: "local", id: { not: local.id } } });
+    expect(localJob).toMatchObject({ reservedImages: 0, status: "queued" });
   });
 });

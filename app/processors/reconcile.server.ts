@@ -1,0 +1,111 @@
+import type { JobState as EntryState } from "bullmq";
+import { env } from "~/env.server";
+import { prisma } from "~/db.server";
+import { failJob } from "~/models/jobs.server";
+import { enqueue, findEntry, generateQueueId, rerunEntry } from "~/queue.server";
+import { BUSY_REVIEW_STATES, RUNNING_STATES, UNFINISHED_STATES, type JobState } from "~/constants";
+import { reconcilePublishing } from "~/models/publishing.server";
+import { STOPPED_ERRORS } from "./errors.server";
+import { discardAttemptFiles } from "./generate.server";
+
+// The database is the source of truth; Redis can lose its data (a restart without persistence, a
+// FLUSHALL) or BullMQ can give up on an entry without the row hearing of it. Run by one job scheduler
+// for the whole cluster (see ensureSchedulers), this walks every unfinished job and makes its queue agree
+// with it: an entry that is gone is added again under its deterministic id, an entry that failed fails
+// its row with a code (and a Retry button), and a run that has gone on far too long is stopped.
+
+const PAGE = 200;
+const WAITING: ReadonlySet<EntryState | "unknown"> = new Set(["waiting", "prioritized", "delayed", "waiting-children"]);
+
+/** Everything the reconciler checks, in one run. */
+export async function reconcile(signal?: AbortSignal) {
+  const now = new Date();
+  return { jobs: await reconcileJobs(now, signal), outputs: await reconcilePublishing({ now }) };
+}
+
+type Action = "requeued" | "failed";
+
+interface Row {
+  id: string;
+  shop: string;
+  status: string;
+  attempts: number;
+  priority: number;
+  startedAt: Date | null;
+  heartbeatAt: Date | null;
+  updatedAt: Date;
+  outputs: { reviewState: string }[];
+}
+
+export async function reconcileJobs(now = new Date(), signal?: AbortSignal): Promise<Record<Action, number>> {
+  const counts: Record<Action, number> = { requeued: 0, failed: 0 };
+  // A running row written to within one lock period may still have a live worker whose entry Redis lost:
+  // queueing it again would run the attempt twice (and pay twice).
+  const silentSince = new Date(now.getTime() - env.WORKER_LOCK_SECONDS * 1000);
+  const stuckSince = new Date(now.getTime() - env.JOB_STUCK_SECONDS * 1000);
+  let cursor: string | undefined;
+  do {
+    const rows: Row[] = await prisma.job.findMany({
+      where: { status: { in: [...UNFINISHED_STATES] } },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      select: {
+        id: true, shop: true, status: true, attempts: true, priority: true, startedAt: true, heartbeatAt: true, updatedAt: true,
+        outputs: { select: { reviewState: true } },
+      },
+    });
+    for (const row of rows) {
+      if (signal?.aborted) return counts;
+      const action = await reconcileJob(row, silentSince, stuckSince);
+      if (action) counts[action]++;
+    }
+    cursor = rows.length === PAGE ? rows.at(-1)!.id : undefined;
+  } while (cursor);
+  return counts;
+}
+
+async function reconcileJob(row: Row, silentSince: Date, stuckSince: Date): Promise<Action | null> {
+  const entryId = generateQueueId(row.id, row.attempts);
+  const entry = await findEntry(entryId);
+  if (WAITING.has(entry.state)) return null;
+  const lastSign = row.heartbeatAt && row.heartbeatAt > row.updatedAt ? row.heartbeatAt : row.updatedAt;
+
+  if (row.status === "uploading") {
+    // Saved and counted; only the publish is left. A publish job at work moves the row on itself.
+    if (entry.state === "active" || row.outputs.some((output) => BUSY_REVIEW_STATES.includes(output.reviewState))) return null;
+    if (lastSign > silentSince) return null;
+    return requeue(row, entryId, entry.state);
+  }
+  if (entry.state === "failed") {
+    const stalled = /stalled/i.test(entry.failedReason ?? "");
+    return fail(row, stalled ? "WORKER_LOST" : "INTERRUPTED");
+  }
+  const running = RUNNING_STATES.includes(row.status as JobState);
+  if (entry.state === "active") {
+    // A killed worker's entry stays active until BullMQ's stalled check; only a run that has gone on far
+    // longer than any job takes is stopped here (its later writes find the row failed and do nothing).
+    return running && row.startedAt && row.startedAt < stuckSince ? fail(row, "TIMED_OUT") : null;
+  }
+  if (running && lastSign > silentSince) return null;
+  return requeue(row, entryId, entry.state);
+}
+
+async function requeue(row: Row, entryId: string, state: EntryState | "unknown"): Promise<Action> {
+  if (state === "unknown") {
+    await enqueue({ kind: "generate", shop: row.shop, jobId: row.id, attempt: row.attempts }, entryId, row.priority);
+  } else {
+    // The entry finished but the row did not (a run stopped between its work and its last write).
+    await rerunEntry(entryId);
+  }
+  console.warn("[reconcile] queued again", { shop: row.shop, jobId: row.id, attempt: row.attempts, status: row.status, entry: state });
+  return "requeued";
+}
+
+async function fail(row: Row, reason: keyof typeof STOPPED_ERRORS): Promise<Action | null> {
+  const { code, message } = STOPPED_ERRORS[reason];
+  if (!(await failJob(row.shop, row.id, row.attempts, code, message))) return null;
+  await discardAttemptFiles(row.shop, row.id, row.attempts);
+  console.warn("[reconcile] failed", { shop: row.shop, jobId: row.id, attempt: row.attempts, code });
+  return "failed";
+}

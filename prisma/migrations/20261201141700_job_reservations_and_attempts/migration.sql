@@ -1,0 +1,15 @@
+-- AlterTable
+ALTER TABLE "Job" ADD COLUMN "reservedImages" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Job" ADD COLUMN "reservedMonth" TEXT;
+ALTER TABLE "Job" ADD COLUMN "priority" INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE "Job" ADD COLUMN "heartbeatAt" DATETIME;
+
+-- AlterTable
+ALTER TABLE "Output" ADD COLUMN "attempt" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
+ALTER TABLE "Usage" ADD COLUMN "paidImages" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Usage" ADD COLUMN "reserved" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateIndex
+CREATE INDEX "Job_status_idx" ON "Job"("status");
