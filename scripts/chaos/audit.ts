@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MediaRecord } from "../emulator/state.ts";
 import type { ChaosStack, QueueEntry } from "./stack.ts";
+import { BUSY_REVIEW_STATES } from "../../app/constants.ts";
 
 /**
  * The measurements the summary line adds up, taken at the end of every scenario for its stores:
@@ -20,7 +21,7 @@ export interface Audit {
 }
 
 export const TERMINAL = ["done", "failed", "cancelled"];
-export const BUSY_OUTPUT = ["publishing", "restoring"];
+export const BUSY_OUTPUT: readonly string[] = BUSY_REVIEW_STATES;
 
 export function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -89,7 +90,7 @@ export async function findLostRows(chaos: ChaosStack, shop: string, entries?: Qu
   const lost: string[] = [];
   const jobs = await chaos.db.prisma.job.findMany({ where: { shop, status: { notIn: TERMINAL } } });
   for (const job of jobs) if (!queued(job.id)) lost.push(`job ${job.id} "${job.status}" with no queue entry`);
-  const outputs = await chaos.db.prisma.output.findMany({ where: { shop, reviewState: { in: BUSY_OUTPUT } } });
+  const outputs = await chaos.db.prisma.output.findMany({ where: { shop, reviewState: { in: [...BUSY_OUTPUT] } } });
   for (const output of outputs) if (!queued(output.id, output.jobId)) lost.push(`output ${output.id} "${output.reviewState}" with no queue entry`);
   return lost;
 }

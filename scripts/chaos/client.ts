@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
+import { BUSY_REVIEW_STATES, TERMINAL_STATES, type JobState } from "../../app/constants.ts";
 
 /**
  * Requests to the web process as the embedded app makes them: a fresh App Bridge session token (signed
@@ -105,5 +106,5 @@ function withData(pathname: string, routeId: string): string {
 
 /** Whether the job page keeps polling: the same rule as the page (app/routes/app.jobs.$id.tsx). */
 export function pagePolls(page: JobPage): boolean {
-  return !["done", "failed", "cancelled"].includes(page.job.status) || page.outputs.some((o) => ["publishing", "restoring"].includes(o.reviewState));
+  return !TERMINAL_STATES.includes(page.job.status as JobState) || page.outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState));
 }

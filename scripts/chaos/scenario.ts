@@ -189,7 +189,7 @@ export class ScenarioContext {
   async quiet(): Promise<boolean> {
     for (const client of this.shops) {
       const busyJobs = await this.prisma.job.count({ where: { shop: client.shop, status: { notIn: TERMINAL } } });
-      const busyOutputs = await this.prisma.output.count({ where: { shop: client.shop, reviewState: { in: BUSY_OUTPUT } } });
+      const busyOutputs = await this.prisma.output.count({ where: { shop: client.shop, reviewState: { in: [...BUSY_OUTPUT] } } });
       if (busyJobs + busyOutputs > 0) return false;
     }
     return true;
