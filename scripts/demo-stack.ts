@@ -124,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     APP_BRIDGE_URL: "/demo/app-bridge.js",
     DATABASE_URL: databaseUrl,
-    STORAGE_DIR: path.join(options.storageDir, "files"),
+    STORAGE_URL: `file:${path.join(options.storageDir, "files")}`,
     QUEUE_PREFIX: options.queuePrefix,
     PORT: String(options.port),
     HOST: "127.0.0.1",
