@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, as CI runs it. Unit and integration tests on SQLite, the tests that reach
-// the database through the app again on PostgreSQL, then the browser tests in Chromium. Ends with one
-// plain summary line.
+// the database through the app again on PostgreSQL, those that reach storage again on S3, then the
+// browser tests in Chromium. Ends with one plain summary line.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,12 @@ const runs: Run[] = [
     name: "the app on PostgreSQL",
     args: ["vitest", "run", "test/routes", "test/worker.test.ts", "test/extensions.test.ts", ...extra],
     env: { TEST_DATABASE: "postgresql" },
+  },
+  // The same storage, files-route and erase tests again with object storage: a loopback S3 server per file.
+  {
+    name: "the app on S3 storage",
+    args: ["vitest", "run", "test/storage/storage.test.ts", "test/routes/files.test.ts", "test/routes/webhooks.test.ts", "test/routes/uploads.test.ts", "test/worker.test.ts", ...extra],
+    env: { TEST_STORAGE: "s3" },
   },
   { name: "browser (Chromium)", args: ["vitest", "run", "--config", "test/e2e/vitest.config.ts", ...extra] },
 ];

@@ -106,12 +106,10 @@ describe("image URLs while the job page polls", () => {
       expect(until).toBeGreaterThan(at);
       await response.arrayBuffer();
     }
-    // After the link's expiry it no longer opens, and neither does the store's URL it redirected to.
+    // After the link's expiry it no longer opens (the store's own expiry is tested in test/storage/s3.test.ts).
     const url = storage.signedFileUrl(job.outputKey);
-    const redirect = await askApp(url);
-    vi.setSystemTime(Number(new URL(url, "http://x").searchParams.get("expires")) * 1000 + 1000);
+    vi.setSystemTime(Number(new URL(url, "http://x").searchParams.get("expires")) * 1000 + 1);
     expect((await askApp(url)).status).toBe(403);
-    if (redirect.status === 302) expect((await fetch(redirect.headers.get("location")!)).status).toBe(403);
   });
 
   test("two requests for one link in a window get the same answer, and a download is an attachment of the right type", async () => {
