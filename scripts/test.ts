@@ -28,6 +28,11 @@ const runs: Run[] = [
     env: { TEST_STORAGE: "s3" },
   },
   { name: "browser (Chromium)", args: ["vitest", "run", "--config", "test/e2e/vitest.config.ts", ...extra] },
+  {
+    name: "browser on S3 storage",
+    args: ["vitest", "run", "--config", "test/e2e/vitest.config.ts", "test/e2e/stable-urls.e2e.test.ts", ...extra],
+    env: { TEST_STORAGE: "s3" },
+  },
 ];
 
 const dir = mkdtempSync(path.join(tmpdir(), "studio-test-"));

@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { SHOP_A, SHOP_B, startAppTest, testStorageKind, type AppTest } from "../app";
 
 // The storage functions every part of the app uses, on the driver TEST_STORAGE picks: a folder (the
 // default) or a bucket on a real S3-protocol server on loopback (TEST_STORAGE=s3). The same tests for
@@ -128,5 +128,16 @@ describe("the orphan sweep", () => {
     // Everything left is referenced: a second run deletes nothing.
     const again = await storage.sweepOrphanFiles({ now: new Date(Date.now() + storage.ORPHAN_GRACE_MS + HOUR) });
     expect(again.deleted).toBe(0);
+  });
+
+  test.runIf(testStorageKind() === "file")("on disk, a temporary file a crash left behind goes once it is past the grace period", async () => {
+    const key = storage.fileKey(SHOP_A, "crashed", "output.png");
+    const leftover = path.join(app.storageDir, `${key}.4242.k3j2h1.tmp`);
+    mkdirSync(path.dirname(leftover), { recursive: true });
+    writeFileSync(leftover, "half an image");
+    expect((await storage.sweepOrphanFiles()).deleted).toBe(0);
+    await storage.sweepOrphanFiles({ now: new Date(Date.now() + storage.ORPHAN_GRACE_MS + HOUR) });
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(path.join(app.storageDir, SHOP_A, "crashed"))).toBe(false);
   });
 });
