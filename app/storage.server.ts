@@ -5,7 +5,6 @@ import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { diskDriver } from "./storage/disk.server";
 import type { ListedFile, StorageDriver, StoredFile } from "./storage/driver";
-import { s3Driver } from "./storage/s3.server";
 
 // Image files, behind one small driver interface (app/storage/driver.ts): a folder on disk, the embedded
 // default, or S3-compatible object storage, chosen by STORAGE_URL. Keys always start with the shop, so a
@@ -29,8 +28,14 @@ export type { StoredFile };
 
 export type FileVariant = "original" | "thumbnail";
 
-const storage: StorageDriver =
-  env.STORAGE_URL.kind === "s3" ? s3Driver(env.STORAGE_URL) : diskDriver(env.STORAGE_URL.dir);
+let driver: Promise<StorageDriver> | undefined;
+
+/** The configured driver. The AWS SDK (about 35 MB of a process's memory) is loaded only for a bucket. */
+function store(): Promise<StorageDriver> {
+  const target = env.STORAGE_URL;
+  driver ??= target.kind === "s3" ? import("./storage/s3.server").then(({ s3Driver }) => s3Driver(target)) : Promise.resolve(diskDriver(target.dir));
+  return driver;
+}
 
 const CONTENT_TYPES: Record<string, string> = { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
 
@@ -38,24 +43,27 @@ function contentType(key: string): string {
   return CONTENT_TYPES[key.split(".").pop()?.toLowerCase() ?? ""] ?? "application/octet-stream";
 }
 
-export const saveFile = (key: string, data: Buffer) => storage.save(key, data, contentType(key));
+export async function saveFile(key: string, data: Buffer): Promise<void> {
+  await (await store()).save(key, data, contentType(key));
+}
 
 /**
  * The whole file in memory, for code that needs it so: sharp decodes whole images, and Shopify's staged
  * upload is a form post of the file. Serving files to browsers streams them instead (openFile).
  */
 export async function loadFile(key: string): Promise<Buffer> {
-  const file = await storage.open(key);
+  const file = await (await store()).open(key);
   if (!file) throw new Error(`No stored file ${key}`);
   return Buffer.from(await new Response(file.body).arrayBuffer());
 }
 
 export async function deleteFile(key: string): Promise<void> {
-  await storage.remove([key, thumbnailKey(key)]);
+  await (await store()).remove([key, thumbnailKey(key)]);
 }
 
 /** Every file of the shop, listed by its key prefix and deleted in batches. Safe to run twice. */
 export async function deleteShopFiles(shop: string): Promise<number> {
+  const storage = await store();
   let deleted = 0;
   for await (const page of storage.list(`${fileKey(shop)}/`)) {
     await storage.remove(page.map((file) => file.key));
@@ -69,7 +77,9 @@ export function keyBelongsToShop(key: string, shop: string): boolean {
 }
 
 /** For readiness checks: throws, saying why, unless the configured storage answers. */
-export const checkStorage = () => storage.check();
+export async function checkStorage(): Promise<void> {
+  await (await store()).check();
+}
 
 // <img> tags cannot carry a session token, so image URLs are signed for a while instead. They are
 // signed within fixed windows, so that every page load and poll in a window gets the same URL and the
@@ -148,6 +158,7 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function ensureThumbnail(key: string): Promise<string | null> {
+  const storage = await store();
   const thumb = thumbnailKey(key);
   if (await storage.exists(thumb)) return thumb;
   let pending = making.get(key);
@@ -176,6 +187,7 @@ export type ServedFile =
  * is no such file.
  */
 export async function openFile(key: string, variant: FileVariant, link: { expires: number; download: boolean }): Promise<ServedFile | null> {
+  const storage = await store();
   const served = variant === "thumbnail" ? await ensureThumbnail(key) : key;
   if (!served) return null;
   const type = contentType(served);
@@ -235,6 +247,7 @@ async function orphansIn(page: ListedFile[], cutoff: Date): Promise<string[]> {
  */
 export async function sweepOrphanFiles(options: { now?: Date; graceMs?: number; signal?: AbortSignal } = {}): Promise<{ checked: number; deleted: number }> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.graceMs ?? ORPHAN_GRACE_MS));
+  const storage = await store();
   let checked = 0;
   let deleted = 0;
   for await (const page of storage.list("")) {
