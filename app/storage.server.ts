@@ -33,7 +33,8 @@ let driver: Promise<StorageDriver> | undefined;
 /** The configured driver. The AWS SDK (about 35 MB of a process's memory) is loaded only for a bucket. */
 function store(): Promise<StorageDriver> {
   const target = env.STORAGE_URL;
-  driver ??= target.kind === "s3" ? import("./storage/s3.server").then(({ s3Driver }) => s3Driver(target)) : Promise.resolve(diskDriver(target.dir));
+  driver ??=
+    target.kind === "s3" ? import("./storage/s3.server").then(({ s3Driver }) => s3Driver(target)) : Promise.resolve(diskDriver(target.dir));
   return driver;
 }
 
@@ -166,9 +167,14 @@ async function ensureThumbnail(key: string): Promise<string | null> {
     pending = withSlot(async () => {
       const original = await storage.open(key);
       if (!original) return;
-      const resizer = sharp().rotate().resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: "inside", withoutEnlargement: true }).webp({ quality: 80 });
+      const resizer = sharp()
+        .rotate()
+        .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: "inside", withoutEnlargement: true })
+        .webp({ quality: 80 });
       // The original streams into sharp; the thumbnail (a few kilobytes) is stored whole.
-      const data = await Readable.fromWeb(original.body as never).pipe(resizer).toBuffer();
+      const data = await Readable.fromWeb(original.body as never)
+        .pipe(resizer)
+        .toBuffer();
       await storage.save(thumb, data, "image/webp");
     }).finally(() => making.delete(key));
     making.set(key, pending);
@@ -177,22 +183,29 @@ async function ensureThumbnail(key: string): Promise<string | null> {
   return (await storage.exists(thumb)) ? thumb : null;
 }
 
-export type ServedFile =
-  | { redirect: string }
-  | (StoredFile & { type: string });
+export type ServedFile = { redirect: string } | (StoredFile & { type: string });
 
 /**
  * What a verified /files URL serves: the original or its thumbnail (made now if this is the first
  * request for it), as a presigned URL of the store when it has them, else as a stream; null when there
  * is no such file.
  */
-export async function openFile(key: string, variant: FileVariant, link: { expires: number; download: boolean }): Promise<ServedFile | null> {
+export async function openFile(
+  key: string,
+  variant: FileVariant,
+  link: { expires: number; download: boolean },
+): Promise<ServedFile | null> {
   const storage = await store();
   const served = variant === "thumbnail" ? await ensureThumbnail(key) : key;
   if (!served) return null;
   const type = contentType(served);
   const from = link.expires - URL_WINDOW_SECONDS - URL_MIN_LIFE_SECONDS;
-  const direct = await storage.directUrl(served, { from, expires: link.expires, contentType: type, download: link.download ? fileName(key) : undefined });
+  const direct = await storage.directUrl(served, {
+    from,
+    expires: link.expires,
+    contentType: type,
+    download: link.download ? fileName(key) : undefined,
+  });
   if (direct) return { redirect: direct };
   const file = await storage.open(served);
   return file && { ...file, type };
@@ -245,7 +258,9 @@ async function orphansIn(page: ListedFile[], cutoff: Date): Promise<string[]> {
  * Walks the whole store a page at a time; safe to run in several processes at once (a file is only
  * ever deleted, never written, here). Meant for a recurring job: once a day is plenty.
  */
-export async function sweepOrphanFiles(options: { now?: Date; graceMs?: number; signal?: AbortSignal } = {}): Promise<{ checked: number; deleted: number }> {
+export async function sweepOrphanFiles(
+  options: { now?: Date; graceMs?: number; signal?: AbortSignal } = {},
+): Promise<{ checked: number; deleted: number }> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.graceMs ?? ORPHAN_GRACE_MS));
   const storage = await store();
   let checked = 0;

@@ -36,9 +36,13 @@ export interface S3Server {
 export async function startS3Server(options: { prefix?: string } = {}): Promise<S3Server> {
   const directory = mkdtempSync(path.join(tmpdir(), "studio-s3-"));
   const bucket = `studio-test-${randomBytes(4).toString("hex")}`;
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", "--import", "tsx", fileURLToPath(import.meta.url), directory, bucket], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--openssl-legacy-provider", "--import", "tsx", fileURLToPath(import.meta.url), directory, bucket],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`The S3 test server exited (${code}) before it listened`)));

@@ -27,7 +27,13 @@ export function diskDriver(root: string): StorageDriver {
   // Folders emptied by a delete go too (a shop's erased folder must not keep its name behind).
   async function pruneEmptyFolders(full: string) {
     for (let dir = path.dirname(full); dir.startsWith(base + path.sep); dir = path.dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) return;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
     }
   }
 
@@ -66,7 +72,11 @@ export function diskDriver(root: string): StorageDriver {
       if (!info?.isFile()) return null;
       return { body: Readable.toWeb(createReadStream(full)) as ReadableStream<Uint8Array>, bytes: info.size };
     },
-    exists: (key) => stat(fullPath(key)).then((info) => info.isFile(), () => false),
+    exists: (key) =>
+      stat(fullPath(key)).then(
+        (info) => info.isFile(),
+        () => false,
+      ),
     async remove(keys) {
       for (const key of keys) {
         const full = fullPath(key);

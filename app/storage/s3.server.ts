@@ -36,11 +36,12 @@ function isMissing(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || status(error) === 404);
 }
 
-export function s3Driver(target: S3Target, client = new S3Client({
-  forcePathStyle: target.forcePathStyle,
-  // A store that does not answer fails the request instead of hanging it; idle sockets are closed.
-  requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
-})): StorageDriver {
+export function s3Driver(target: S3Target): StorageDriver {
+  const client = new S3Client({
+    forcePathStyle: target.forcePathStyle,
+    // A store that does not answer fails the request instead of hanging it; idle sockets are closed.
+    requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
+  });
   const { bucket, prefix } = target;
   const objectKey = (key: string) => `${prefix}${key}`;
 
@@ -50,7 +51,9 @@ export function s3Driver(target: S3Target, client = new S3Client({
 
   return {
     async save(key, data, contentType) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: data, ContentType: contentType, ContentLength: data.length }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: data, ContentType: contentType, ContentLength: data.length }),
+      );
     },
     async open(key) {
       try {
@@ -81,7 +84,9 @@ export function s3Driver(target: S3Target, client = new S3Client({
           );
           const failed = answer.Errors ?? [];
           if (failed.length > 0) {
-            throw new Error(`The object store did not delete ${failed.length} file(s): ${failed[0]!.Code} ${failed[0]!.Message ?? ""}`.trim());
+            throw new Error(
+              `The object store did not delete ${failed.length} file(s): ${failed[0]!.Code} ${failed[0]!.Message ?? ""}`.trim(),
+            );
           }
         } catch (error) {
           // Google Cloud Storage's XML API answered NotImplemented to multi-object delete until 2026.

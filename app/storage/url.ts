@@ -7,9 +7,7 @@ import path from "node:path";
 
 export const DEFAULT_STORAGE_URL = "file:./storage/files";
 
-export type StorageTarget =
-  | { kind: "file"; dir: string }
-  | { kind: "s3"; bucket: string; prefix: string; forcePathStyle: boolean };
+export type StorageTarget = { kind: "file"; dir: string } | { kind: "s3"; bucket: string; prefix: string; forcePathStyle: boolean };
 
 // S3's rules for new buckets; R2, GCS, MinIO and Ceph accept the same names.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -24,7 +22,8 @@ export function parseStorageUrl(url: string): StorageTarget {
   if (url.startsWith("s3://")) {
     const parsed = new URL(url);
     const bucket = parsed.hostname;
-    if (!BUCKET.test(bucket)) throw new Error(`STORAGE_URL: "${bucket}" is not a bucket name (3-63 lowercase letters, digits, dots, hyphens).`);
+    if (!BUCKET.test(bucket))
+      throw new Error(`STORAGE_URL: "${bucket}" is not a bucket name (3-63 lowercase letters, digits, dots, hyphens).`);
     const parts = parsed.pathname.split("/").filter(Boolean);
     if (parts.some((part) => !PREFIX_PART.test(part) || part === "." || part === "..")) {
       throw new Error(`STORAGE_URL: the prefix "${parsed.pathname}" may only have letters, digits, ".", "_", "-" between slashes.`);

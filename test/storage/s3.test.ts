@@ -77,10 +77,13 @@ describe("the store itself", () => {
         );
         return;
       }
-      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
-        outgoing.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(outgoing);
-      });
+      const forwarded = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
       incoming.pipe(forwarded);
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));

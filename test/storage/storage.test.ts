@@ -24,7 +24,10 @@ afterAll(async () => {
 const HOUR = 3600_000;
 
 async function stored(key: string): Promise<string | null> {
-  return storage.loadFile(key).then((data) => data.toString(), () => null);
+  return storage.loadFile(key).then(
+    (data) => data.toString(),
+    () => null,
+  );
 }
 
 async function readStream(file: { body: ReadableStream<Uint8Array> }): Promise<Buffer> {
@@ -107,7 +110,11 @@ describe("the orphan sweep", () => {
     for (const key of [output, orphanOutput]) await storage.saveFile(storage.thumbnailKey(key), Buffer.from("thumb"));
     await prisma.job.create({
       data: {
-        shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done",
+        shop,
+        productId: "gid://shopify/Product/1",
+        mode: "white",
+        provider: "local",
+        status: "done",
         sources: { create: [{ shop, position: 0, origin: "upload", storageKey: upload }] },
         outputs: { create: [{ shop, position: 0, storageKey: output, format: "png", width: 1, height: 1, bytes: 1, provider: "local" }] },
       },
@@ -130,14 +137,17 @@ describe("the orphan sweep", () => {
     expect(again.deleted).toBe(0);
   });
 
-  test.runIf(testStorageKind() === "file")("on disk, a temporary file a crash left behind goes once it is past the grace period", async () => {
-    const key = storage.fileKey(SHOP_A, "crashed", "output.png");
-    const leftover = path.join(app.storageDir, `${key}.4242.k3j2h1.tmp`);
-    mkdirSync(path.dirname(leftover), { recursive: true });
-    writeFileSync(leftover, "half an image");
-    expect((await storage.sweepOrphanFiles()).deleted).toBe(0);
-    await storage.sweepOrphanFiles({ now: new Date(Date.now() + storage.ORPHAN_GRACE_MS + HOUR) });
-    expect(existsSync(leftover)).toBe(false);
-    expect(existsSync(path.join(app.storageDir, SHOP_A, "crashed"))).toBe(false);
-  });
+  test.runIf(testStorageKind() === "file")(
+    "on disk, a temporary file a crash left behind goes once it is past the grace period",
+    async () => {
+      const key = storage.fileKey(SHOP_A, "crashed", "output.png");
+      const leftover = path.join(app.storageDir, `${key}.4242.k3j2h1.tmp`);
+      mkdirSync(path.dirname(leftover), { recursive: true });
+      writeFileSync(leftover, "half an image");
+      expect((await storage.sweepOrphanFiles()).deleted).toBe(0);
+      await storage.sweepOrphanFiles({ now: new Date(Date.now() + storage.ORPHAN_GRACE_MS + HOUR) });
+      expect(existsSync(leftover)).toBe(false);
+      expect(existsSync(path.join(app.storageDir, SHOP_A, "crashed"))).toBe(false);
+    },
+  );
 });
