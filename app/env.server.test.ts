@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseEnv } from "./env.server";
 
@@ -48,5 +49,27 @@ describe("parseEnv", () => {
     expect(a.SHOPIFY_API_SECRET).not.toBe(b.SHOPIFY_API_SECRET);
     expect(a.SHOPIFY_API_SECRET).not.toBe("demo-api-secret");
     expect(a.TOKEN_ENCRYPTION_KEY.equals(b.TOKEN_ENCRYPTION_KEY)).toBe(false);
+  });
+
+  test("STORAGE_URL is a folder by default, or a bucket and prefix, with path-style addressing as an option", () => {
+    expect(parseEnv(production).STORAGE_URL).toEqual({ kind: "file", dir: path.resolve("storage/files") });
+    expect(parseEnv({ ...production, STORAGE_URL: "file:///srv/photos" }).STORAGE_URL).toEqual({ kind: "file", dir: "/srv/photos" });
+    const s3 = { ...production, STORAGE_URL: "s3://studio-images/prod/eu", AWS_REGION: "auto" };
+    expect(parseEnv(s3).STORAGE_URL).toEqual({ kind: "s3", bucket: "studio-images", prefix: "prod/eu/", forcePathStyle: false });
+    expect(parseEnv({ ...s3, STORAGE_URL: "s3://studio-images?forcePathStyle=true" }).STORAGE_URL).toEqual({
+      kind: "s3",
+      bucket: "studio-images",
+      prefix: "",
+      forcePathStyle: true,
+    });
+  });
+
+  test("a malformed STORAGE_URL, an S3 one without a region, or the old STORAGE_DIR is refused, saying what to set", () => {
+    expect(() => parseEnv({ ...production, STORAGE_URL: "gs://bucket" })).toThrow(/STORAGE_URL: STORAGE_URL must start with file: .* or s3:\/\//);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://Bad_Bucket", AWS_REGION: "auto" })).toThrow(/is not a bucket name/);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket/new photos", AWS_REGION: "auto" })).toThrow(/STORAGE_URL: the prefix/);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket?pathStyle=1", AWS_REGION: "auto" })).toThrow(/unknown option "pathStyle"/);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket" })).toThrow(/STORAGE_URL=s3:\/\/… needs AWS_REGION/);
+    expect(() => parseEnv({ ...production, STORAGE_DIR: "/mnt/shared" })).toThrow(/STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:\/mnt\/shared/);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
+import { DEFAULT_STORAGE_URL, parseStorageUrl } from "./storage/url";
 import { studioEnvSchema } from "./studio";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
@@ -39,7 +40,21 @@ const schema = z.object({
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("studio"),
-  STORAGE_DIR: z.string().default("./storage/files"),
+  STORAGE_URL: z
+    .string()
+    .default(DEFAULT_STORAGE_URL)
+    .transform((value, ctx) => {
+      try {
+        return parseStorageUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  // Read by the AWS SDK itself; named here so that a malformed one is reported at start.
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   // The worker's recovery timings (README, "Configuration", says why these defaults).
   WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
@@ -65,6 +80,14 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   const env = result.data;
 
+  if (source.STORAGE_DIR) {
+    throw new Error(`STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:${source.STORAGE_DIR} (or s3://bucket/prefix) and remove STORAGE_DIR.`);
+  }
+  if (env.STORAGE_URL.kind === "s3" && !env.AWS_REGION) {
+    throw new Error(
+      "Invalid environment:\n  STORAGE_URL=s3://… needs AWS_REGION (the bucket's region; `auto` for Cloudflare R2 and Google Cloud Storage, `us-east-1` for MinIO unless it was set up with another).",
+    );
+  }
   if (env.DEMO_MODE) {
     if (!env.SHOPIFY_ADMIN_EMULATOR_URL) {
       throw new Error("DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL (the local Admin API emulator). Run `npm run demo`.");

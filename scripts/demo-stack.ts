@@ -15,7 +15,10 @@ export const WEB_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 export interface StackOptions {
   port: number;
+  /** The database, and the files unless `storageEnv` says otherwise. */
   storageDir: string;
+  /** STORAGE_URL and the AWS SDK's variables, for object storage; a folder under storageDir by default. */
+  storageEnv?: Record<string, string>;
   queuePrefix: string;
   emulatorPort?: number;
   emulator?: EmulatorOptions;
@@ -140,7 +143,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     APP_BRIDGE_URL: "/demo/app-bridge.js",
     DATABASE_URL: databaseUrl,
-    STORAGE_DIR: path.join(options.storageDir, "files"),
+    STORAGE_URL: `file:${path.join(options.storageDir, "files")}`,
+    ...options.storageEnv,
     QUEUE_PREFIX: options.queuePrefix,
     PORT: String(options.port),
     HOST: "127.0.0.1",

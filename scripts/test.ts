@@ -1,6 +1,7 @@
 // `npm test`: the whole suite, as CI runs it. Unit and integration tests on SQLite, the tests that reach
-// the database through the app again on PostgreSQL, the browser tests in Chromium, then the chaos
-// scenarios (scripts/chaos), each counted as a test. Ends with one plain summary line.
+// the database through the app again on PostgreSQL, those that reach storage again on S3, the
+// browser tests in Chromium, then the chaos scenarios (scripts/chaos), each counted as a test. Ends with
+// one plain summary line.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,10 +28,21 @@ const runs: Run[] = [
   // The data layer's own tests already run on both databases; these reach the database through the app.
   {
     name: "the app on PostgreSQL",
-    command: vitest("test/routes", "test/worker.test.ts", "test/extensions.test.ts", ...extra),
+    command: vitest("test/routes", "test/worker.test.ts", "test/worker/attempts.test.ts", "test/worker/reconcile.test.ts", "test/extensions.test.ts", ...extra),
     env: { TEST_DATABASE: "postgresql" },
   },
+  // The same storage, files-route and erase tests again with object storage: a loopback S3 server per file.
+  {
+    name: "the app on S3 storage",
+    command: vitest("test/storage/storage.test.ts", "test/routes/files.test.ts", "test/routes/webhooks.test.ts", "test/routes/uploads.test.ts", "test/worker.test.ts", ...extra),
+    env: { TEST_STORAGE: "s3" },
+  },
   { name: "browser (Chromium)", command: vitest("--config", "test/e2e/vitest.config.ts", ...extra) },
+  {
+    name: "browser on S3 storage",
+    command: vitest("--config", "test/e2e/vitest.config.ts", "test/e2e/stable-urls.e2e.test.ts", ...extra),
+    env: { TEST_STORAGE: "s3" },
+  },
   { name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)", command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`] },
 ];
 

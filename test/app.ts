@@ -5,10 +5,20 @@ import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { startEmulator, type Emulator } from "../scripts/emulator/index.ts";
+import { startS3Server, type S3Server } from "./s3-server";
 
 // The app under test, for loaders, actions and the worker: the Admin API emulator with two stores,
-// a fresh storage folder and queue prefix, and real signed session tokens. Call startAppTest() before
-// importing any app module (the environment is read once, at import).
+// fresh storage and a fresh queue prefix, and real signed session tokens. Call startAppTest() before
+// importing any app module (the environment is read once, at import). Storage is a temporary folder, or
+// with TEST_STORAGE=s3 a bucket on an S3 server started on loopback for this test file.
+
+export type StorageKind = "file" | "s3";
+
+export function testStorageKind(): StorageKind {
+  const kind = process.env.TEST_STORAGE ?? "file";
+  if (kind !== "file" && kind !== "s3") throw new Error(`TEST_STORAGE must be file or s3, got ${kind}`);
+  return kind;
+}
 
 export const SHOP_A = "shop-a.myshopify.com";
 export const SHOP_B = "shop-b.myshopify.com";
@@ -20,7 +30,11 @@ const APP_URL = "http://localhost:3000";
 export interface AppTest {
   emulator: Emulator;
   queuePrefix: string;
+  storage: StorageKind;
+  /** The storage folder (with file storage; with S3 an empty folder nothing is written to). */
   storageDir: string;
+  /** The S3 server, with S3 storage. */
+  s3?: S3Server;
   stop(): Promise<void>;
 }
 
@@ -28,7 +42,9 @@ export async function startAppTest(): Promise<AppTest> {
   const emulator = await startEmulator({ seedDemoShop: false, mediaProcessingMs: 30, apiKey: API_KEY, apiSecret: API_SECRET });
   emulator.addShop(SHOP_A, { seed: true });
   emulator.addShop(SHOP_B, { seed: true });
+  const storage = testStorageKind();
   const storageDir = mkdtempSync(path.join(tmpdir(), "studio-files-"));
+  const s3 = storage === "s3" ? await startS3Server() : undefined;
   const queuePrefix = `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   Object.assign(process.env, {
     NODE_ENV: "test",
@@ -37,15 +53,19 @@ export async function startAppTest(): Promise<AppTest> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     SHOPIFY_APP_URL: APP_URL,
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
-    STORAGE_DIR: storageDir,
+    STORAGE_URL: `file:${storageDir}`,
     QUEUE_PREFIX: queuePrefix,
+    ...s3?.env,
   });
   return {
     emulator,
     queuePrefix,
+    storage,
     storageDir,
+    s3,
     async stop() {
       await emulator.close();
+      await s3?.stop();
       rmSync(storageDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,11 @@
 import { prisma } from "~/db.server";
 import { deleteShopFiles } from "~/storage.server";
 
-/** Everything the app holds for a shop, gone (shop/redact). Safe to run twice. */
+/**
+ * Everything the app holds for a shop, gone (app/uninstalled, shop/redact): its rows, then its stored
+ * files, listed by the shop's key prefix and deleted in batches. Safe to run twice; a file a worker
+ * writes after this has no row and the orphan sweep removes it.
+ */
 export async function eraseShopData(shop: string) {
   await prisma.$transaction([
     prisma.output.deleteMany({ where: { shop } }),

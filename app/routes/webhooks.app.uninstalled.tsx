@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
-import { prisma } from "~/db.server";
+import { eraseShopData } from "~/models/shops.server";
 
-// The shop's tokens are useless now: drop its sessions. Jobs and images stay until shop/redact
-// (48 hours later) so a quick reinstall loses nothing. Safe to receive twice.
+// The shop removed the app: its tokens are useless and the app may not keep its images, so everything
+// the app holds for it goes now (rows and stored files), as shop/redact does again 48 hours later.
+// Images already on the shop's products are Shopify's and stay. Safe to receive twice.
 export async function action({ request }: ActionFunctionArgs) {
   const { shop } = await authenticate.webhook(request);
-  await prisma.session.deleteMany({ where: { shop } });
+  await eraseShopData(shop);
   return new Response();
 }

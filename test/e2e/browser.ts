@@ -6,6 +6,8 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startStack, type Stack } from "../../scripts/demo-stack.ts";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
+import { testStorageKind } from "../app";
+import { startS3Server } from "../s3-server";
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
@@ -20,14 +22,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The demo stack for a browser test; with TEST_STORAGE=s3 its files are on a loopback S3 server. */
 export async function startTestStack(options: { mediaProcessingMs?: number; demoProductCount?: number } = {}): Promise<Stack> {
-  return startStack({
+  const s3 = testStorageKind() === "s3" ? await startS3Server() : undefined;
+  const stack = await startStack({
     port: await freePort(),
     storageDir: mkdtempSync(path.join(tmpdir(), "studio-e2e-")),
+    storageEnv: s3?.env,
     queuePrefix: `e2e-${process.pid}-${Date.now()}`,
     emulator: { mediaProcessingMs: options.mediaProcessingMs ?? 200, demoProductCount: options.demoProductCount },
     quiet: true,
+  }).catch(async (error: unknown) => {
+    await s3?.stop();
+    throw error;
   });
+  if (!s3) return stack;
+  return {
+    ...stack,
+    async stop() {
+      await stack.stop();
+      await s3.stop();
+    },
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
 import type { Stack } from "../../scripts/demo-stack.ts";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
+import { testStorageKind } from "../app";
 import { embeddedUrl, launchBrowser, newPage, startTestStack, watchErrors } from "./browser";
 
 // The batch page polls every second while jobs run. Its thumbnails must keep their URLs from poll to
-// poll, so that the browser downloads each image once instead of once a second.
+// poll, so that the browser downloads each image once instead of once a second. With TEST_STORAGE=s3
+// the app redirects each one to a presigned URL of the loopback S3 server: fetched once too.
 
 let stack: Stack;
 let browser: Browser;
@@ -41,9 +43,11 @@ describe("the batch page while it polls", () => {
     const page = await newPage(browser);
     const errors = watchErrors(page);
     const fileRequests: string[] = [];
+    const storeRequests: string[] = [];
     let polls = 0;
     page.on("request", (request) => {
       const url = new URL(request.url());
+      if (url.searchParams.has("X-Amz-Signature")) storeRequests.push(url.pathname);
       if (url.pathname.startsWith("/files/")) fileRequests.push(url.pathname + url.search);
       if (url.searchParams.get("_data")?.startsWith("routes/app.batches")) polls += 1;
     });
@@ -59,6 +63,11 @@ describe("the batch page while it polls", () => {
     expect(new Set(fileRequests).size).toBe(3);
     expect(fileRequests).toHaveLength(3);
     expect(fileRequests.every((url) => url.includes("variant=thumbnail"))).toBe(true);
+    expect(storeRequests).toHaveLength(testStorageKind() === "s3" ? 3 : 0);
+    expect(storeRequests.every((pathname) => pathname.endsWith(".thumb.webp"))).toBe(true);
+    // Every one of them arrived as an image.
+    const widths = await page.getByRole("img").evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
+    expect(widths.every((width) => width > 0 && width <= 256)).toBe(true);
     expect(errors).toEqual([]);
   });
 });

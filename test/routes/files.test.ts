@@ -2,8 +2,9 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 
-// Image URLs stay the same between polls (signed within fixed windows), are served as streams with a
-// Cache-Control no longer than the link's life, and lists get small thumbnails made once per file.
+// Image URLs stay the same between polls (signed within fixed windows), are served as streams (disk) or
+// as a redirect to a presigned URL of the object store (TEST_STORAGE=s3) that the browser may keep no
+// longer than the link's life, and lists get small thumbnails made once per file, stored beside it.
 
 let app: AppTest;
 let routes: { job: typeof import("~/routes/app.jobs.$id"); home: typeof import("~/routes/app._index"); files: typeof import("~/routes/files.$") };
@@ -51,10 +52,32 @@ async function pollJobPage() {
   };
 }
 
-async function fetchFile(url: string) {
+/** The app's answer to a /files URL: the file itself, or with object storage its redirect. */
+async function askApp(url: string) {
   const full = new URL(url, "http://localhost:3000");
   const key = decodeURIComponent(full.pathname.replace(/^\/files\//, ""));
   return call(routes.files.loader, new Request(full), { "*": key });
+}
+
+/** What the browser ends up with for a /files URL: it follows the app's redirect to the store. */
+async function fetchFile(url: string) {
+  const response = await askApp(url);
+  if (response.status !== 302) return response;
+  // The store must not be asked for more than the app promised: the redirect lives as long as the link.
+  expect(maxAge(response)).toBeGreaterThan(0);
+  return fetch(response.headers.get("location")!);
+}
+
+function maxAge(response: Response): number {
+  return Number(/max-age=(\d+)/.exec(response.headers.get("cache-control") ?? "")?.[1]);
+}
+
+/** Until when (Unix seconds) the browser may keep the answer without asking again. */
+function freshUntil(response: Response, at: number): number {
+  const cacheControl = response.headers.get("cache-control") ?? "";
+  expect(cacheControl).toMatch(/private/);
+  if (/max-age=/.test(cacheControl)) return at + maxAge(response);
+  return Date.parse(response.headers.get("expires") ?? "") / 1000;
 }
 
 describe("image URLs while the job page polls", () => {
@@ -78,15 +101,28 @@ describe("image URLs while the job page polls", () => {
       expect(expires - at).toBeGreaterThanOrEqual(storage.URL_MIN_LIFE_SECONDS);
       const response = await fetchFile(url);
       expect(response.status).toBe(200);
-      const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("cache-control") ?? "")?.[1]);
-      expect(maxAge).toBeLessThanOrEqual(expires - at);
-      expect(maxAge).toBeGreaterThan(0);
+      const until = freshUntil(response, at);
+      expect(until).toBeLessThanOrEqual(expires);
+      expect(until).toBeGreaterThan(at);
       await response.arrayBuffer();
     }
-    // After the link's expiry it no longer opens.
+    // After the link's expiry it no longer opens (the store's own expiry is tested in test/storage/s3.test.ts).
     const url = storage.signedFileUrl(job.outputKey);
     vi.setSystemTime(Number(new URL(url, "http://x").searchParams.get("expires")) * 1000 + 1);
-    expect((await fetchFile(url)).status).toBe(403);
+    expect((await askApp(url)).status).toBe(403);
+  });
+
+  test("two requests for one link in a window get the same answer, and a download is an attachment of the right type", async () => {
+    const url = storage.signedFileUrl(job.outputKey, { download: true });
+    const [first, second] = [await askApp(url), await askApp(url)];
+    expect(second.status).toBe(first.status);
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(first.status).toBe(app.storage === "s3" ? 302 : 200);
+    await Promise.all([first.body?.cancel(), second.body?.cancel()]);
+    const download = await fetchFile(url);
+    expect(download.headers.get("content-disposition")).toBe('attachment; filename="output.png"');
+    expect(download.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await download.arrayBuffer()).equals(await storage.loadFile(job.outputKey))).toBe(true);
   });
 
   test("the file body is streamed with its length, byte for byte", async () => {

@@ -48,29 +48,49 @@ describe("webhooks", () => {
     expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(1);
   });
 
-  test("app/uninstalled removes the shop's sessions, only that shop's, and is safe to receive twice", async () => {
+  test("app/uninstalled erases the shop's sessions, jobs and stored files, only that shop's, and is safe to receive twice", async () => {
     await seedSession(SHOP_B);
+    const storage = await import("~/storage.server");
+    const files = { a: storage.fileKey(SHOP_A, "job-u", "out.png"), b: storage.fileKey(SHOP_B, "job-u", "out.png") };
+    for (const [shop, key] of [[SHOP_A, files.a], [SHOP_B, files.b]] as const) {
+      await storage.saveFile(key, Buffer.from(`image of ${shop}`));
+      await prisma.job.create({
+        data: {
+          shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done",
+          outputs: { create: [{ shop, position: 0, storageKey: key, format: "png", width: 1, height: 1, bytes: 1, provider: "local" }] },
+        },
+      });
+    }
     const { action } = await import("~/routes/webhooks.app.uninstalled");
     for (let i = 0; i < 2; i++) {
       const response = await call(action, webhookRequest("app/uninstalled", SHOP_A, { id: 1 }));
       expect(response.status).toBe(200);
     }
     expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(0);
+    expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(0);
+    await expect(storage.loadFile(files.a)).rejects.toThrow(/No stored file/);
     expect(await prisma.session.count({ where: { shop: SHOP_B } })).toBe(1);
+    expect(await prisma.job.count({ where: { shop: SHOP_B } })).toBe(1);
+    expect((await storage.loadFile(files.b)).toString()).toBe(`image of ${SHOP_B}`);
   });
 
-  test("shop/redact erases the shop's jobs, outputs and settings but not another shop's", async () => {
+  test("shop/redact erases the shop's jobs, outputs, settings and stored files but not another shop's", async () => {
+    const storage = await import("~/storage.server");
     const job = (shop: string) =>
       prisma.job.create({ data: { shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local" } });
     await job(SHOP_A);
     await job(SHOP_B);
+    const upload = storage.fileKey(SHOP_A, "uploads", "left-behind.png");
+    await storage.saveFile(upload, Buffer.from("an upload"));
+    const otherShops = await prisma.job.count({ where: { shop: SHOP_B } });
     await prisma.shopSettings.create({ data: { shop: SHOP_A } });
     const { action } = await import("~/routes/webhooks.shop.redact");
     const response = await call(action, webhookRequest("shop/redact", SHOP_A, { shop_domain: SHOP_A }));
     expect(response.status).toBe(200);
     expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(0);
     expect(await prisma.shopSettings.count({ where: { shop: SHOP_A } })).toBe(0);
-    expect(await prisma.job.count({ where: { shop: SHOP_B } })).toBe(1);
+    await expect(storage.loadFile(upload)).rejects.toThrow(/No stored file/);
+    expect(await prisma.job.count({ where: { shop: SHOP_B } })).toBe(otherShops);
   });
 
   test("the privacy topics are verified and acknowledged", async () => {
