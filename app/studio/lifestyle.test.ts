@@ -35,7 +35,7 @@ describe("generate lifestyle with the local provider (real segmentation)", () =>
     expect(result.notes).toContain("style keywords applied: warm, pastel");
     const thumbs: Buffer[] = [];
     for (const output of result.outputs) {
-      expect(output).toMatchObject({ width: 800, height: 1000, format: "jpeg", provider: "local", promptVersion: "local-lifestyle-v1" });
+      expect(output).toMatchObject({ width: 800, height: 1000, format: "jpeg", provider: "local", promptVersion: "local-lifestyle-v2" });
       expect(output.report).toMatchObject({ kind: "lifestyle", bytes: output.data.length, fidelity: 1 });
       thumbs.push(await sharp(output.data).resize(16, 20).greyscale().raw().toBuffer());
     }
@@ -53,7 +53,7 @@ describe("composeLifestyle's backdrop cache", () => {
   it("renders the same image again from the cached backdrop, without the first image drawn into it", async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300"><rect x="20" y="10" width="160" height="280" rx="30" fill="#2e86c1"/></svg>`;
     const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const cutout: Cutout = { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 200, height: 300 }, sourceWidth: 200, sourceHeight: 300 };
+    const cutout: Cutout = { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 200, height: 300 }, sourceWidth: 200, sourceHeight: 300, touchedEdges: [] };
     // A size no other test uses, so the first call renders.
     const options = lifestyleOptionsSchema.parse({ preset: "rustic-wood", size: 1111, format: "png" });
 
