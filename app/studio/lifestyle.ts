@@ -60,7 +60,7 @@ const FRAMINGS: Record<Viewpoint, Record<Composition, Framing>> = {
 };
 
 // Words that say the product is seen from above, or is big (it stands on the floor).
-const TOP_WORDS = /\b(plates?|platters?|flat[- ]?lays?|top[- ]?view|overhead|from above|bird'?s[- ]eye|trays?|coasters?|placemats?|saucers?|bowls? from above|chargers?)\b/i;
+const TOP_WORDS = /\b(plates?|platters?|flat[- ]?lays?|top[- ]?view|overhead|from above|bird'?s[- ]eye|trays?|coasters?|placemats?|chargers?)\b/i;
 const LARGE_WORDS = /\b(sofas?|couch(es)?|armchairs?|chairs?|tables?|desks?|beds?|bicycles?|bikes?|e-?bikes?|motorcycles?|motorbikes?|scooters?|wardrobes?|cabinets?|dressers?|bookcases?|bookshelf|bookshelves|shelving|floor lamps?|strollers?|prams?|treadmills?|furniture|benches|bench|stools?|ottomans?|sideboards?|mattress(es)?|fridges?|refrigerators?|washing machines?|lawn ?mowers?|kayaks?|surfboards?)\b/i;
 
 /**
