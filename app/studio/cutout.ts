@@ -35,8 +35,9 @@ const PAD = 4;
  * Crops the chosen product out of `image` (the photo at working size). Its alpha is the model's mask
  * for the kept parts, mapped from model resolution onto the product's box only (bilinear) and
  * sharpened around its half-way contour; the photo's own transparency replaces it when there is
- * one. Only the edge's soft pixels are then touched again: their colour is freed of the old
- * background (see decontaminateEdges). Refuses photos where nothing was kept.
+ * one. Only the edge's soft pixels are then touched again: their coverage is read from their colour
+ * and their colour is freed of the old background (see decontaminateEdges). Refuses photos where
+ * nothing was kept.
  */
 export function cutOutProduct(image: RawImage, choice: SubjectChoice, ownAlpha: Buffer | null = null): Cutout {
   const { mask } = choice;

@@ -5,13 +5,22 @@ import type { RawImage } from "./image";
 // clean background and solid product beyond the soft edge, near enough to be the same surface.
 const RADIUS = 6;
 const STEP = 2;
+// Background and product colours closer than this (RGB distance) say nothing about coverage.
+const MIN_CONTRAST = 20;
+const FULL_CONTRAST = 60;
+// A pixel this far (RGB distance) from the background-product line is a colour of its own (a rim, a stripe).
+const MAX_OFF_LINE = 30;
+// Coverage this faint is no product; this solid is all product (as in the cut-out).
+const LOW = 8;
+const HIGH = 247;
 
 /**
- * RGBA pixels of `region` of `image` with `alpha` (region-sized), where every soft edge pixel's
- * colour is freed of the old background: the local background colour B (mean of nearby transparent
- * pixels) is un-premultiplied out of the pixel, C = (I - (1 - a) B) / a, and at low coverage, where
- * that amplifies noise, the nearby solid product colour is used instead. Only the soft edge band is
- * computed; solid pixels are copied.
+ * RGBA pixels of `region` of `image` with `alpha` (region-sized), where every soft edge pixel is
+ * refined from its colour: its coverage a is where its colour lies between the local background B
+ * (mean of nearby transparent pixels) and product F (nearby solid pixels), which snaps the outline to
+ * the photo's edge where the mask is a pixel off; then B is un-premultiplied out of its colour,
+ * C = (I - (1 - a) B) / a, and at low coverage, where that amplifies noise, F is used instead. Only the
+ * soft edge band is computed; solid pixels are copied.
  */
 export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: Box): Buffer {
   const { width: w, height: h } = region;
@@ -52,7 +61,29 @@ export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: B
           else nf++;
         }
       }
-      const k = a / 255;
+      // The pixel's own coverage, from where its colour lies on the line between the local background
+      // and product colours when they differ clearly and the pixel is a mix of the two (the mask can be
+      // a pixel off; the colour is not); else the mask's alpha. It sets both alpha and colour.
+      let k = a / 255;
+      if (nb > 0 && nf > 0) {
+        let dot = 0;
+        let len2 = 0;
+        for (let c = 0; c < 3; c++) {
+          const d = fg[c]! / nf - bg[c]! / nb;
+          dot += (image.data[s + c]! - bg[c]! / nb) * d;
+          len2 += d * d;
+        }
+        const t = len2 > 0 ? Math.min(1, Math.max(0, dot / len2)) : 0;
+        let off2 = 0;
+        for (let c = 0; c < 3; c++) off2 += (image.data[s + c]! - bg[c]! / nb - t * (fg[c]! / nf - bg[c]! / nb)) ** 2;
+        const contrast = Math.min(1, Math.max(0, (Math.sqrt(len2) - MIN_CONTRAST) / (FULL_CONTRAST - MIN_CONTRAST)));
+        const confidence = contrast * Math.max(0, 1 - Math.sqrt(off2) / MAX_OFF_LINE);
+        k = confidence * t + (1 - confidence) * k;
+      }
+      const refined = Math.round(k * 255);
+      out[i * 4 + 3] = refined < LOW ? 0 : refined > HIGH ? 255 : refined;
+      if (out[i * 4 + 3] === 0) continue;
+      k = Math.max(0.05, k);
       // How much to trust the un-premultiplied colour: little at low coverage.
       const trust = nf > 0 ? Math.min(1, k * k * 1.5) : 1;
       for (let c = 0; c < 3; c++) {
