@@ -52,7 +52,8 @@ describe("the local provider on synthetic product photos (real segmentation mode
     expect(outside.fillRatio).toBeGreaterThan(0.84);
     expect(outside.fillRatio).toBeLessThan(0.86);
     expect(outside.centred).toBe(true);
-    expect(holdReasons(output!.report, "white")).toEqual([]);
+    // The jar is 900 px tall in its photo: under the 1000 px marketplaces want for zoom, and said so.
+    expect(holdReasons(output!.report, "white")).toEqual(["low-resolution"]);
     expect(await silhouetteIou(scene("clutter-jar-with-props"))).toBeGreaterThan(0.98);
   });
 
@@ -92,26 +93,30 @@ describe("the local provider on synthetic product photos (real segmentation mode
 describe("local lifestyle scenes that respect the photo (real segmentation model)", () => {
   const lifestyle = (s: SyntheticScene, preset = "rustic-wood") =>
     generate({ mode: "lifestyle", options: lifestyleOptionsSchema.parse({ preset, size: 1000, ratio: "1:1", count: 3 }), photos: [s.photo], product: s.product, provider: "local" }, {});
-  // Mean brightness of the top and bottom tenth of a frame: a wall above a table differs from it.
+  // How blue the top and bottom tenths of a frame are (mean blue minus red): in the natural-outdoor
+  // preset the sky behind a tabletop is blue and the stone ledge beige.
   async function topAndBottom(image: Buffer): Promise<[number, number]> {
-    const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
-    const band = Math.floor(info.height / 10) * info.width;
-    const mean = (from: number) => data.subarray(from, from + band).reduce((a, b) => a + b, 0) / band;
-    return [mean(0), mean(data.length - band)];
+    const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const band = Math.floor(info.height / 10) * info.width * 3;
+    const blueness = (from: number) => {
+      let sum = 0;
+      for (let i = from; i < from + band; i += 3) sum += data[i + 2]! - data[i]!;
+      return sum / (band / 3);
+    };
+    return [blueness(0), blueness(data.length - band)];
   }
 
   it("puts a plate photographed from above on a flat-lay surface with no horizon, and a standing jar in front of a wall", async () => {
-    const flat = await lifestyle(scene("plate-from-above"));
+    const flat = await lifestyle(scene("plate-from-above"), "natural-outdoor");
     expect(flat.outputs[0]!.report.notes).toContainEqual(expect.stringMatching(/^scene: flat-lay seen from above/));
     const [flatTop, flatBottom] = await topAndBottom(flat.outputs[0]!.data);
-    // The same wooden surface at the top and the bottom of the frame.
-    expect(Math.abs(flatTop - flatBottom)).toBeLessThan(30);
+    // Stone at the top of the frame as at the bottom: no sky, no horizon.
+    expect(Math.abs(flatTop - flatBottom)).toBeLessThan(12);
 
-    const standing = await lifestyle(scene("clutter-jar-with-props"));
+    const standing = await lifestyle(scene("clutter-jar-with-props"), "natural-outdoor");
     expect(standing.outputs[0]!.report.notes).toContainEqual(expect.stringMatching(/^scene: tabletop/));
-    const [wall, table] = await topAndBottom(standing.outputs[0]!.data);
-    // Rustic wood: a dark wall above a lighter table top.
-    expect(table - wall).toBeGreaterThan(40);
+    const [sky, ledge] = await topAndBottom(standing.outputs[0]!.data);
+    expect(sky - ledge).toBeGreaterThan(30);
   });
 
   it("puts a large product in a floor-level room, and makes compositions that differ as their names say", async () => {

@@ -71,8 +71,10 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
   const maxArea = Math.max(...real.map((p) => p.area));
   for (const p of real) {
     const d = Math.hypot((p.cx / width - 0.5) / 0.5, (p.cy / height - 0.5) / 0.5) / Math.SQRT2;
-    const edgeFactor = p.edges === 0 ? 1 : p.edges === 1 ? 0.85 : p.edges === 2 ? 0.5 : 0.25;
-    p.score = Math.sqrt(p.area / maxArea) * (1 - 0.6 * d) * (0.4 + 0.6 * p.confidence) * edgeFactor;
+    // Things the frame cuts (a plant at the side, a table edge) are usually background; the model is
+    // less sure of out-of-focus ones.
+    const edgeFactor = p.edges === 0 ? 1 : p.edges === 1 ? 0.7 : p.edges === 2 ? 0.4 : 0.2;
+    p.score = Math.sqrt(p.area / maxArea) * (1 - 0.6 * d) * p.confidence ** 2 * edgeFactor;
   }
   real.sort((a, b) => b.score - a.score);
   const main = real[0]!;
