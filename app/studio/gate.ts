@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { cutOutProduct, type Cutout } from "./cutout";
+import { cutOutProduct, findBox, type Cutout } from "./cutout";
 import { decodeRgb } from "./image";
 import type { WhiteOptions } from "./options";
 import { BORDER_SHARE, FILL_TOLERANCE, PURITY_REQUIRED, type QualityReport } from "./report";
@@ -122,6 +122,15 @@ export async function repairWhiteBackground(
 ): Promise<{ data: Buffer; width: number; height: number; report: QualityReport; cutout: Cutout }> {
   const before = await checkWhiteBackground(image);
   const rgb = await decodeRgb(image);
+  // Where the product was, for saying what was repaired: the near-white background an off-white image
+  // has is not "fill" to a person, though a checker counts it.
+  const footprint = new Uint8Array(rgb.width * rgb.height);
+  markNonBackground(rgb.data, rgb.width, rgb.height, footprint);
+  const found = findBox(footprint, rgb.width, rgb.height, 1);
+  if (found) {
+    before.fillRatio = Math.max(found.width / rgb.width, found.height / rgb.height);
+    before.centred = Math.abs(found.left + found.width / 2 - rgb.width / 2) / rgb.width <= CENTRE_TOLERANCE && Math.abs(found.top + found.height / 2 - rgb.height / 2) / rgb.height <= CENTRE_TOLERANCE;
+  }
   const cutout = cutOutProduct(rgb, chooseSubject(await segmentProduct(rgb)));
   const composed = await composeWhite(cutout, options);
   const report = await checkWhiteBackground(composed.data, { product: composed.productMask, shadow: composed.shadowMask });

@@ -4,7 +4,8 @@ import { makeProductPhoto } from "../../test/fakes/product-photo";
 import type { Cutout } from "./cutout";
 import { generate } from "./generate";
 import { composeLifestyle } from "./lifestyle";
-import { lifestyleOptionsSchema } from "./options";
+import { drawBackdrop } from "./backdrops";
+import { lifestyleOptionsSchema, PRESET_NAMES } from "./options";
 import { readStyle } from "./style";
 
 describe("readStyle", () => {
@@ -43,8 +44,8 @@ describe("generate lifestyle with the local provider (real segmentation)", () =>
     const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
     expect(differ(thumbs[0]!, thumbs[1]!)).toBeGreaterThan(8);
     expect(differ(thumbs[0]!, thumbs[2]!)).toBeGreaterThan(8);
-    // The jar's red is present in the middle of the close-up.
-    const { data } = await sharp(result.outputs[1]!.data).extract({ left: 350, top: 600, width: 100, height: 50 }).stats().then((s) => ({ data: s.channels.map((c) => c.mean) }));
+    // The close-up crops into the jar: its label fills the middle, its red body the lower part.
+    const { data } = await sharp(result.outputs[1]!.data).extract({ left: 350, top: 850, width: 100, height: 50 }).stats().then((s) => ({ data: s.channels.map((c) => c.mean) }));
     expect(data[0]!).toBeGreaterThan(data[2]! + 40);
   });
 });
@@ -65,5 +66,20 @@ describe("composeLifestyle's backdrop cache", () => {
     // A different tint is a different backdrop.
     const other = await composeLifestyle(cutout, options, "artistic-angle", readStyle("red"));
     expect(other.data.equals(first.data)).toBe(false);
+  });
+});
+
+describe("drawBackdrop", () => {
+  it("draws every preset from above (no wall), on a tabletop and in a floor-level room, each a different picture", async () => {
+    for (const preset of PRESET_NAMES) {
+      const thumbs = await Promise.all(
+        (["top", "table", "floor"] as const).map((view) =>
+          sharp(Buffer.from(drawBackdrop(preset, 200, 200, { view, horizon: 0.5, lightX: 0.3, seed: 3 }, null))).resize(20, 20).greyscale().raw().toBuffer(),
+        ),
+      );
+      const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+      expect(differ(thumbs[0]!, thumbs[1]!), `${preset}: top vs table`).toBeGreaterThan(3);
+      expect(differ(thumbs[1]!, thumbs[2]!), `${preset}: table vs floor`).toBeGreaterThan(1);
+    }
   });
 });
