@@ -1,10 +1,11 @@
 // Times the local provider's white-background job on a 12-megapixel photo: the engine before issue 12
 // (the library's removeBackground path, from git) and the current one, side by side in the same run,
 // each in its own process so its memory is its own: npx tsx scripts/bench.ts [RUNS]
-// Rows: engine time per photo (generate(), after one warm-up job), peak RSS with one job at a time, and
-// peak RSS with WORKER_CONCURRENCY=2 (two jobs at once in one process, as the worker runs them).
+// Rows: engine time per photo (generate(), after one warm-up job), alone and two jobs at once; peak RSS
+// with one job at a time, and with WORKER_CONCURRENCY=2 (two jobs at once in one process, as the
+// worker runs them; the peak includes loading the model).
 // The machine may be shared: the ratio of the two paths, measured alternately, is the figure to quote.
-import { execFileSync } from "node:child_process";
+import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,44 +13,50 @@ import sharp from "sharp";
 import { makeProductPhoto } from "../test/fakes/product-photo";
 
 type Engine = "baseline" | "new";
-interface ChildResult {
-  ms: number[];
+interface Done {
+  ms: number;
   peakRssMiB: number;
 }
 
-const [flag, engineArg, photoArg, runsArg] = process.argv.slice(2);
+const [flag, engineArg, photoArg] = process.argv.slice(2);
 if (flag === "--child") {
-  await runChild(engineArg as Engine, photoArg!, Number(runsArg));
+  await runChild(engineArg as Engine, photoArg!);
 } else {
   await runParent(Number(flag ?? 3));
 }
 
-async function runChild(engine: Engine, photoPath: string, runs: number): Promise<void> {
+// A child loads one engine, runs one warm-up job, then one measured round per "run" message: one job,
+// or WORKER_CONCURRENCY jobs at once; it answers with the round's time per photo and its peak RSS so far.
+async function runChild(engine: Engine, photoPath: string): Promise<void> {
   const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 1);
   const photo = readFileSync(photoPath);
   const { whiteOptionsSchema } = await import("../app/studio/options");
   const generate = engine === "new" ? (await import("../app/studio/generate")).generate : (await (await import("./baseline")).loadBaselineEngine()).generate;
   const job = () => generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "local" }, {});
   await job();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  process.on("message", async (message) => {
+    if (message !== "run") return process.exit(0);
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, job));
-    // With two jobs at once, the time per photo is the pair's time over two.
-    ms.push((performance.now() - started) / concurrency);
-  }
-  const result: ChildResult = { ms, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+    const done: Done = { ms: (performance.now() - started) / concurrency, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    process.send!(done);
+  });
+  process.send!("ready");
 }
 
-function child(engine: Engine, photoPath: string, runs: number, concurrency: number): ChildResult {
-  const output = execFileSync(process.execPath, [...process.execArgv, import.meta.filename, "--child", engine, photoPath, String(runs)], {
-    env: { ...process.env, WORKER_CONCURRENCY: String(concurrency) },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 16 * 1024 * 1024,
+interface Child {
+  run: () => Promise<Done>;
+  stop: () => void;
+}
+
+async function startChild(engine: Engine, photoPath: string, concurrency: number): Promise<Child> {
+  const child = fork(import.meta.filename, ["--child", engine, photoPath], { execArgv: process.execArgv, env: { ...process.env, WORKER_CONCURRENCY: String(concurrency) } });
+  const next = () => new Promise<unknown>((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`${engine} bench process exited (${code})`)));
   });
-  return JSON.parse(output.trim().split("\n").at(-1)!) as ChildResult;
+  await next();
+  return { run: () => { child.send("run"); return next() as Promise<Done>; }, stop: () => child.send("stop") };
 }
 
 async function runParent(runs: number): Promise<void> {
@@ -58,31 +65,40 @@ async function runParent(runs: number): Promise<void> {
   // 4000x3000 = 12 MP, encoded like a phone photo.
   writeFileSync(photoPath, await sharp(await makeProductPhoto({ width: 4000, height: 3000 })).jpeg({ quality: 90 }).toBuffer());
   const loadBefore = os.loadavg()[0]!;
-  const times: Record<Engine, number[]> = { baseline: [], new: [] };
-  const rss: Record<Engine, number[]> = { baseline: [], new: [] };
-  const rss2: Record<Engine, number[]> = { baseline: [], new: [] };
-  const pairRatios: number[] = [];
-  // Alternated, so a change in the machine's load hits both paths alike.
-  for (let round = 0; round < 2; round++) {
-    const before = child("baseline", photoPath, runs, 1);
-    const after = child("new", photoPath, runs, 1);
-    times.baseline.push(...before.ms);
-    times.new.push(...after.ms);
-    rss.baseline.push(before.peakRssMiB);
-    rss.new.push(after.peakRssMiB);
-    pairRatios.push(median(before.ms) / median(after.ms));
+  const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = { baseline: { ms: [], rss: 0, rss2: 0, ms2: [] }, new: { ms: [], rss: 0, rss2: 0, ms2: [] } };
+  const pairs: number[] = [];
+  for (const concurrency of [1, 2]) {
+    const children = { baseline: await startChild("baseline", photoPath, concurrency), new: await startChild("new", photoPath, concurrency) };
+    // Job by job, alternately: a change in the machine's load hits both paths alike.
+    for (let i = 0; i < runs; i++) {
+      const before = await children.baseline.run();
+      const after = await children.new.run();
+      for (const [engine, done] of [["baseline", before], ["new", after]] as const) {
+        if (concurrency === 1) {
+          result[engine].ms.push(done.ms);
+          result[engine].rss = done.peakRssMiB;
+        } else {
+          result[engine].ms2.push(done.ms);
+          result[engine].rss2 = done.peakRssMiB;
+        }
+      }
+      if (concurrency === 1) pairs.push(before.ms / after.ms);
+    }
+    children.baseline.stop();
+    children.new.stop();
   }
-  for (const engine of ["baseline", "new"] as const) rss2[engine].push(child(engine, photoPath, 1, 2).peakRssMiB);
   const loadAfter = os.loadavg()[0]!;
 
   const s = (ms: number[]) => `${(median(ms) / 1000).toFixed(2)} s (min ${(Math.min(...ms) / 1000).toFixed(2)})`;
-  console.log(`White-background job on a 12 MP photo (4000x3000 JPEG) → 2048x2048, ${os.cpus().length} CPUs, ${runs} runs x 2 rounds per path after a warm-up`);
+  const row = (label: string, a: string, b: string, ratio: number) => console.log(label.padEnd(44) + a.padStart(24) + b.padStart(28) + `${ratio.toFixed(2)}x`.padStart(10));
+  console.log(`White-background job on a 12 MP photo (4000x3000 JPEG) → 2048x2048, ${os.cpus().length} CPUs, ${runs} jobs per path after a warm-up, alternated job by job`);
   console.log(`load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (other work on this machine slows both paths alike)\n`);
-  console.log("".padEnd(40) + "before (library path)".padStart(24) + "now (onnxruntime direct)".padStart(28) + "ratio".padStart(10));
-  console.log("engine time per photo".padEnd(40) + s(times.baseline).padStart(24) + s(times.new).padStart(28) + `${(median(times.baseline) / median(times.new)).toFixed(2)}x`.padStart(10));
-  console.log("peak RSS, one job at a time".padEnd(40) + `${Math.max(...rss.baseline)} MiB`.padStart(24) + `${Math.max(...rss.new)} MiB`.padStart(28) + `${(Math.max(...rss.baseline) / Math.max(...rss.new)).toFixed(2)}x`.padStart(10));
-  console.log("peak RSS, WORKER_CONCURRENCY=2".padEnd(40) + `${rss2.baseline[0]} MiB`.padStart(24) + `${rss2.new[0]} MiB`.padStart(28) + `${(rss2.baseline[0]! / rss2.new[0]!).toFixed(2)}x`.padStart(10));
-  console.log(`\nspeed-up per round (median of ${runs} each): ${pairRatios.map((r) => `${r.toFixed(2)}x`).join(", ")}`);
+  console.log("".padEnd(44) + "before (library path)".padStart(24) + "now (onnxruntime direct)".padStart(28) + "ratio".padStart(10));
+  row("engine time per photo", s(result.baseline.ms), s(result.new.ms), median(result.baseline.ms) / median(result.new.ms));
+  row("engine time per photo, 2 jobs at once", s(result.baseline.ms2), s(result.new.ms2), median(result.baseline.ms2) / median(result.new.ms2));
+  row("peak RSS, one job at a time", `${result.baseline.rss} MiB`, `${result.new.rss} MiB`, result.baseline.rss / result.new.rss);
+  row("peak RSS, WORKER_CONCURRENCY=2", `${result.baseline.rss2} MiB`, `${result.new.rss2} MiB`, result.baseline.rss2 / result.new.rss2);
+  console.log(`\nspeed-up job by job: ${pairs.map((r) => `${r.toFixed(2)}x`).join(", ")} (median ${median(pairs).toFixed(2)}x)`);
 }
 
 function median(values: number[]): number {

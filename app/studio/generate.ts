@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { analyseImage, analyseLocally, type ImageAnalysis } from "./analyse";
+import { analyseImage, type ImageAnalysis } from "./analyse";
 import { availableProviders, providerCapabilities, type StudioConfig } from "./config";
 import { cutOutProduct, type Cutout } from "./cutout";
 import { StudioError, throwIfAborted } from "./errors";
@@ -47,8 +47,8 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
   progress("analysing", 0);
   const capabilities = providerCapabilities(request.provider, config);
   // The local provider decodes its one photo itself, once, at working size; photos are normalised
-  // (decoded and re-encoded) only to be compared or sent to a generative provider.
-  const normalise = request.provider !== "local" || request.photos.length > capabilities.maxInputImages;
+  // (decoded and re-encoded) only to be compared, analysed by Vision or sent to a generative provider.
+  const normalise = request.provider !== "local" || request.photos.length > capabilities.maxInputImages || config.vision !== undefined;
   const loaded = normalise ? await Promise.all(request.photos.map((photo) => loadInputImage(photo))) : request.photos.map((data) => ({ data }));
   throwIfAborted(request.signal);
   const usedPhotos = await choosePhotos(loaded.map((p) => p.data), capabilities.maxInputImages);
