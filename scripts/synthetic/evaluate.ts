@@ -4,8 +4,8 @@
 // Per scene: silhouette IoU against the true mask (alpha >= 128 vs mask >= 128, at working size); then
 // each engine's white-background output with and without the default shadow, measured from the file
 // alone as an outside checker does (checkWhiteBackground without masks): border purity, fill of all
-// non-white pixels; and what the new engine says about the subject. Writes report.json (and the
-// outputs) into DIR, docs/studio-samples/synthetic by default.
+// non-white pixels; and what the new engine says about the subject. Writes report.json and
+// scenes.jpg (each photo beside the new white output) into DIR, docs/studio-samples/synthetic by default.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -54,6 +54,9 @@ const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 *
 const baseline = await loadBaselineEngine();
 const scenes = await makeSyntheticScenes(positionals.length ? positionals : undefined);
 const rows = [];
+// The photo and the new engine's white output (default shadow) of each scene, side by side.
+const THUMB = 256;
+const thumbs: Buffer[] = [];
 for (const scene of scenes) {
   const before = await baseline.prepareProduct((await baseline.loadInputImage(scene.photo)).data, SIZE);
   const beforeIou = await iou(before.cutout, before.image, scene.mask, scene.width, scene.height);
@@ -65,7 +68,7 @@ for (const scene of scenes) {
   const afterIou = await iou(after.cutout, frame, scene.mask, scene.width, scene.height);
   const plainImage = await composeWhite(after.cutout, plain);
   const shadowImage = await composeWhite(after.cutout, shadowed);
-  await writeFile(path.join(out, `${scene.name}.jpg`), shadowImage.data);
+  thumbs.push(await sharp(scene.photo).resize(THUMB, THUMB, { fit: "contain", background: "#222" }).toBuffer(), await sharp(shadowImage.data).resize(THUMB, THUMB).toBuffer());
   const view = chooseScene(after.cutout, scene.product).view;
   const row = {
     scene: scene.name,
@@ -116,3 +119,8 @@ function range(values: number[]) {
 }
 console.log(JSON.stringify(summary, null, 2));
 await writeFile(path.join(out, "report.json"), `${JSON.stringify({ summary, rows }, null, 2)}\n`);
+const columns = 6;
+await sharp({ create: { width: columns * THUMB, height: Math.ceil(thumbs.length / columns) * THUMB, channels: 3, background: "#222" } })
+  .composite(thumbs.map((input, i) => ({ input, left: (i % columns) * THUMB, top: Math.floor(i / columns) * THUMB })))
+  .jpeg({ quality: 80 })
+  .toFile(path.join(out, "scenes.jpg"));
