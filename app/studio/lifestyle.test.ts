@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeProductPhoto } from "../../test/fakes/product-photo";
 import type { Cutout } from "./cutout";
 import { generate } from "./generate";
@@ -7,6 +7,9 @@ import { composeLifestyle } from "./lifestyle";
 import { drawBackdrop } from "./backdrops";
 import { lifestyleOptionsSchema, PRESET_NAMES } from "./options";
 import { readStyle } from "./style";
+
+// Several real model runs per test: slow when the machine is shared.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe("readStyle", () => {
   it("turns mood and colour words into a warmer, darker, tinted look and ignores the rest", () => {

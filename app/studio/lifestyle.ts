@@ -114,12 +114,14 @@ export async function composeLifestyle(
   scene: Scene = { view: "table", reason: "default" },
 ): Promise<{ data: Buffer; width: number; height: number; scale: number }> {
   const { width, height } = frameSize(options.size, options.ratio);
-  const framing = FRAMINGS[scene.view][composition];
   const look = LOOKS[options.preset];
   const seed = COMPOSITIONS.indexOf(composition) * 7 + 3;
-
-  const backdrop = await renderBackdrop(options, scene.view, framing, width, height, seed, nudge);
+  let framing = FRAMINGS[scene.view][composition];
   const product = await placeProduct(cutout, framing, scene.view, width, height);
+  // A wide, low product cannot be as tall as a close-up asks: it stands higher in the frame instead,
+  // and the surface's edge goes behind it rather than above its base.
+  if (scene.view !== "top") framing = { ...framing, horizon: Math.min(framing.horizon, Math.round(((product.box.top + product.box.height) / height - 0.12) * 100) / 100) };
+  const backdrop = await renderBackdrop(options, scene.view, framing, width, height, seed, nudge);
   const shadow = scene.view === "top" ? await drawDropShadow(product, framing, width, height) : await drawContactShadow(product, framing, width, height);
   const out = backdrop;
   const darkness = look.shadowDarkness;
@@ -217,7 +219,9 @@ async function placeProduct(cutout: Cutout, framing: Framing, view: Viewpoint, w
   const boxW = solid.width * scale;
   const boxH = solid.height * scale;
   const boxLeft = framing.centreX * width - boxW / 2;
-  const boxTop = view === "top" ? framing.anchorY * height - boxH / 2 : framing.anchorY * height - boxH;
+  // Standing products stand on anchorY; one that a close-up cannot make tall enough to overflow the
+  // frame is raised until its middle is a little below the frame's.
+  const boxTop = view === "top" ? framing.anchorY * height - boxH / 2 : Math.min(framing.anchorY * height, 0.62 * height + boxH / 2) - boxH;
   return {
     rgba: { data: resized, width: pw, height: ph, channels: 4 },
     left: Math.round(boxLeft - solid.left * scale),

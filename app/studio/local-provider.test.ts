@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { makeSyntheticScenes, type SyntheticScene } from "../../scripts/synthetic/scenes";
 import { checkWhiteBackground } from "./gate";
 import { generate } from "./generate";
 import { lifestyleOptionsSchema, whiteOptionsSchema } from "./options";
 import { prepareProduct } from "./product";
 import { holdReasons } from "./report";
+
+// Several real model runs per test: slow when the machine is shared.
+vi.setConfig({ testTimeout: 180_000 });
 
 // Synthetic photos with known true masks (scripts/synthetic/scenes.ts), through the real model.
 let scenes: Map<string, SyntheticScene>;
