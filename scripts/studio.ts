@@ -1,11 +1,16 @@
-// Usage: npx tsx scripts/studio.ts white|lifestyle [--provider NAME] [--style TEXT] [--preset NAME]
-//        [--size N] [--ratio W:H] [--fill F] [--no-shadow] [--top-view] [--count 2|3] [--format jpeg|png|webp] [--out DIR] PHOTO...
+// The studio engine from the command line: npm run studio -- white|lifestyle [options] PHOTO...
+//   [--provider NAME] [--title TEXT] [--style TEXT] [--preset NAME] [--size N] [--ratio W:H] [--fill F]
+//   [--no-shadow] [--top-view] [--count 2|3] [--format jpeg|png|webp] [--out DIR]
+// Writes the outputs and DIR/report.json: per output the quality report as an outside checker measures
+// it (backgroundPurity, borderPurity, fillRatio of all non-white pixels), subjectTouchesEdge,
+// keptObjects, holdReasons (why auto-publish would hold it) and ms.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
   defaultProvider,
   generate,
+  holdReasons,
   lifestyleOptionsSchema,
   pricePerImageUsd,
   studioConfigFromEnv,
@@ -19,6 +24,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     provider: { type: "string" },
+    title: { type: "string" },
     style: { type: "string" },
     preset: { type: "string" },
     size: { type: "string" },
@@ -34,7 +40,7 @@ const { values, positionals } = parseArgs({
 
 const [mode, ...photoPaths] = positionals;
 if ((mode !== "white" && mode !== "lifestyle") || photoPaths.length === 0) {
-  console.error("usage: studio.ts white|lifestyle [options] PHOTO...");
+  console.error("usage: npm run studio -- white|lifestyle [options] PHOTO...");
   process.exit(2);
 }
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -49,7 +55,7 @@ try {
   const photos = await Promise.all(photoPaths.map((p) => readFile(p)));
   const started = Date.now();
   const result = await generate(
-    { mode, options, photos, provider, product: { title: path.parse(photoPaths[0]!).name }, onProgress: (stage, percent) => process.stderr.write(`\r${stage} ${percent}%   `) },
+    { mode, options, photos, provider, product: { title: values.title ?? path.parse(photoPaths[0]!).name }, onProgress: (stage, percent) => process.stderr.write(`\r${stage} ${percent}%   `) },
     config,
   );
   process.stderr.write("\n");
@@ -59,8 +65,10 @@ try {
     const file = path.join(values.out!, `${mode}-${i + 1}${output.composition ? `-${output.composition}` : ""}.${output.format === "jpeg" ? "jpg" : output.format}`);
     await writeFile(file, output.data);
     const { report: q } = output;
-    report.push({ path: file, width: output.width, height: output.height, bytes: q.bytes, backgroundPurity: q.backgroundPurity, fillRatio: q.fillRatio, centred: q.centred, fidelity: q.fidelity, fidelityFlag: q.fidelityFlag, repaired: q.repaired, provider: output.provider, prompt: output.prompt, promptVersion: output.promptVersion, composition: output.composition, ms: output.ms, notes: q.notes });
-    console.log(`${file}  ${output.width}x${output.height}  ${output.ms} ms${q.backgroundPurity !== undefined ? `  purity ${(q.backgroundPurity * 100).toFixed(2)}%  fill ${q.fillRatio?.toFixed(3)}` : ""}`);
+    const hold = holdReasons(q, mode);
+    report.push({ path: file, composition: output.composition, provider: output.provider, ...q, holdReasons: hold, ms: output.ms, prompt: output.prompt, promptVersion: output.promptVersion });
+    const figures = q.backgroundPurity !== undefined ? `  purity ${(q.backgroundPurity * 100).toFixed(2)}%  border ${((q.borderPurity ?? 0) * 100).toFixed(2)}%  fill ${q.fillRatio?.toFixed(3)}` : "";
+    console.log(`${file}  ${output.width}x${output.height}  ${output.ms} ms${figures}  kept ${q.keptObjects ?? "?"}${q.subjectTouchesEdge ? "  CUT OFF" : ""}${hold.length ? `  held: ${hold.join(", ")}` : ""}`);
   }
   await writeFile(path.join(values.out!, "report.json"), JSON.stringify({ mode, provider, usedPhotos: result.usedPhotos, notes: result.notes, totalMs: Date.now() - started, outputs: report }, null, 2));
   for (const note of result.notes) console.log(`note: ${note}`);

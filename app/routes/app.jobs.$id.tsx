@@ -33,14 +33,9 @@ import { CapReachedError } from "~/models/usage.server";
 import { regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
+import { BORDER_SHARE, holdReasons, type QualityReport as QualityReportData } from "~/studio/report";
 
-interface Report {
-  backgroundPurity?: number;
-  fillRatio?: number;
-  fidelity?: number;
-  fidelityFlag?: boolean;
-  notes?: string[];
-}
+type Report = Partial<QualityReportData> & { notes?: string[] };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -329,20 +324,54 @@ export default function JobPage() {
   );
 }
 
+const EDGE_WORDS = { top: "job.report.edge.top", right: "job.report.edge.right", bottom: "job.report.edge.bottom", left: "job.report.edge.left" } as const;
+
 function QualityReport({ report, mode }: { report: Report; mode: string }) {
   const t = useT();
   const lines: { text: string; tone: "success" | "critical" | "subdued" }[] = [];
+  const percent = (share: number) => (share * 100).toFixed(share === 1 ? 0 : 2);
+  const cut = report.subjectTouchesEdge === true;
+  const kind = mode === "white" ? "white" : "lifestyle";
+  const reasons = holdReasons({ kind, width: 0, height: 0, bytes: 0, format: "", ...report, notes: report.notes ?? [] }, kind);
   if (mode === "white" && report.backgroundPurity !== undefined) {
-    const share = (report.backgroundPurity * 100).toFixed(report.backgroundPurity === 1 ? 0 : 2);
+    const share = percent(report.backgroundPurity);
     lines.push(
       report.backgroundPurity >= 0.999
         ? { text: t("job.report.pureWhite", { share }), tone: "success" }
         : { text: t("job.report.notPureWhite", { share }), tone: "critical" },
     );
   }
-  if (report.fillRatio !== undefined) lines.push({ text: t("job.report.fill", { fill: Math.round(report.fillRatio * 100) }), tone: "subdued" });
+  if (mode === "white" && report.borderPurity !== undefined) {
+    lines.push({ text: t("job.report.border", { band: BORDER_SHARE * 100, share: percent(report.borderPurity) }), tone: report.borderPurity === 1 ? "success" : cut ? "subdued" : "critical" });
+  }
+  if (mode === "white" && report.fillRatio !== undefined) {
+    const fill = (report.fillRatio * 100).toFixed(1);
+    const target = Math.round((report.fillTarget ?? 0.85) * 100);
+    const off = reasons.includes("fill-off-target");
+    lines.push({ text: t(off ? "job.report.fillOff" : "job.report.fillExact", { fill, target }), tone: off ? "critical" : "subdued" });
+    if (!cut && report.centred === false) lines.push({ text: t("job.report.notCentred"), tone: "critical" });
+  } else if (report.fillRatio !== undefined) {
+    lines.push({ text: t("job.report.fill", { fill: Math.round(report.fillRatio * 100) }), tone: "subdued" });
+  }
+  if (cut) {
+    const edges = (report.touchedEdges ?? []).map((edge) => t(EDGE_WORDS[edge])).join(", ");
+    lines.push({ text: t("job.report.cutOff", { edges }), tone: "critical" });
+  }
+  if (report.keptObjects !== undefined) {
+    const dropped = report.droppedObjects ?? 0;
+    lines.push({ text: dropped > 0 ? t("job.report.keptDropped", { kept: report.keptObjects, dropped }) : t("job.report.kept", { kept: report.keptObjects }), tone: "subdued" });
+  }
+  if (report.subjectUnclear) lines.push({ text: t("job.report.unclear"), tone: "critical" });
+  if (reasons.includes("low-resolution")) {
+    lines.push({
+      text: t("job.report.lowResolution", { width: report.sourceWidth ?? "?", height: report.sourceHeight ?? "?", product: report.productSourcePx ?? "?", upscale: (report.upscale ?? 1).toFixed(1) }),
+      tone: "critical",
+    });
+  }
   if (report.fidelityFlag) lines.push({ text: t("job.report.changed"), tone: "critical" });
   else if (report.fidelity !== undefined) lines.push({ text: t("job.report.faithful"), tone: "success" });
+  // Reports made before the border was measured cannot say; the gates that ran then decided.
+  if (reasons.length > 0 && (kind === "lifestyle" || report.borderPurity !== undefined)) lines.push({ text: t("job.report.held"), tone: "subdued" });
   return (
     <BlockStack gap="100">
       {lines.map((line) => (

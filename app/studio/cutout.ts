@@ -1,6 +1,8 @@
 import { StudioError } from "./errors";
 import type { RawImage } from "./image";
-import { refineEdges } from "./matte";
+import { decontaminateEdges } from "./matte";
+import type { Edge } from "./report";
+import type { SubjectChoice } from "./subject";
 
 export interface Box {
   left: number;
@@ -15,94 +17,109 @@ export interface Cutout {
   box: Box;
   sourceWidth: number;
   sourceHeight: number;
+  /** Frame edges the product runs into (cut off by the photo); its crop ends flush there. */
+  touchedEdges: Edge[];
 }
 
-// Below LOW the model is unsure it is product at all; leaving those pixels faint would tint the
-// white background, so they become fully transparent. Above HIGH the product is fully opaque.
-const LOW = 16;
-const HIGH = 240;
-const SPECK_SHARE = 0.02;
-const GRID = 256;
-// Room around the mask's box for the edge refinement: its filter radius plus the background it samples.
-const EDGE_PAD_SHARE = 4 / 512;
+// After sharpening, alpha this faint is the model's blur, not product: left as it is it would tint
+// pure white (and count as non-white to any checker); this solid is fully product.
+const LOW = 8;
+const HIGH = 247;
+// The stretched model mask is soft over a few working pixels per model pixel; sharpening by this
+// much per model pixel leaves an anti-aliased edge of about one to two pixels.
+const SHARPEN_PER_SCALE = 1.2;
+// Room around the product for the edge's soft pixels.
+const PAD = 4;
 
-/** Hardens a soft mask and drops specks smaller than 2% of the largest part, in place. */
-export function cleanMask(mask: Buffer, width: number, height: number): void {
-  for (let i = 0; i < mask.length; i++) {
-    const a = mask[i]!;
-    mask[i] = a < LOW ? 0 : a > HIGH ? 255 : a;
-  }
-  const keep = keptCells(mask, width, height);
-  const cw = Math.ceil(width / gridStep(width, height));
-  const step = gridStep(width, height);
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(y / step) * cw;
-    for (let x = 0; x < width; x++) if (!keep[row + Math.floor(x / step)]) mask[y * width + x] = 0;
-  }
-}
-
-function gridStep(width: number, height: number): number {
-  return Math.max(1, Math.ceil(Math.max(width, height) / GRID));
-}
-
-// Connected components on a coarse grid: cheap on 12 MP masks and enough to tell parts from specks.
-function keptCells(mask: Buffer, width: number, height: number): Uint8Array {
-  const step = gridStep(width, height);
-  const cw = Math.ceil(width / step);
-  const ch = Math.ceil(height / step);
-  const occupied = new Uint8Array(cw * ch);
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(y / step) * cw;
-    for (let x = 0; x < width; x++) if (mask[y * width + x]! >= 128) occupied[row + Math.floor(x / step)] = 1;
-  }
-  const label = new Int32Array(cw * ch).fill(-1);
-  const sizes: number[] = [];
-  const stack: number[] = [];
-  for (let start = 0; start < occupied.length; start++) {
-    if (!occupied[start] || label[start]! >= 0) continue;
-    const id = sizes.length;
-    let size = 0;
-    stack.push(start);
-    label[start] = id;
-    while (stack.length) {
-      const cell = stack.pop()!;
-      size++;
-      const cx = cell % cw;
-      const cy = (cell - cx) / cw;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = cx + dx;
-          const ny = cy + dy;
-          if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
-          const n = ny * cw + nx;
-          if (occupied[n] && label[n]! < 0) {
-            label[n] = id;
-            stack.push(n);
-          }
-        }
-    }
-    sizes.push(size);
-  }
-  const largest = Math.max(0, ...sizes);
-  const keep = new Uint8Array(cw * ch);
-  // A kept cell's neighbours stay too, so the soft edge just outside a part survives.
-  for (let cell = 0; cell < keep.length; cell++) {
-    const id = label[cell]!;
-    if (id < 0 || sizes[id]! < largest * SPECK_SHARE) continue;
-    const cx = cell % cw;
-    const cy = (cell - cx) / cw;
-    for (let dy = -1; dy <= 1; dy++)
-      for (let dx = -1; dx <= 1; dx++) {
-        const nx = cx + dx;
-        const ny = cy + dy;
-        if (nx >= 0 && ny >= 0 && nx < cw && ny < ch) keep[ny * cw + nx] = 1;
+/**
+ * Crops the chosen product out of `image` (the photo at working size). Its alpha is the model's mask
+ * for the kept parts, mapped from model resolution onto the product's box only (bilinear) and
+ * sharpened around its half-way contour; the photo's own transparency replaces it when there is
+ * one. Only the edge's soft pixels are then touched again: their coverage is read from their colour
+ * and their colour is freed of the old background (see decontaminateEdges). Refuses photos where
+ * nothing was kept.
+ */
+export function cutOutProduct(image: RawImage, choice: SubjectChoice, ownAlpha: Buffer | null = null): Cutout {
+  const { mask } = choice;
+  const modelBox = findBox(mask.data, mask.width, mask.height, 1);
+  if (!modelBox || choice.keptObjects === 0) throw noProduct();
+  const sx = image.width / mask.width;
+  const sy = image.height / mask.height;
+  const left = Math.max(0, Math.floor(modelBox.left * sx) - PAD);
+  const top = Math.max(0, Math.floor(modelBox.top * sy) - PAD);
+  const right = Math.min(image.width, Math.ceil((modelBox.left + modelBox.width) * sx) + PAD);
+  const bottom = Math.min(image.height, Math.ceil((modelBox.top + modelBox.height) * sy) + PAD);
+  const region = { left, top, width: right - left, height: bottom - top };
+  const alpha = upsampleAlpha(mask, region, sx, sy, ownAlpha ? null : SHARPEN_PER_SCALE * Math.max(1, sx, sy));
+  if (ownAlpha) {
+    // The photo's own outline, inside the zone of the parts that were kept.
+    for (let y = 0; y < region.height; y++) {
+      for (let x = 0; x < region.width; x++) {
+        const i = y * region.width + x;
+        alpha[i] = alpha[i]! > 0 ? ownAlpha[(region.top + y) * image.width + region.left + x]! : 0;
       }
+    }
   }
-  return keep;
+  const inner = findBox(alpha, region.width, region.height, 1);
+  if (!inner || inner.width * inner.height < image.width * image.height * 0.002) throw noProduct();
+  const rgba = decontaminateEdges(image, alpha, region);
+  const data = Buffer.alloc(inner.width * inner.height * 4);
+  for (let y = 0; y < inner.height; y++) {
+    const from = ((inner.top + y) * region.width + inner.left) * 4;
+    rgba.copy(data, y * inner.width * 4, from, from + inner.width * 4);
+  }
+  const box = { left: region.left + inner.left, top: region.top + inner.top, width: inner.width, height: inner.height };
+  // The crop is flush with the frame where the product was cut, so the cut shows as a straight edge.
+  const touchedEdges = choice.touchedEdges.filter((edge) =>
+    edge === "top" ? box.top === 0 : edge === "left" ? box.left === 0 : edge === "bottom" ? box.top + box.height === image.height : box.left + box.width === image.width,
+  );
+  return { rgba: { data, width: box.width, height: box.height, channels: 4 }, box, sourceWidth: image.width, sourceHeight: image.height, touchedEdges };
+}
+
+function noProduct(): StudioError {
+  return new StudioError("NO_PRODUCT", "We couldn't find a product in this photo. Try a photo where the product is clearly visible.");
+}
+
+/**
+ * The model mask sampled (bilinear, pixel centres aligned) at working resolution over `region`, then
+ * sharpened around 50% by `gain` (null: kept soft, only marks where the mask is non-zero).
+ */
+function upsampleAlpha(mask: { data: Uint8Array; width: number; height: number }, region: Box, sx: number, sy: number, gain: number | null): Uint8Array {
+  const { width: mw, height: mh, data } = mask;
+  const x0 = new Int32Array(region.width);
+  const fx = new Float32Array(region.width);
+  for (let x = 0; x < region.width; x++) {
+    const u = Math.min(mw - 1, Math.max(0, (region.left + x + 0.5) / sx - 0.5));
+    x0[x] = Math.min(mw - 2, Math.floor(u));
+    fx[x] = u - x0[x]!;
+  }
+  const out = new Uint8Array(region.width * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const v = Math.min(mh - 1, Math.max(0, (region.top + y + 0.5) / sy - 0.5));
+    const y0 = Math.min(mh - 2, Math.floor(v));
+    const fy = v - y0;
+    const r0 = y0 * mw;
+    const r1 = r0 + mw;
+    const row = y * region.width;
+    for (let x = 0; x < region.width; x++) {
+      const a = x0[x]!;
+      const f = fx[x]!;
+      const top = data[r0 + a]! * (1 - f) + data[r0 + a + 1]! * f;
+      const bottom = data[r1 + a]! * (1 - f) + data[r1 + a + 1]! * f;
+      const m = top * (1 - fy) + bottom * fy;
+      if (gain === null) {
+        out[row + x] = m > 0 ? 255 : 0;
+        continue;
+      }
+      const value = (m - 127.5) * gain + 127.5;
+      out[row + x] = value < LOW ? 0 : value > HIGH ? 255 : Math.round(value);
+    }
+  }
+  return out;
 }
 
 /** Bounding box of mask pixels at or above `threshold`, or null when there are none. */
-export function findBox(mask: Buffer, width: number, height: number, threshold = 1): Box | null {
+export function findBox(mask: ArrayLike<number>, width: number, height: number, threshold = 1): Box | null {
   let left = width;
   let right = -1;
   let top = height;
@@ -119,33 +136,4 @@ export function findBox(mask: Buffer, width: number, height: number, threshold =
   }
   if (right < 0) return null;
   return { left, top, width: right - left + 1, height: bottom - top + 1 };
-}
-
-/**
- * Crops the product out of `image` using its mask; refuses images where no product was found. The
- * edge is refined (alpha fitted to the photo's edges, background colour taken out of edge pixels) so
- * that the old background shows neither as a fringe on white nor on a new backdrop.
- */
-export async function cutOutProduct(image: RawImage, mask: Buffer): Promise<Cutout> {
-  const cleaned = Buffer.from(mask);
-  cleanMask(cleaned, image.width, image.height);
-  const found = findBox(cleaned, image.width, image.height);
-  if (!found || found.width * found.height < image.width * image.height * 0.002) {
-    throw new StudioError("NO_PRODUCT", "We couldn't find a product in this photo. Try a photo where the product is clearly visible.");
-  }
-  const pad = EDGE_PAD_SHARE * Math.max(image.width, image.height) + 4;
-  const left = Math.max(0, Math.floor(found.left - pad));
-  const top = Math.max(0, Math.floor(found.top - pad));
-  const region = { left, top, width: Math.min(image.width, Math.ceil(found.left + found.width + pad)) - left, height: Math.min(image.height, Math.ceil(found.top + found.height + pad)) - top };
-  const refined = refineEdges(image, cleaned, region, { low: LOW, high: HIGH });
-  const alpha = Buffer.alloc(region.width * region.height);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = refined[i * 4 + 3]!;
-  const inner = findBox(alpha, region.width, region.height) ?? { left: 0, top: 0, width: region.width, height: region.height };
-  const data = Buffer.alloc(inner.width * inner.height * 4);
-  for (let y = 0; y < inner.height; y++) {
-    const from = ((inner.top + y) * region.width + inner.left) * 4;
-    refined.copy(data, y * inner.width * 4, from, from + inner.width * 4);
-  }
-  const box = { left: region.left + inner.left, top: region.top + inner.top, width: inner.width, height: inner.height };
-  return { rgba: { data, width: box.width, height: box.height, channels: 4 }, box, sourceWidth: image.width, sourceHeight: image.height };
 }

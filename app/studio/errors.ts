@@ -2,6 +2,7 @@ export type StudioErrorCode =
   | "INPUT_NOT_IMAGE"
   | "INPUT_TOO_LARGE"
   | "INPUT_CORRUPT"
+  | "INPUT_UNSUPPORTED_FORMAT"
   | "NO_PRODUCT"
   | "SAFETY_BLOCKED"
   | "NO_IMAGE"

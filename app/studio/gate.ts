@@ -2,9 +2,12 @@ import sharp from "sharp";
 import { cutOutProduct, findBox, type Cutout } from "./cutout";
 import { decodeRgb } from "./image";
 import type { WhiteOptions } from "./options";
-import type { QualityReport } from "./report";
+import { BORDER_SHARE, FILL_TOLERANCE, PURITY_REQUIRED, type QualityReport } from "./report";
 import { segmentProduct } from "./segment";
+import { chooseSubject } from "./subject";
 import { composeWhite } from "./white";
+
+export { PURITY_REQUIRED };
 
 export interface WhiteMasks {
   /** Product opacity per pixel at the image's size; non-zero is product. */
@@ -13,10 +16,7 @@ export interface WhiteMasks {
   shadow?: Buffer;
 }
 
-/** Below this share of exactly-white background pixels an image is repaired. */
-export const PURITY_REQUIRED = 0.999;
 const CENTRE_TOLERANCE = 0.02;
-const FILL_TOLERANCE = 0.03;
 const JPEG_BLOCK = 8;
 // How far from pure white a pixel may be and still count as "meant to be background" when no mask is known.
 const NEAR_WHITE = 230;
@@ -24,38 +24,57 @@ const NEAR_WHITE_CHROMA = 14;
 const EDGE_RIM = 0.005;
 
 /**
- * Measures white-background compliance of an encoded image.
- *
- * Background = pixels that are neither product nor contact shadow. With `masks` that is exact; without
- * them it is the near-white region connected to the image border (so a soft shadow's faint rim counts
- * as background there). For JPEG, the 8×8 blocks that contain product or shadow are excluded as well:
- * the DCT rings inside a block holding an edge whatever the quality, while every all-white block
- * decodes to exactly 255 with our encoder settings.
+ * Measures white-background compliance of an encoded image, as an outside checker does, from the
+ * decoded file:
+ * - fillRatio and centred: the box of every pixel that is not exactly #FFFFFF (product, shadow, any halo);
+ * - borderPurity: the share of exactly-white pixels in the band of BORDER_SHARE of the side along all four edges;
+ * - backgroundPurity: the share of exactly-white pixels among background pixels (neither product nor
+ *   contact shadow). With `masks` that split is exact; without them the background is the near-white
+ *   region connected to the border. For JPEG, the 8×8 blocks that contain product or shadow are
+ *   excluded: the DCT rings inside a block holding an edge whatever the quality, while every all-white
+ *   block decodes to exactly 255 with our encoder settings.
  */
 export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): Promise<QualityReport> {
   const meta = await sharp(image).metadata();
   const rgb = await decodeRgb(image);
   const { width, height, data } = rgb;
   const footprint = new Uint8Array(width * height);
-  let productMask = masks?.product;
   if (masks) {
     for (let i = 0; i < footprint.length; i++) footprint[i] = masks.product[i]! > 0 || (masks.shadow?.[i] ?? 0) > 0 ? 1 : 0;
   } else {
     markNonBackground(data, width, height, footprint);
-    productMask = Buffer.from(footprint.map((v) => v * 255));
     // The soft rim of a product (wide when a small product was enlarged) is lighter than NEAR_WHITE
     // but is not background either.
     dilate(footprint, width, height, Math.max(2, Math.round(EDGE_RIM * Math.max(width, height))));
   }
   const excluded = meta.format === "jpeg" ? dilateToBlocks(footprint, width, height) : footprint;
+  const bandX = Math.ceil(BORDER_SHARE * width);
+  const bandY = Math.ceil(BORDER_SHARE * height);
   let background = 0;
   let white = 0;
-  for (let i = 0; i < excluded.length; i++) {
-    if (excluded[i]) continue;
-    background++;
-    if (data[i * 3] === 255 && data[i * 3 + 1] === 255 && data[i * 3 + 2] === 255) white++;
+  let band = 0;
+  let bandWhite = 0;
+  let left = width, right = -1, top = height, bottom = -1;
+  for (let y = 0; y < height; y++) {
+    const inBandRow = y < bandY || y >= height - bandY;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const isWhite = data[i * 3] === 255 && data[i * 3 + 1] === 255 && data[i * 3 + 2] === 255;
+      if (!isWhite) {
+        if (x < left) left = x;
+        if (x > right) right = x;
+        if (y < top) top = y;
+        bottom = y;
+      }
+      if (inBandRow || x < bandX || x >= width - bandX) {
+        band++;
+        if (isWhite) bandWhite++;
+      }
+      if (excluded[i]) continue;
+      background++;
+      if (isWhite) white++;
+    }
   }
-  const box = findBox(productMask!, width, height, 128);
   const notes: string[] = [];
   if (!masks) notes.push("background found as the near-white region touching the border");
   if (meta.format === "jpeg") notes.push("JPEG: background excludes the 8x8 blocks that contain product or shadow");
@@ -66,12 +85,15 @@ export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): P
     bytes: image.length,
     format: meta.format ?? "unknown",
     backgroundPurity: background === 0 ? 0 : white / background,
+    borderPurity: band === 0 ? 0 : bandWhite / band,
     notes,
   };
-  if (box) {
-    report.fillRatio = Math.max(box.width / width, box.height / height);
-    const dx = Math.abs(box.left + box.width / 2 - width / 2) / width;
-    const dy = Math.abs(box.top + box.height / 2 - height / 2) / height;
+  if (right >= 0) {
+    const boxWidth = right - left + 1;
+    const boxHeight = bottom - top + 1;
+    report.fillRatio = Math.max(boxWidth / width, boxHeight / height);
+    const dx = Math.abs(left + boxWidth / 2 - width / 2) / width;
+    const dy = Math.abs(top + boxHeight / 2 - height / 2) / height;
     report.centred = dx <= CENTRE_TOLERANCE && dy <= CENTRE_TOLERANCE;
   } else {
     notes.push("no product found");
@@ -83,6 +105,7 @@ export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): P
 export function isWhiteCompliant(report: QualityReport, options: Pick<WhiteOptions, "size" | "fill">): boolean {
   return (
     (report.backgroundPurity ?? 0) >= PURITY_REQUIRED &&
+    (report.borderPurity ?? 0) === 1 &&
     report.centred === true &&
     Math.abs((report.fillRatio ?? 0) - options.fill) <= FILL_TOLERANCE &&
     Math.max(report.width, report.height) === options.size
@@ -99,10 +122,19 @@ export async function repairWhiteBackground(
 ): Promise<{ data: Buffer; width: number; height: number; report: QualityReport; cutout: Cutout }> {
   const before = await checkWhiteBackground(image);
   const rgb = await decodeRgb(image);
-  const mask = await segmentProduct(rgb);
-  const cutout = await cutOutProduct(rgb, mask);
+  // Where the product was, for saying what was repaired: the near-white background an off-white image
+  // has is not "fill" to a person, though a checker counts it.
+  const footprint = new Uint8Array(rgb.width * rgb.height);
+  markNonBackground(rgb.data, rgb.width, rgb.height, footprint);
+  const found = findBox(footprint, rgb.width, rgb.height, 1);
+  if (found) {
+    before.fillRatio = Math.max(found.width / rgb.width, found.height / rgb.height);
+    before.centred = Math.abs(found.left + found.width / 2 - rgb.width / 2) / rgb.width <= CENTRE_TOLERANCE && Math.abs(found.top + found.height / 2 - rgb.height / 2) / rgb.height <= CENTRE_TOLERANCE;
+  }
+  const cutout = cutOutProduct(rgb, chooseSubject(await segmentProduct(rgb)));
   const composed = await composeWhite(cutout, options);
   const report = await checkWhiteBackground(composed.data, { product: composed.productMask, shadow: composed.shadowMask });
+  report.fillTarget = options.fill;
   report.repaired = describeRepairs(before, options);
   return { data: composed.data, width: composed.width, height: composed.height, report, cutout };
 }

@@ -28,7 +28,7 @@ describe("generate with the local provider", () => {
     expect(result.notes).toContain("local cannot change the viewpoint; top view not applied");
     expect(result.outputs).toHaveLength(1);
     const [output] = result.outputs;
-    expect(output).toMatchObject({ format: "jpeg", width: 1000, height: 1000, provider: "local", prompt: null, promptVersion: "local-white-v1" });
+    expect(output).toMatchObject({ format: "jpeg", width: 1000, height: 1000, provider: "local", prompt: null, promptVersion: "local-white-v2" });
     expect(output!.report).toMatchObject({ kind: "white", backgroundPurity: 1, centred: true, bytes: output!.data.length });
     expect(output!.report.fillRatio).toBeCloseTo(0.85, 2);
     expect((await sharp(output!.data).metadata()).format).toBe("jpeg");

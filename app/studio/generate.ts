@@ -1,13 +1,13 @@
 import sharp from "sharp";
-import { analyseImage, analyseLocally, type ImageAnalysis } from "./analyse";
+import { analyseImage, type ImageAnalysis } from "./analyse";
 import { availableProviders, providerCapabilities, type StudioConfig } from "./config";
 import { cutOutProduct, type Cutout } from "./cutout";
 import { StudioError, throwIfAborted } from "./errors";
 import { FIDELITY_THRESHOLD, measureFidelity } from "./fidelity";
 import { repairWhiteBackground } from "./gate";
 import { encodeImage } from "./image";
-import { loadInputImage } from "./input";
-import { COMPOSITIONS, composeLifestyle } from "./lifestyle";
+import { decodePhoto, loadInputImage } from "./input";
+import { chooseScene, COMPOSITIONS, composeLifestyle } from "./lifestyle";
 import { frameSize, lifestyleOptionsSchema, whiteOptionsSchema, type LifestyleOptions, type ProviderName, type WhiteOptions } from "./options";
 import { prepareProduct, type PreparedProduct } from "./product";
 import { buildLifestylePrompt, buildWhitePrompt, PROMPT_VERSIONS } from "./prompts";
@@ -17,13 +17,15 @@ import { createOpenAiCompatibleProvider } from "./providers/openai-compatible";
 import { DEFAULT_RETRY, type ImageProvider } from "./providers/types";
 import type { QualityReport } from "./report";
 import { segmentProduct } from "./segment";
+import { chooseSubject } from "./subject";
 import { choosePhotos } from "./select";
 import { readStyle } from "./style";
 import type { StudioOutput, StudioRequest, StudioResult } from "./types";
-import { decodeWorkingImage } from "./working";
 import { labelOutput } from "./xmp";
 
 const MAX_PHOTOS = 5;
+const SCENE_WORDS = { top: "flat-lay seen from above", floor: "floor-level room", table: "tabletop" } as const;
+const NO_ANALYSIS: ImageAnalysis = { source: "local", labels: [], objects: [], colours: [], brightness: 0.5, aspect: 1 };
 
 interface Job {
   request: StudioRequest;
@@ -44,17 +46,21 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
     throw new StudioError("PROVIDER_NOT_CONFIGURED", `The ${request.provider} provider is not set up for this app.`);
   }
   progress("analysing", 0);
-  const loaded = await Promise.all(request.photos.map((photo) => loadInputImage(photo)));
-  throwIfAborted(request.signal);
   const capabilities = providerCapabilities(request.provider, config);
+  // The local provider decodes its one photo itself, once, at working size; photos are normalised
+  // (decoded and re-encoded) only to be compared, analysed by Vision or sent to a generative provider.
+  const normalise = request.provider !== "local" || request.photos.length > capabilities.maxInputImages || config.vision !== undefined;
+  const loaded = normalise ? await Promise.all(request.photos.map((photo) => loadInputImage(photo))) : request.photos.map((data) => ({ data }));
+  throwIfAborted(request.signal);
   const usedPhotos = await choosePhotos(loaded.map((p) => p.data), capabilities.maxInputImages);
   const notes: string[] = [];
   if (usedPhotos.length < loaded.length) {
     notes.push(`${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`);
   }
   const photos = usedPhotos.map((i) => loaded[i]!.data);
-  // Only generative providers read the analysis (in their prompt): the local one is not charged a Vision call.
-  const analysis = request.provider === "local" ? await analyseLocally(photos[0]!) : await analyseImage(photos[0]!, config);
+  // Generative providers read the analysis in their prompt; the local one only uses Vision's labels
+  // (when Vision is configured) to choose the product, so it decodes nothing for a local analysis.
+  const analysis = request.provider === "local" && !config.vision ? NO_ANALYSIS : await analyseImage(photos[0]!, config);
   if (analysis.note) notes.push(analysis.note);
   throwIfAborted(request.signal);
   progress("analysing", 15);
@@ -80,30 +86,63 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
 async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
   const started = Date.now();
   job.progress("generating", 20);
-  const prepared = await prepareProduct(job.photos[0]!, options.size);
+  const prepared = await prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels);
   throwIfAborted(job.request.signal);
   job.progress("checking", 85);
   const rendered = await renderLocalWhite(prepared.cutout, options);
-  Object.assign(rendered.report, { fidelity: 1, fidelityFlag: false });
-  rendered.report.notes.push("local: the product's pixels are the photo's own");
-  return [{ ...rendered, format: options.format, provider: "local", prompt: null, promptVersion: "local-white-v1", ms: Date.now() - started }];
+  const { box } = prepared.cutout;
+  const scale = Math.min((options.fill * rendered.width) / box.width, (options.fill * rendered.height) / box.height);
+  Object.assign(rendered.report, { fidelity: 1, fidelityFlag: false, fillTarget: options.fill }, describeSource(prepared, scale));
+  rendered.report.notes.push(...prepared.notes, "local: the product's pixels are the photo's own");
+  return [{ ...rendered, format: options.format, provider: "local", prompt: null, promptVersion: "local-white-v2", ms: Date.now() - started }];
+}
+
+/**
+ * What the photo and the subject choice mean for an output: which objects were kept, whether the
+ * product was cut off by the photo's edge, and how much it was enlarged from the source photo.
+ * `scale` is output pixels per working pixel.
+ */
+function describeSource(prepared: PreparedProduct, scale: number): Partial<QualityReport> {
+  const { cutout, source } = prepared;
+  return {
+    subjectTouchesEdge: cutout.touchedEdges.length > 0,
+    touchedEdges: cutout.touchedEdges,
+    keptObjects: prepared.keptObjects,
+    droppedObjects: prepared.droppedObjects,
+    subjectUnclear: prepared.subjectUnclear,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    productSourcePx: prepared.productSourcePx,
+    upscale: Math.round(((scale * cutout.sourceWidth) / source.width) * 100) / 100,
+  };
 }
 
 async function makeLocalLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
   const started = Date.now();
   job.progress("generating", 20);
-  const prepared = await prepareProduct(job.photos[0]!, options.size);
+  const prepared = await prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels);
   const nudge = readStyle(options.style);
+  const scene = chooseScene(prepared.cutout, job.request.product, job.analysis.labels);
   const outputs: StudioOutput[] = [];
   const compositions = COMPOSITIONS.slice(0, options.count);
   for (const [i, composition] of compositions.entries()) {
     throwIfAborted(job.request.signal);
     const t = Date.now();
-    const image = await composeLifestyle(prepared.cutout, options, composition, nudge);
-    const report: QualityReport = { kind: "lifestyle", width: image.width, height: image.height, bytes: image.data.length, format: options.format, fidelity: 1, fidelityFlag: false, notes: ["local: the product's pixels are the photo's own"] };
+    const image = await composeLifestyle(prepared.cutout, options, composition, nudge, scene);
+    const report: QualityReport = {
+      kind: "lifestyle",
+      width: image.width,
+      height: image.height,
+      bytes: image.data.length,
+      format: options.format,
+      fidelity: 1,
+      fidelityFlag: false,
+      ...describeSource(prepared, image.scale),
+      notes: [...prepared.notes, `scene: ${SCENE_WORDS[scene.view]} (${scene.reason})`, "local: the product's pixels are the photo's own"],
+    };
     // The shared segmentation is charged to the first output.
     const ms = Date.now() - t + (i === 0 ? t - started : 0);
-    outputs.push({ ...image, format: options.format, provider: "local", prompt: null, promptVersion: "local-lifestyle-v1", report, ms, composition });
+    outputs.push({ data: image.data, width: image.width, height: image.height, format: options.format, provider: "local", prompt: null, promptVersion: "local-lifestyle-v2", report, ms, composition });
     job.progress("generating", 20 + Math.round((70 * (i + 1)) / compositions.length));
   }
   return outputs;
@@ -123,7 +162,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
   job.progress("generating", 20);
   const [answer, reference] = await Promise.all([
     provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, size: options.size, signal: job.request.signal }),
-    prepareProduct(job.photos[0]!, options.size),
+    prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels),
   ]);
   job.notes.push(...answer.notes);
   job.progress("checking", 80);
@@ -135,7 +174,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
 
 async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
   const provider = createProvider(job.request.provider, job.config);
-  const reference = await prepareProduct(job.photos[0]!, 1024);
+  const reference = await prepareProduct(job.photos[0]!, 1024, job.request.product, job.analysis.labels);
   const { width, height } = frameSize(options.size, options.ratio);
   const outputs: StudioOutput[] = [];
   const compositions = COMPOSITIONS.slice(0, options.count);
@@ -162,9 +201,9 @@ async function finishLifestyle(image: Buffer, reference: PreparedProduct, option
   const { data: pixels } = await sharp(image).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const data = await encodeImage({ data: pixels, width, height, channels: 3 }, options.format, "photo");
   const report: QualityReport = { kind: "lifestyle", width, height, bytes: data.length, format: options.format, notes: [] };
-  const working = await decodeWorkingImage(data, 1024);
+  const { image: working } = await decodePhoto(data, 1024);
   try {
-    const cutout = await cutOutProduct(working, await segmentProduct(working));
+    const cutout = cutOutProduct(working, chooseSubject(await segmentProduct(working)));
     await scoreFidelity(report, reference, cutout);
   } catch (error) {
     if (!(error instanceof StudioError) || error.code !== "NO_PRODUCT") throw error;

@@ -1,6 +1,10 @@
 import sharp from "sharp";
 import type { OutputFormat } from "./options";
 
+// Every photo is decoded once and every output encoded once: libvips' operation cache would only keep
+// up to 50 MB of finished work alive in each worker.
+sharp.cache(false);
+
 /** Decoded pixels, row-major, `channels` bytes per pixel. */
 export interface RawImage {
   data: Buffer;

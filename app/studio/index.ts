@@ -1,7 +1,8 @@
 export type { Mode, ProviderName, OutputFormat, Ratio, PresetName, WhiteOptions, LifestyleOptions } from "./options";
 export { whiteOptionsSchema, lifestyleOptionsSchema, PRESETS, RATIOS, PRESET_NAMES, frameSize } from "./options";
 export type { ProductContext, StudioOutput, StudioResult, StudioRequest, StudioStage } from "./types";
-export type { QualityReport } from "./report";
+export type { QualityReport, HoldReason, Edge } from "./report";
+export { holdReasons } from "./report";
 export type { StudioConfig, ProviderCapabilities, StudioEnv } from "./config";
 export { studioEnvSchema, studioConfigFromEnv, availableProviders, defaultProvider, providerCapabilities } from "./config";
 export { MODELS, DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel, nativeSizeFor, pricePerImageUsd } from "./models";
@@ -9,6 +10,7 @@ export type { ModelSpec, ImageSize, Lifecycle } from "./models";
 export { createGeminiBatchClient, pollDelayMs } from "./providers/gemini-batch";
 export type { GeminiBatchClient, BatchRequest, BatchResult, BatchState, BatchStatus } from "./providers/gemini-batch";
 export { loadInputImage, MAX_INPUT_PIXELS } from "./input";
+export { warmSegmentation } from "./segment";
 export type { InputImage } from "./input";
 export { generate } from "./generate";
 export { StudioError } from "./errors";

@@ -1,8 +1,10 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { cleanMask, cutOutProduct, type Cutout } from "./cutout";
+import { cutOutProduct, type Cutout } from "./cutout";
 import type { RawImage } from "./image";
 import { whiteOptionsSchema } from "./options";
+import type { ModelMask } from "./segment";
+import { chooseSubject } from "./subject";
 import { composeWhite } from "./white";
 
 const PRODUCT = [30, 60, 160] as const;
@@ -12,27 +14,25 @@ const [W, H, CX, CY, RADIUS] = [1600, 1200, 800, 600, 400];
 
 /**
  * A blue disc with a soft (photographed) edge on brown wood, and a mask as the segmentation model gives
- * one: soft, computed at 1024x1024 and stretched back, and a little too big.
+ * one: soft, at 1024x1024 (the photo stretched to a square).
  */
-async function makeScene(): Promise<{ image: RawImage; mask: Buffer }> {
+async function makeScene(): Promise<{ image: RawImage; mask: ModelMask }> {
   const disc = (r: number, fill: string, bg: string) =>
     Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="${bg}"/><circle cx="${CX}" cy="${CY}" r="${r}" fill="${fill}"/></svg>`);
   const { data } = await sharp(disc(RADIUS, `rgb(${PRODUCT})`, `rgb(${WOOD})`)).removeAlpha().blur(1.2).raw().toBuffer({ resolveWithObject: true });
-  const modelMask = await sharp(disc(RADIUS + 3, "#fff", "#000")).extractChannel(0).resize(1024, 1024, { fit: "fill" }).blur(1).toBuffer();
-  const mask = await sharp(modelMask).resize(W, H, { fit: "fill" }).extractChannel(0).raw().toBuffer();
-  return { image: { data, width: W, height: H, channels: 3 }, mask };
+  const modelMask = await sharp(disc(RADIUS, "#fff", "#000")).extractChannel(0).resize(1024, 1024, { fit: "fill" }).blur(1).extractChannel(0).raw().toBuffer();
+  return { image: { data, width: W, height: H, channels: 3 }, mask: { data: new Uint8Array(modelMask), width: 1024, height: 1024 } };
 }
 
-/** What the cut-out used to be: the photo's pixels as they are, under the hardened mask. */
-function plainCutout(image: RawImage, mask: Buffer): Cutout {
-  const alpha = Buffer.from(mask);
-  cleanMask(alpha, image.width, image.height);
+/** What a plain cut-out is: the photo's pixels as they are, under the mask stretched to the photo. */
+async function plainCutout(image: RawImage, mask: ModelMask): Promise<Cutout> {
+  const alpha = await sharp(Buffer.from(mask.data), { raw: { width: mask.width, height: mask.height, channels: 1 } }).resize(image.width, image.height, { fit: "fill" }).extractChannel(0).raw().toBuffer();
   const data = Buffer.alloc(image.width * image.height * 4);
   for (let i = 0; i < alpha.length; i++) {
     for (let c = 0; c < 3; c++) data[i * 4 + c] = image.data[i * 3 + c]!;
     data[i * 4 + 3] = alpha[i]!;
   }
-  return { rgba: { data, width: image.width, height: image.height, channels: 4 }, box: { left: 0, top: 0, width: image.width, height: image.height }, sourceWidth: image.width, sourceHeight: image.height };
+  return { rgba: { data, width: image.width, height: image.height, channels: 4 }, box: { left: 0, top: 0, width: image.width, height: image.height }, sourceWidth: image.width, sourceHeight: image.height, touchedEdges: [] };
 }
 
 /**
@@ -66,21 +66,20 @@ describe("the cut-out's edge", () => {
   it("carries no fringe of the old background onto white, where the plain cut-out did", async () => {
     const { image, mask } = await makeScene();
 
-    const before = await measureFringe(plainCutout(image, mask));
-    const after = await measureFringe(await cutOutProduct(image, mask));
+    const before = await measureFringe(await plainCutout(image, mask));
+    const after = await measureFringe(cutOutProduct(image, chooseSubject(mask)));
 
-    // The plain cut-out's edge is visibly brown: far off the blue-white line, often nearer the wood.
-    expect(before.distance).toBeGreaterThan(25);
-    expect(before.woodish).toBeGreaterThan(0.2);
+    // The plain cut-out's edge is visibly brown: well off the blue-white line.
+    expect(before.distance).toBeGreaterThan(12);
     // Decontaminated: edge pixels sit on the blue-white line, within a few RGB units.
     expect(after.distance).toBeLessThan(8);
     expect(after.woodish).toBeLessThan(0.02);
     expect(after.edgePixels).toBeGreaterThan(500);
   });
 
-  it("fits the alpha to the photo's edge: neither a wide halo nor a hard stair-stepped outline", async () => {
+  it("gives the outline a one-to-three-pixel anti-aliased edge on the model's half-way contour, and nothing faint outside it", async () => {
     const { image, mask } = await makeScene();
-    const cutout = await cutOutProduct(image, mask);
+    const cutout = cutOutProduct(image, chooseSubject(mask));
     const { data, width } = cutout.rgba;
     // Walk a row through the centre, from the left, in source coordinates.
     const row = CY - cutout.box.top;
@@ -88,13 +87,14 @@ describe("the cut-out's edge", () => {
     const edge = CX - RADIUS;
     const soft: number[] = [];
     for (let x = cutout.box.left; x < edge + 10; x++) if (alphaAt(x) > 0 && alphaAt(x) < 255) soft.push(x);
-    // The stretched model mask is soft over ~8 px and 2 px too far out; the refined one is soft over
-    // 1-5 px, centred on the real edge.
+    // The stretched model mask is soft over ~5 px; the cut-out's edge is soft over 1-3 px, on the real edge.
     expect(soft.length).toBeGreaterThanOrEqual(1);
-    expect(soft.length).toBeLessThanOrEqual(5);
+    expect(soft.length).toBeLessThanOrEqual(3);
     const centre = soft.reduce((sum, x) => sum + x, 0) / soft.length;
     expect(Math.abs(centre - edge)).toBeLessThanOrEqual(1.5);
-    expect(alphaAt(edge - 4)).toBe(0);
-    expect(alphaAt(edge + 4)).toBe(255);
+    expect(alphaAt(edge - 3)).toBe(0);
+    expect(alphaAt(edge + 3)).toBe(255);
+    // The crop holds no faint alpha away from the edge: every column left of the edge band is empty.
+    for (let x = cutout.box.left; x < edge - 3; x++) expect(alphaAt(x)).toBe(0);
   });
 });

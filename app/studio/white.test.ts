@@ -9,7 +9,7 @@ import { composeWhite } from "./white";
 async function makeCutout(): Promise<Cutout> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><ellipse cx="150" cy="100" rx="150" ry="100" fill="#1b3a8c"/></svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 300, height: 200 }, sourceWidth: 300, sourceHeight: 200 };
+  return { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 300, height: 200 }, sourceWidth: 300, sourceHeight: 200, touchedEdges: [] };
 }
 
 describe("composeWhite", () => {
@@ -54,14 +54,16 @@ describe("composeWhite", () => {
 });
 
 describe("checkWhiteBackground without masks", () => {
-  it("reports an AI-style off-white background as impure and off-centre", async () => {
+  it("reports an AI-style off-white background as impure, with no white border and everything counted as fill", async () => {
     const offWhite = await sharp({ create: { width: 400, height: 400, channels: 3, background: { r: 254, g: 254, b: 253 } } })
       .composite([{ input: Buffer.from('<svg width="400" height="400"><rect x="20" y="30" width="150" height="200" fill="#822"/></svg>') }])
       .png()
       .toBuffer();
     const report = await checkWhiteBackground(offWhite);
+    // An outside checker sees only non-white pixels: 254,254,253 is not white, so nothing is.
     expect(report.backgroundPurity).toBe(0);
-    expect(report.centred).toBe(false);
-    expect(report.fillRatio).toBeCloseTo(0.5, 2);
+    expect(report.borderPurity).toBe(0);
+    expect(report.fillRatio).toBe(1);
+    expect(isWhiteCompliant(report, { size: 400, fill: 0.85 })).toBe(false);
   });
 });
