@@ -15,7 +15,7 @@ export type StudioJobData =
   | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
   | { kind: "restore"; shop: string; jobId: string; outputIds: string[] };
 
-export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" };
+export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" } | { kind: "sweep" };
 
 export const defaultJobOptions = {
   attempts: 3,
@@ -131,10 +131,11 @@ export async function rerunEntry(jobId: string): Promise<void> {
  * when its Redis connection comes back and now and then: a flushed or restarted Redis loses the
  * schedulers with everything else.
  */
-export async function ensureSchedulers(every: { reconcileMs: number; retentionMs: number }): Promise<void> {
+export async function ensureSchedulers(every: { reconcileMs: number; retentionMs: number; sweepMs: number }): Promise<void> {
   await withQueue(getMaintenanceQueue(), async (q) => {
     await q.upsertJobScheduler("reconcile", { every: every.reconcileMs }, { name: "reconcile", data: { kind: "reconcile" } });
     await q.upsertJobScheduler("retention", { every: every.retentionMs }, { name: "retention", data: { kind: "retention" } });
+    await q.upsertJobScheduler("sweep", { every: every.sweepMs }, { name: "sweep", data: { kind: "sweep" } });
   });
 }
 

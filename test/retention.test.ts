@@ -97,7 +97,7 @@ describe("retention", () => {
     const connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
     const worker = createMaintenanceWorker({ connection, prefix: app.queuePrefix });
     try {
-      await ensureSchedulers({ reconcileMs: 3_600_000, retentionMs: 3_600_000 });
+      await ensureSchedulers({ reconcileMs: 3_600_000, retentionMs: 3_600_000, sweepMs: 86_400_000 });
       await waitFor("the scheduled purge", async () => (await prisma.job.count({ where: { id: expired.id } })) === 0, 20_000);
     } finally {
       await worker.close();

@@ -5,6 +5,7 @@ import { createMaintenanceWorker, createStudioWorker, SHUTDOWN } from "~/process
 import { closeAdminConnections } from "~/models/admin.server";
 import { closePublishConnections } from "~/processors/publish.server";
 import { closeQueue, ensureSchedulers } from "~/queue.server";
+import { warmSegmentation } from "~/studio";
 
 // The worker process: connect, register the processors and the cluster's schedules, and close cleanly.
 // On SIGTERM/SIGINT running jobs may finish for most of WORKER_SHUTDOWN_SECONDS; then they are aborted
@@ -12,6 +13,7 @@ import { closeQueue, ensureSchedulers } from "~/queue.server";
 // half-way: an unexpected one is logged and leads to the same orderly shutdown.
 
 const RETENTION_EVERY_MS = 3_600_000;
+const SWEEP_EVERY_MS = 24 * 3_600_000;
 // The process is gone by WORKER_SHUTDOWN_SECONDS. Running jobs may finish until this long before it;
 // then they are aborted and stop at their next checkpoint (image work holds the event loop for seconds).
 const ABORT_BEFORE_DEADLINE_MS = Math.min(10_000, (env.WORKER_SHUTDOWN_SECONDS * 1000) / 2);
@@ -21,13 +23,15 @@ const worker = createStudioWorker({ connection, prefix: env.QUEUE_PREFIX, concur
 const maintenance = createMaintenanceWorker({ connection, prefix: env.QUEUE_PREFIX });
 
 worker.on("ready", () => console.log(`[worker] ready (concurrency ${env.WORKER_CONCURRENCY})`));
+// The segmentation model loads before the first job instead of during it.
+warmSegmentation().catch((error: Error) => console.warn("[worker] segmentation model not warmed", error.message));
 worker.on("error", (error) => console.error("[worker] error", error.message));
 maintenance.on("error", (error) => console.error("[worker] maintenance error", error.message));
 
 // A flushed or restarted Redis loses the schedulers too, so they are put back on every (re)connection
 // and once an interval; upserting keeps the schedule, however many workers do it.
 function schedule() {
-  ensureSchedulers({ reconcileMs: env.RECONCILE_INTERVAL_SECONDS * 1000, retentionMs: RETENTION_EVERY_MS }).catch((error: Error) =>
+  ensureSchedulers({ reconcileMs: env.RECONCILE_INTERVAL_SECONDS * 1000, retentionMs: RETENTION_EVERY_MS, sweepMs: SWEEP_EVERY_MS }).catch((error: Error) =>
     console.warn("[worker] schedulers not upserted", error.message),
   );
 }

@@ -223,7 +223,8 @@ export async function saveOutputs(
     if (current.count === 0) return null;
     const row = await tx.job.findFirstOrThrow({ where: { id: job.id, shop }, select: { reservedImages: true, reservedMonth: true } });
     await tx.job.updateMany({ where: { id: job.id, shop, attempts: job.attempts }, data: { reservedImages: 0, reservedMonth: null } });
-    await settleImages(tx, shop, job.provider, outputs.length, { month: row.reservedMonth, images: row.reservedImages });
+    const size = Math.max(0, ...outputs.map((output) => Math.max(output.width, output.height)));
+    await settleImages(tx, shop, job.provider, outputs.length, { month: row.reservedMonth, images: row.reservedImages }, size || undefined);
     // Outputs of earlier attempts stay (a retry keeps them); this attempt's come after them.
     const start = await tx.output.count({ where: { shop, jobId: job.id } });
     const created = await tx.output.createManyAndReturn({

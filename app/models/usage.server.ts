@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/db.server";
+import { getStudioConfig } from "~/studio-config.server";
+import { pricePerImageUsd } from "~/studio";
 import type { Prisma } from "~/generated/prisma/sqlite/client";
 
 // Images made per shop and month, their estimated cost, and the monthly cap as a reservation: a job on a
@@ -12,12 +14,16 @@ export type Tx = Prisma.TransactionClient;
 // wait out the busy timeout for another process: Prisma's defaults (2 s / 5 s) are too short for that.
 export const TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
 
-// Estimated provider cost per output image, in millionths of a dollar (Gemini 2.5 Flash Image: ~$0.039).
-// The one price lookup: the engine's model registry will answer here once it exists.
-const COST_MICROS: Record<string, number> = { local: 0, gemini: 39_000, "openai-compatible": 39_000 };
-
-export function imagePriceMicros(provider: string): number {
-  return COST_MICROS[provider] ?? 0;
+/**
+ * The estimated price of one image from `provider` at `size` px (its longer side), in millionths of a
+ * dollar: the engine's model registry, for the model the provider is configured with. The one price
+ * lookup the cap and the usage figures use.
+ */
+export function imagePriceMicros(provider: string, size = 2048): number {
+  if (provider !== "gemini" && provider !== "openai-compatible") return 0;
+  const config = getStudioConfig();
+  const model = provider === "gemini" ? config.gemini?.model : config.openaiCompatible?.model;
+  return Math.round(pricePerImageUsd(provider, model ?? "unknown", size) * 1_000_000);
 }
 
 /** The cap counts what costs money: the local provider is free and never capped. */
@@ -94,10 +100,11 @@ export async function settleImages(
   provider: string,
   made: number,
   reservation: { month: string | null; images: number },
+  size?: number,
 ) {
   const month = reservation.month ?? currentMonth();
   const paid = isCapped(provider) ? made : 0;
-  const cost = imagePriceMicros(provider) * made;
+  const cost = imagePriceMicros(provider, size) * made;
   await tx.usage.upsert({
     where: { shop_month: { shop, month } },
     create: { shop, month, images: made, paidImages: paid, costMicros: cost },

@@ -14,7 +14,7 @@ import { plannedImages } from "~/models/usage.server";
 import { deleteFile, fileKey, loadFile, saveFile } from "~/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
-import { generate, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
+import { generate, holdReasons, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/studio-config.server";
 import { PermanentJobError } from "./errors.server";
@@ -28,9 +28,8 @@ const STAGE_RANGES = { analysing: [5, 20], generating: [20, 80], checking: [80, 
 type Job = NonNullable<Awaited<ReturnType<typeof getJob>>>;
 
 /** Auto-publish trusts the quality gates: a result they flag waits for the merchant's review. */
-export function passesQualityGates(mode: string, report: Pick<QualityReport, "backgroundPurity" | "fidelityFlag">): boolean {
-  const pureEnough = mode !== "white" || (report.backgroundPurity ?? 0) >= 0.999;
-  return !report.fidelityFlag && pureEnough;
+export function passesQualityGates(mode: string, report: QualityReport): boolean {
+  return holdReasons(report, mode === "lifestyle" ? "lifestyle" : "white").length === 0;
 }
 
 function outputKey(shop: string, jobId: string, attempt: number, position: number, format: string) {

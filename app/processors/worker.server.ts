@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { env } from "~/env.server";
 import { failJob } from "~/models/jobs.server";
 import { purgeExpiredJobs } from "~/models/retention.server";
+import { sweepOrphanFiles } from "~/storage.server";
 import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/queue.server";
 import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles, processGenerate } from "./generate.server";
@@ -111,10 +112,16 @@ async function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: stri
       if (jobs > 0) console.log(`[worker] retention: removed ${jobs} finished jobs and ${files} files`);
       return { jobs, files };
     }
+    case "sweep": {
+      // Files a crash left without a row (written before their transaction failed, uploads of a request that died).
+      const { checked, deleted } = await sweepOrphanFiles({ signal });
+      if (deleted > 0) console.log(`[worker] storage sweep: removed ${deleted} orphan files of ${checked}`);
+      return { checked, deleted };
+    }
   }
 }
 
-/** The cluster's upkeep (reconciler, retention), one at a time per process; see ensureSchedulers(). */
+/** The cluster's upkeep (reconciler, retention, storage sweep), one at a time per process; see ensureSchedulers(). */
 export function createMaintenanceWorker(options: { connection: Redis; prefix: string }) {
   return new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE_NAME, processMaintenanceJob, {
     connection: options.connection,

@@ -21,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return new Response("Storage unavailable", { status: 503, headers: { "retry-after": "5" } });
   }
   if (!file) return new Response("Not found", { status: 404 });
-  const remaining = Math.max(0, signed.expires - Math.floor(Date.now() / 1000));
+  // Rounded down: a cached copy must never outlive the link, even by a fraction of a second.
+  const remaining = Math.max(0, Math.floor(signed.expires - Date.now() / 1000));
   // A stored file never changes under its key, so within the link's life there is nothing to revalidate.
   const cacheControl = `private, max-age=${remaining}, immutable`;
   if ("redirect" in file) {

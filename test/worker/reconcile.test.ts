@@ -171,18 +171,18 @@ describe("the reconciler", () => {
 describe("the cluster's schedules", () => {
   test("are upserted idempotently, keep their next run, and come back after Redis loses them", async () => {
     const { ensureSchedulers } = await import("~/queue.server");
-    const every = { reconcileMs: 60_000, retentionMs: 3_600_000 };
+    const every = { reconcileMs: 60_000, retentionMs: 3_600_000, sweepMs: 86_400_000 };
     await ensureSchedulers(every);
     const first = await maintenanceQueue.getJobSchedulers();
     await ensureSchedulers(every);
     const second = await maintenanceQueue.getJobSchedulers();
-    expect(first.map((s) => [s.key, s.every]).sort()).toEqual([["reconcile", 60_000], ["retention", 3_600_000]]);
+    expect(first.map((s) => [s.key, s.every]).sort()).toEqual([["reconcile", 60_000], ["retention", 3_600_000], ["sweep", 86_400_000]]);
     expect(second.map((s) => [s.key, s.next]).sort()).toEqual(first.map((s) => [s.key, s.next]).sort());
 
     await maintenanceQueue.obliterate({ force: true });
     expect(await maintenanceQueue.getJobSchedulers()).toEqual([]);
     await ensureSchedulers(every);
-    expect((await maintenanceQueue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention"]);
+    expect((await maintenanceQueue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention", "sweep"]);
   });
 
   test("run the reconciler on a maintenance worker: a lost entry is back within one interval", async () => {
@@ -194,7 +194,7 @@ describe("the cluster's schedules", () => {
 
     const worker = createMaintenanceWorker({ connection, prefix: app.queuePrefix });
     try {
-      await ensureSchedulers({ reconcileMs: 1000, retentionMs: 3_600_000 });
+      await ensureSchedulers({ reconcileMs: 1000, retentionMs: 3_600_000, sweepMs: 86_400_000 });
       await waitFor("the entry to be queued again", async () => (await queue.getJobState(`generate-${job!.id}-0`)) === "prioritized", 10_000);
     } finally {
       await worker.close();
