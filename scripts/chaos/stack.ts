@@ -232,16 +232,17 @@ export class ChaosStack {
 }
 
 /**
- * The demo photos at 640 px. The studio's matting runs in JavaScript over every pixel: at the demo's
- * 1600x1200 a generative job spends 3–5 s in it on two busy cores, at 640 px about half a second. The
- * scenarios are about what happens around a job, so they use small photos, as some merchants have.
+ * The demo photos at 1200 px on their longer side: large enough that the product passes the
+ * marketplaces' 1000 px minimum (so auto-publish is not held for low resolution), small enough to keep
+ * each generative job around a second on two busy cores. The scenarios are about what happens around a
+ * job, not about the image.
  */
 async function smallDemoPhotos(dir: string): Promise<Map<string, DemoPhoto>> {
   mkdirSync(dir, { recursive: true });
   const small = new Map<string, DemoPhoto>();
   for (const photo of (await ensureDemoPhotos()).values()) {
     const file = path.join(dir, `${photo.key}.jpg`);
-    const info = await sharp(photo.path).rotate().resize(640, 640, { fit: "inside" }).jpeg({ quality: 85 }).toFile(file);
+    const info = await sharp(photo.path).rotate().resize(1200, 1200, { fit: "inside" }).jpeg({ quality: 85 }).toFile(file);
     small.set(photo.key, { ...photo, path: file, width: info.width, height: info.height, fileSize: info.size });
   }
   return small;

@@ -59,7 +59,8 @@ export interface GeminiModelFake {
 
 /**
  * A model that "edits" the photo by returning the first one it was sent with its tones moved a little
- * (a shift of a few levels, different for eleven answers in a row, as no two model answers are alike), on the same wire
+ * (a shift of a few levels, different for eleven answers in a row, as no two model answers are alike),
+ * inset on white when the prompt asks for a white background, on the same wire
  * format: so the studio's quality gates see the real product and pass it, and every output is its own
  * image. For the chaos harness, which needs a fast paid provider whose answers it can hold (scripts/chaos).
  */
@@ -74,9 +75,12 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const answer = async () => {
-        const photo = readFirstPhoto(Buffer.concat(chunks));
+        const request = Buffer.concat(chunks);
+        const photo = readFirstPhoto(request);
         const n = answered++;
-        const image = photo && (await sharp(photo).linear(1, (n % 11) - 5).png().toBuffer());
+        const shifted = photo && sharp(photo).linear(1, (n % 11) - 5);
+        // Asked for a white background, a model answers the product on white, clear of the frame's edges.
+        const image = shifted && (asksForWhite(request) ? await onWhite(await shifted.png().toBuffer()) : await shifted.png().toBuffer());
         const { status, body } = image ? geminiAnswers.image(image) : geminiAnswers.badRequest();
         if (image) imagesMade += 1;
         if (res.destroyed) return;
@@ -118,6 +122,39 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
         server.closeAllConnections();
       }),
   };
+}
+
+function asksForWhite(body: Buffer): boolean {
+  return body.toString("utf8").includes("Pure white background (#FFFFFF)");
+}
+
+/**
+ * The photo's product on white: pixels close to the border strips' median colours (the backdrop) become
+ * white, and the photo is inset so the product clears the frame's edges, as a model's answer does.
+ */
+async function onWhite(photo: Buffer): Promise<Buffer> {
+  const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const strip = Math.max(4, Math.round(Math.min(width, height) / 64));
+  const sample = (x0: number, x1: number, y0: number, y1: number) => {
+    const channels: number[][] = [[], [], []];
+    for (let y = y0; y < y1; y += 2) for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
+    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
+  };
+  const backdrops = [sample(0, width, 0, strip), sample(0, width, height - strip, height), sample(0, strip, 0, height), sample(width - strip, width, 0, height)];
+  for (let i = 0; i < width * height; i++) {
+    const near = backdrops.some(([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48);
+    if (near) data.fill(255, i * 3, i * 3 + 3);
+  }
+  const side = 1024;
+  const inner = await sharp(data, { raw: { width, height, channels: 3 } })
+    .resize(Math.round(side * 0.8), Math.round(side * 0.8), { fit: "inside" })
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  return sharp({ create: { width: side, height: side, channels: 3, background: "#ffffff" } })
+    .composite([{ input: inner.data, left: Math.round((side - inner.info.width) / 2), top: Math.round((side - inner.info.height) / 2) }])
+    .png()
+    .toBuffer();
 }
 
 function readFirstPhoto(body: Buffer): Buffer | undefined {

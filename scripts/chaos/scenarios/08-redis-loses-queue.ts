@@ -3,6 +3,7 @@ import { pagePolls } from "../client.ts";
 import { check, type Check, outcome, SQLITE, type Scenario, type ScenarioContext } from "../scenario.ts";
 import { TIMINGS } from "../stack.ts";
 import { pollFor } from "../util.ts";
+import { BUSY_OUTPUT } from "../audit.ts";
 
 /** One reconciler run after the fault, and the few seconds it and the queue take to act on it. */
 const RECONCILE_MS = (TIMINGS.RECONCILE_INTERVAL_SECONDS + 5) * 1000;
@@ -25,7 +26,8 @@ async function loseQueue(ctx: ScenarioContext, name: string, label: string, what
   for (const product of others.slice(0, 3)) jobs.push(await ctx.startJob(client, product));
   await chaos.gemini.waitForHeld(1);
   const before = await Promise.all(jobs.map(async (id) => (await ctx.page(client, id)).job.status));
-  const publishing = (await ctx.outputs(client, done.jobId)).some((o) => o.reviewState === "publishing");
+  // In flight: "publishing" while queued, "attaching" once productUpdate has run (its media held PROCESSING).
+  const publishing = (await ctx.outputs(client, done.jobId)).some((o) => BUSY_OUTPUT.includes(o.reviewState));
   // The fault must meet work in every state, or the scenario would not test what it says.
   const arranged = before.includes("queued") && before.some((s) => ["analysing", "generating", "checking"].includes(s)) && publishing;
 
@@ -40,7 +42,7 @@ async function loseQueue(ctx: ScenarioContext, name: string, label: string, what
   const usage = await ctx.usage(client);
   const outputs = await ctx.prisma.output.count({ where: { shop: client.shop, NOT: { storageKey: "pending" } } });
   return [
-    check(arranged, `${label}: ${what} with rows ${before.map((s) => `"${s}"`).join(", ")} and an output ${publishing ? "" : "not "}"publishing"`),
+    check(arranged, `${label}: ${what} with rows ${before.map((s) => `"${s}"`).join(", ")} and an output ${publishing ? "" : "not "}in flight`),
     check(
       recovered.ok,
       recovered.ok
