@@ -154,7 +154,7 @@ describe("generate, publish and restore through the queue", () => {
     const key = fileKey(SHOP_A, job.id, "0-0.jpg");
     await saveFile(key, await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } }).jpeg().toBuffer());
     const output = await prisma.output.create({
-      data: { shop: SHOP_A, jobId: job.id, attempt: 0, position: 0, storageKey: key, format: "jpeg", width: 1024, height: 1024, bytes: 1, provider: "local", report: JSON.stringify({ backgroundPurity: 1, fidelityFlag: false }) },
+      data: { shop: SHOP_A, jobId: job.id, attempt: 0, position: 0, storageKey: key, format: "jpeg", width: 1024, height: 1024, bytes: 1, provider: "local", report: JSON.stringify({ backgroundPurity: 1, borderPurity: 1, fillRatio: 0.85, fillTarget: 0.85, centred: true, fidelityFlag: false, notes: [] }) },
     });
 
     // WHEN the attempt runs again

@@ -122,7 +122,7 @@ describe("the monthly cap on a paid provider", () => {
     expect(finished.flatMap((row) => row.outputs)).toHaveLength(3);
     expect(await prisma.output.count()).toBe(3);
     expect(gemini.calls).toBe(3);
-    expect(await usageRow()).toMatchObject({ images: 3, paidImages: 3, reserved: 0, costMicros: 3 * 39_000 });
+    expect(await usageRow()).toMatchObject({ images: 3, paidImages: 3, reserved: 0, costMicros: 3 * usage.imagePriceMicros("gemini", 1024) });
   }, 300_000);
 
   test("twenty reservations at once never hold more than the cap", async () => {

@@ -168,7 +168,7 @@ describe("a queue that loses its data", () => {
     }
     // The schedulers came back with the data.
     const maintenance = new Queue("studio-maintenance", { connection: { url: redis.url }, prefix: app.queuePrefix });
-    expect((await maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention"]);
+    expect((await maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention", "sweep"]);
     await maintenance.close();
     for (const [message] of errors.mock.calls) expect(String(message)).toMatch(/ioredis|ECONNREFUSED|Connection is closed/);
   }, 300_000);
