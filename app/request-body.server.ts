@@ -47,13 +47,48 @@ function refusal(error: BodyError): Response {
 }
 
 /** Runs a reader and throws its refusal as a Response. */
-async function orRefuse<T>(read: () => Promise<T>): Promise<T> {
+async function orRefuse<T>(request: Request, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof BodyError) throw refusal(error);
+    if (error instanceof BodyError) {
+      discardRest(request);
+      throw refusal(error);
+    }
     throw error;
   }
+}
+
+/** How much of a refused body is read and thrown away, at most, and for how long. */
+const DISCARD_BYTES = 64 * 1024 * 1024;
+const DISCARD_MS = 10_000;
+
+/**
+ * Reads what the client still sends of a refused body and throws it away, for a while (a "lingering
+ * close", as nginx does): a connection closed with unread bytes is reset by the kernel, and the client
+ * then loses the refusal it has not read yet. Nothing is kept, so memory stays flat.
+ */
+function discardRest(request: Request): void {
+  const body = request.body;
+  if (!body) return;
+  const deadline = Date.now() + DISCARD_MS;
+  let read = 0;
+  void (async () => {
+    try {
+      // The parser that refused may still be finishing its last read; it lets go of the stream then.
+      while (body.locked && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (body.locked) return;
+      const reader = body.getReader();
+      while (read < DISCARD_BYTES && Date.now() < deadline) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        read += value.byteLength;
+      }
+      await reader.cancel();
+    } catch {
+      // The client went away: there is nothing left to discard.
+    }
+  })();
 }
 
 function refuseByContentLength(request: Request, maxBytes: number, field?: string) {
@@ -73,8 +108,7 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
       const { done, value } = await reader.read();
       if (done) return new Uint8Array(Buffer.concat(chunks));
       total += value.byteLength;
-      // The stream is left unread rather than cancelled: cancelling would reset the connection before the
-      // client has read the 413. Unread, the socket stops taking data (backpressure) until the client goes.
+      // The rest is discarded for a while after the refusal (see discardRest), never kept.
       if (total > maxBytes) throw new BodyError(413, BODY_MESSAGES.requestTooLarge);
       chunks.push(value);
     }
@@ -85,7 +119,7 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
 
 /** A URL-encoded or multipart form without files, as `request.formData()` gives it, within `maxBytes`. */
 export function readForm(request: Request, maxBytes = FORM_BODY_LIMIT): Promise<FormData> {
-  return orRefuse(async () => {
+  return orRefuse(request, async () => {
     const bytes = await readBytes(request, maxBytes);
     try {
       return await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
@@ -96,7 +130,7 @@ export function readForm(request: Request, maxBytes = FORM_BODY_LIMIT): Promise<
 }
 
 export function readJson(request: Request, maxBytes = FORM_BODY_LIMIT): Promise<unknown> {
-  return orRefuse(async () => {
+  return orRefuse(request, async () => {
     const bytes = await readBytes(request, maxBytes);
     try {
       return JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown;
@@ -108,7 +142,7 @@ export function readJson(request: Request, maxBytes = FORM_BODY_LIMIT): Promise<
 
 /** A copy of `request` whose body has been read within `maxBytes`, for code that reads the body itself. */
 export function withBoundedBody(request: Request, maxBytes: number): Promise<Request> {
-  return orRefuse(async () => {
+  return orRefuse(request, async () => {
     const body = await readBytes(request, maxBytes);
     return new Request(request.url, { method: request.method, headers: request.headers, body: body.length ? body : undefined });
   });
@@ -138,7 +172,7 @@ export interface UploadForm {
  * count limits while parsing; the total is counted here. The first broken limit stops reading.
  */
 export function parseUploadForm(request: Request, spec: UploadFormSpec): Promise<UploadForm> {
-  return orRefuse(() => streamUploadForm(request, spec));
+  return orRefuse(request, () => streamUploadForm(request, spec));
 }
 
 async function streamUploadForm(request: Request, spec: UploadFormSpec): Promise<UploadForm> {
