@@ -1,9 +1,9 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AppDistribution, LogSeverity, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
-import { env } from "./env.server";
+import { env } from "./infra/env.server";
 import { bindTokenRenewal, forgetAccessToken, sessionStorage } from "./models/admin.server";
-import { WEBHOOK_BODY_LIMIT, withBoundedBody } from "./request-body.server";
+import { WEBHOOK_BODY_LIMIT, withBoundedBody } from "./infra/request-body.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { emulatorOrigin, resolveShopifyUrl } from "./shopify/endpoint.server";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import { parseDatabaseUrl } from "~/database-url";
+import { parseDatabaseUrl } from "~/infra/database-url";
 import { createEmptyDatabase, type DatabaseKind } from "../test/db";
 import { MIGRATION_DIRS, migrate, readMigrations } from "./migrate.ts";
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from "../app/database-url.ts";
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from "../app/infra/database-url.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const MIGRATION_DIRS = {

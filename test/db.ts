@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createPrismaClient, type Db } from "~/prisma-client.server";
+import { createPrismaClient, type Db } from "~/infra/prisma-client.server";
 import { migrate } from "../scripts/migrate.ts";
 
 // A fresh, migrated database per caller: a SQLite file in its own temp folder, or a PostgreSQL database

@@ -7,8 +7,8 @@ import { waitFor } from "./worker/harness";
 // Settings' "keep jobs and images for N days": what goes and what stays, on a real database and disk.
 
 let app: AppTest;
-let prisma: typeof import("~/db.server").prisma;
-let storage: typeof import("~/storage.server");
+let prisma: typeof import("~/infra/db.server").prisma;
+let storage: typeof import("~/infra/storage.server");
 let purgeExpiredJobs: typeof import("~/models/retention.server").purgeExpiredJobs;
 
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -16,8 +16,8 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 
 beforeAll(async () => {
   app = await startAppTest();
-  prisma = (await import("~/db.server")).prisma;
-  storage = await import("~/storage.server");
+  prisma = (await import("~/infra/db.server")).prisma;
+  storage = await import("~/infra/storage.server");
   ({ purgeExpiredJobs } = await import("~/models/retention.server"));
 });
 
@@ -89,7 +89,7 @@ describe("retention", () => {
   test("runs from its job scheduler on a maintenance worker, as soon as the schedule is set", async () => {
     const { Redis } = await import("ioredis");
     const { Queue } = await import("bullmq");
-    const { ensureSchedulers, closeQueue } = await import("~/queue.server");
+    const { ensureSchedulers, closeQueue } = await import("~/infra/queue.server");
     const { createMaintenanceWorker } = await import("~/processors/worker.server");
     const expired = await prisma.job.create({
       data: { shop: SHOP_A, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done", finishedAt: new Date(Date.now() - 400 * 86_400_000) },

@@ -12,7 +12,7 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
 let app: AppTest;
 let worker: Worker;
 let connection: Redis;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +26,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 
 beforeAll(async () => {
   app = await startAppTest();
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   const { createStudioWorker } = await import("~/processors/worker.server");
   connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
   worker = createStudioWorker({ connection, prefix: app.queuePrefix, concurrency: 1 });
@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
   connection?.disconnect();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   const { closePublishConnections } = await import("~/processors/publish.server");
   await closeQueue();
@@ -72,7 +72,7 @@ describe("generate, publish and restore through the queue", () => {
     expect(seen.has("done")).toBe(true);
     expect(job.outputs).toHaveLength(1);
 
-    const { loadFile } = await import("~/storage.server");
+    const { loadFile } = await import("~/infra/storage.server");
     const output = job.outputs[0];
     const image = sharp(await loadFile(output.storageKey));
     expect(await image.metadata()).toMatchObject({ width: 1024, height: 1024 });
@@ -149,7 +149,7 @@ describe("generate, publish and restore through the queue", () => {
     const shopState = app.emulator.state.shops.get(SHOP_A)!;
     const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[2]!;
     const originals = [...product.mediaIds];
-    const { fileKey, saveFile } = await import("~/storage.server");
+    const { fileKey, saveFile } = await import("~/infra/storage.server");
     const job = await prisma.job.create({ data: { shop: SHOP_A, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "uploading", progress: 92 } });
     const key = fileKey(SHOP_A, job.id, "0-0.jpg");
     await saveFile(key, await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } }).jpeg().toBuffer());

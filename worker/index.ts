@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
-import { env } from "~/env.server";
-import { prisma } from "~/db.server";
+import { env } from "~/infra/env.server";
+import { prisma } from "~/infra/db.server";
 import { createMaintenanceWorker, createStudioWorker, SHUTDOWN } from "~/processors/worker.server";
 import { closeAdminConnections } from "~/models/admin.server";
 import { closePublishConnections } from "~/processors/publish.server";
-import { closeQueue, ensureSchedulers } from "~/queue.server";
+import { closeQueue, ensureSchedulers } from "~/infra/queue.server";
 import { warmSegmentation } from "~/studio";
 
 // The worker process: connect, register the processors and the cluster's schedules, and close cleanly.

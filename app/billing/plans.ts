@@ -1,4 +1,4 @@
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/i18n/index";
 
 /**
  * The app's plans, as data. Money is in whole US cents (Shopify bills apps in USD; no float ever

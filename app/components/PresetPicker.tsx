@@ -1,5 +1,5 @@
 import { Text } from "@shopify/polaris";
-import { useT, type MessageKey } from "~/i18n";
+import { useT, type MessageKey } from "~/i18n/index";
 import type { PresetName } from "~/studio/options";
 
 export interface PresetChoice {

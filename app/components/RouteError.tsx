@@ -1,6 +1,6 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, Page } from "@shopify/polaris";
-import { useT, type MessageKey } from "~/i18n";
+import { useT, type MessageKey } from "~/i18n/index";
 
 // A page's error inside the app's frame (nav, Polaris) instead of a bare error document: "not found"
 // in the merchant's words for an id that is not theirs, anything else with a way back.

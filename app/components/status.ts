@@ -1,4 +1,4 @@
-import type { JobState } from "~/constants";
+import type { JobState } from "~/models/constants";
 
 /** The badge tone of a job's status, the same on every page. */
 export function statusTone(status: JobState) {

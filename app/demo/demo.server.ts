@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { env } from "~/env.server";
+import { env } from "~/infra/env.server";
 
 export const DEMO_SHOP = "photo-studio-demo.myshopify.com";
 

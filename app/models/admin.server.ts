@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import type { Session } from "@shopify/shopify-api";
-import { env } from "~/env.server";
-import { prisma } from "~/db.server";
-import { PrismaSessionStorage } from "~/session-storage.server";
+import { env } from "~/infra/env.server";
+import { prisma } from "~/infra/db.server";
+import { PrismaSessionStorage } from "~/infra/session-storage.server";
 import { AdminApiError, createAdminApi, type AdminApi } from "~/shopify/admin-api.server";
 
 // The one way to reach a shop's Admin API, from a request's session or, in the worker, from the shop's

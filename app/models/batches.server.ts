@@ -1,9 +1,9 @@
-import { prisma } from "~/db.server";
-import { PENDING_STORAGE_KEY } from "~/storage.server";
+import { prisma } from "~/infra/db.server";
+import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
 import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/constants";
+import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/models/constants";
 
 // Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
 // finds a row.

@@ -6,10 +6,10 @@ import { getProductForGeneration } from "~/models/products.server";
 import { getSettings } from "~/models/settings.server";
 import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { storeUploads } from "~/models/uploads.server";
-import { MAX_PHOTOS } from "~/constants";
-import { QueueUnavailableError } from "~/queue.server";
+import { MAX_PHOTOS } from "~/models/constants";
+import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
-import { getStudioConfig } from "~/studio-config.server";
+import { getStudioConfig } from "~/infra/studio-config.server";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is

@@ -1,6 +1,6 @@
-import { prisma } from "~/db.server";
-import { PENDING_STORAGE_KEY } from "~/storage.server";
-import { dequeue, enqueue, enqueueMany, generateQueueId } from "~/queue.server";
+import { prisma } from "~/infra/db.server";
+import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
+import { dequeue, enqueue, enqueueMany, generateQueueId } from "~/infra/queue.server";
 import { getSettings } from "~/models/settings.server";
 import {
   CapReachedError,
@@ -13,7 +13,7 @@ import {
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/constants";
+import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
 // Every write an attempt makes is conditional on the row still being at that attempt, so an old attempt

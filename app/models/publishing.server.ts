@@ -1,7 +1,7 @@
-import { prisma } from "~/db.server";
-import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES } from "~/constants";
-import { enqueue, queueJobState } from "~/queue.server";
-import { PENDING_STORAGE_KEY } from "~/storage.server";
+import { prisma } from "~/infra/db.server";
+import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES } from "~/models/constants";
+import { enqueue, queueJobState } from "~/infra/queue.server";
+import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
 import { adminApiForShop } from "~/models/admin.server";
 import { findMarkedMedia } from "~/shopify/publish.server";
 

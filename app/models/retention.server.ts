@@ -1,6 +1,6 @@
-import { prisma } from "~/db.server";
-import { TERMINAL_STATES } from "~/constants";
-import { deleteFile } from "~/storage.server";
+import { prisma } from "~/infra/db.server";
+import { TERMINAL_STATES } from "~/models/constants";
+import { deleteFile } from "~/infra/storage.server";
 
 // Each shop's "keep jobs and images for N days" (Settings). A finished job older than that goes, with
 // its stored images and uploads, unless one of its images is on a product now: that job stays so the

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { prisma } from "~/db.server";
-import { unknownPlaceholders } from "~/alt-text";
+import { prisma } from "~/infra/db.server";
+import { unknownPlaceholders } from "~/shopify/alt-text";
 import { lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type StudioConfig } from "~/studio";
 
 const capMessage = "Enter a whole number of images (0 or more), or leave it empty for no cap.";

@@ -1,5 +1,5 @@
-import { prisma } from "~/db.server";
-import { deleteShopFiles } from "~/storage.server";
+import { prisma } from "~/infra/db.server";
+import { deleteShopFiles } from "~/infra/storage.server";
 
 /**
  * Everything the app holds for a shop, gone (app/uninstalled, shop/redact): its rows, then its stored

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { env } from "~/env.server";
-import { fileKey, saveFile } from "~/storage.server";
+import { env } from "~/infra/env.server";
+import { fileKey, saveFile } from "~/infra/storage.server";
 import { loadInputImage, StudioError } from "~/studio";
-import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/constants";
-import type { UploadFormSpec } from "~/request-body.server";
+import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "~/models/constants";
+import type { UploadFormSpec } from "~/infra/request-body.server";
 
 /** What the New generation page posts: its fields, and up to 5 photos of up to 25 MB each. */
 export const GENERATION_UPLOAD: UploadFormSpec = {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { prisma } from "~/db.server";
-import { getStudioConfig } from "~/studio-config.server";
+import { prisma } from "~/infra/db.server";
+import { getStudioConfig } from "~/infra/studio-config.server";
 import { pricePerImageUsd } from "~/studio";
 import type { Prisma } from "~/generated/prisma/sqlite/client";
 

@@ -1,5 +1,5 @@
-import { env } from "~/env.server";
-import { BUSY_REVIEW_STATES } from "~/constants";
+import { env } from "~/infra/env.server";
+import { BUSY_REVIEW_STATES } from "~/models/constants";
 import {
   claimAttempt,
   getJob,
@@ -11,12 +11,12 @@ import {
 import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
 import { getSettings } from "~/models/settings.server";
 import { plannedImages } from "~/models/usage.server";
-import { deleteFile, fileKey, loadFile, saveFile } from "~/storage.server";
+import { deleteFile, fileKey, loadFile, saveFile } from "~/infra/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { generate, holdReasons, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
-import { getStudioConfig } from "~/studio-config.server";
+import { getStudioConfig } from "~/infra/studio-config.server";
 import { PermanentJobError } from "./errors.server";
 
 // One attempt of a generate job, safe to run again: a rerun of an attempt whose outputs are saved never

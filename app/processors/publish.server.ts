@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
-import { prisma } from "~/db.server";
-import { env } from "~/env.server";
+import { prisma } from "~/infra/db.server";
+import { env } from "~/infra/env.server";
 import { getSettings } from "~/models/settings.server";
 import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
-import { renderAltText, shopLanguage } from "~/alt-text";
-import { loadFile } from "~/storage.server";
+import { renderAltText, shopLanguage } from "~/shopify/alt-text";
+import { loadFile } from "~/infra/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";
 import { adminApiForShop } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";

@@ -1,9 +1,9 @@
 import type { JobState as EntryState } from "bullmq";
-import { env } from "~/env.server";
-import { prisma } from "~/db.server";
+import { env } from "~/infra/env.server";
+import { prisma } from "~/infra/db.server";
 import { failJob } from "~/models/jobs.server";
-import { enqueue, findEntry, generateQueueId, rerunEntry } from "~/queue.server";
-import { BUSY_REVIEW_STATES, RUNNING_STATES, UNFINISHED_STATES, type JobState } from "~/constants";
+import { enqueue, findEntry, generateQueueId, rerunEntry } from "~/infra/queue.server";
+import { BUSY_REVIEW_STATES, RUNNING_STATES, UNFINISHED_STATES, type JobState } from "~/models/constants";
 import { reconcilePublishing } from "~/models/publishing.server";
 import { STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles } from "./generate.server";

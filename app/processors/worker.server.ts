@@ -1,10 +1,10 @@
 import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { env } from "~/env.server";
+import { env } from "~/infra/env.server";
 import { failJob } from "~/models/jobs.server";
 import { purgeExpiredJobs } from "~/models/retention.server";
-import { sweepOrphanFiles } from "~/storage.server";
-import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/queue.server";
+import { sweepOrphanFiles } from "~/infra/storage.server";
+import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/infra/queue.server";
 import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles, processGenerate } from "./generate.server";
 import { failMediaJob, processPublish, processRestore } from "./publish.server";

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { env } from "~/env.server";
+import { env } from "~/infra/env.server";
 
 // Outside the admin there is nothing to show here: the admin opens /app with the shop's parameters.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { authenticate } from "~/shopify.server";
 import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
-import { readJson } from "~/request-body.server";
+import { readJson } from "~/infra/request-body.server";
 
 // The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
 // Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().

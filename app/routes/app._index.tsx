@@ -3,12 +3,12 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
-import type { JobState } from "~/constants";
-import { useT, type MessageKey } from "~/i18n";
+import type { JobState } from "~/models/constants";
+import { useT, type MessageKey } from "~/i18n/index";
 import { listBatches } from "~/models/batches.server";
 import { listJobs } from "~/models/jobs.server";
 import { getUsage } from "~/models/usage.server";
-import { signedFileUrl } from "~/storage.server";
+import { signedFileUrl } from "~/infra/storage.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

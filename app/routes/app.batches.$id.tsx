@@ -19,12 +19,12 @@ import {
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
-import { useT, type MessageKey } from "~/i18n";
+import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/constants";
-import { signedFileUrl } from "~/storage.server";
-import { QueueUnavailableError } from "~/queue.server";
-import { readForm } from "~/request-body.server";
+import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
+import { signedFileUrl } from "~/infra/storage.server";
+import { QueueUnavailableError } from "~/infra/queue.server";
+import { readForm } from "~/infra/request-body.server";
 import { CapReachedError } from "~/models/usage.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -22,16 +22,16 @@ import {
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
-import { hasMessage, useT, type MessageKey } from "~/i18n";
+import { hasMessage, useT, type MessageKey } from "~/i18n/index";
 import { cancelJob, getJob, retryJob } from "~/models/jobs.server";
 import { reconcilePublishing, rejectOutputs, requestPublish, requestRestore, STUCK_AFTER_MS } from "~/models/publishing.server";
-import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/constants";
-import { PENDING_STORAGE_KEY, signedFileUrl } from "~/storage.server";
-import { QueueUnavailableError } from "~/queue.server";
-import { readForm } from "~/request-body.server";
+import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
+import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
+import { QueueUnavailableError } from "~/infra/queue.server";
+import { readForm } from "~/infra/request-body.server";
 import { CapReachedError } from "~/models/usage.server";
 import { regenerateJob } from "~/models/generation.server";
-import { presetChoices } from "~/studio-config.server";
+import { presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
 import { BORDER_SHARE, holdReasons, type QualityReport as QualityReportData } from "~/studio/report";
 

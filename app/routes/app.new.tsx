@@ -22,16 +22,16 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
-import { useT } from "~/i18n";
+import { useT } from "~/i18n/index";
 import { parseGenerationForm, startGeneration } from "~/models/generation.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
 import { getSettings } from "~/models/settings.server";
 import { availableProviders } from "~/studio";
-import { getStudioConfig, presetChoices } from "~/studio-config.server";
+import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
-import { MAX_PHOTOS } from "~/constants";
-import { parseUploadForm } from "~/request-body.server";
+import { MAX_PHOTOS } from "~/models/constants";
+import { parseUploadForm } from "~/infra/request-body.server";
 import { GENERATION_UPLOAD } from "~/models/uploads.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { readForm } from "~/request-body.server";
+import { readForm } from "~/infra/request-body.server";
 import {
   Badge,
   Banner,
@@ -22,14 +22,14 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
-import { useT, type MessageKey } from "~/i18n";
-import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } from "~/alt-text";
+import { useT, type MessageKey } from "~/i18n/index";
+import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } from "~/shopify/alt-text";
 import { adminApiForSession } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
 import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
-import { getStudioConfig, presetChoices } from "~/studio-config.server";
+import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -7,8 +7,8 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisZhTW from "@shopify/polaris/locales/zh-TW.json";
 import { authenticate } from "~/shopify.server";
-import { env } from "~/env.server";
-import { LocaleContext, resolveLocale, translate } from "~/i18n";
+import { env } from "~/infra/env.server";
+import { LocaleContext, resolveLocale, translate } from "~/i18n/index";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { requireDemoMode } from "~/demo/demo.server";
-import { readJson } from "~/request-body.server";
+import { readJson } from "~/infra/request-body.server";
 
 // Direct API access for the demo's extension host: in the admin, `shopify.query` runs with the app's
 // scopes; here the extension's session token is checked and the query goes through the app's client.

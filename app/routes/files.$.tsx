@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { fileName, openFile, verifyFileUrl } from "~/storage.server";
+import { fileName, openFile, verifyFileUrl } from "~/infra/storage.server";
 
 // Serves a stored image to an <img> tag: the URL itself is the credential (HMAC-signed, for a fixed
 // window, made only by loaders that authenticated the shop the key belongs to). From disk the body is

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
-import { prisma } from "~/db.server";
+import { prisma } from "~/infra/db.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, payload } = await authenticate.webhook(request);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatCents, parseCents, planForSubscriptionName, usageTerms, type PaidPlan } from "~/billing/plans";
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/i18n/index";
 import { AdminApiError, assertNoUserErrors, type AdminApi } from "./admin-api.server";
 import {
   ACTIVE_SUBSCRIPTIONS_QUERY,

@@ -1,4 +1,4 @@
-import { MAX_PHOTOS } from "~/constants";
+import { MAX_PHOTOS } from "~/models/constants";
 import type { AdminApi } from "./admin-api.server";
 import {
   BULK_OPERATION_CANCEL_MUTATION,

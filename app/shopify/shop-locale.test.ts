@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../scripts/emulator/index.ts";
-import { renderAltText, shopLanguage } from "~/alt-text";
+import { renderAltText, shopLanguage } from "~/shopify/alt-text";
 import { createAdminApi } from "./admin-api.server";
 import { readShopPrimaryLocale } from "./shop-locale.server";
 import { openShop } from "./test-support";

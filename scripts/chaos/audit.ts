@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MediaRecord } from "../emulator/state.ts";
 import type { ChaosStack, QueueEntry } from "./stack.ts";
-import { BUSY_REVIEW_STATES } from "../../app/constants.ts";
+import { BUSY_REVIEW_STATES } from "../../app/models/constants.ts";
 
 /**
  * The measurements the summary line adds up, taken at the end of every scenario for its stores:

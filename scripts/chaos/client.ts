@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
-import { BUSY_REVIEW_STATES, TERMINAL_STATES, type JobState } from "../../app/constants.ts";
+import { BUSY_REVIEW_STATES, TERMINAL_STATES, type JobState } from "../../app/models/constants.ts";
 
 /**
  * Requests to the web process as the embedded app makes them: a fresh App Bridge session token (signed

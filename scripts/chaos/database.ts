@@ -1,6 +1,6 @@
 import path from "node:path";
 import Database from "better-sqlite3";
-import { createPrismaClient, type Db } from "../../app/prisma-client.server.ts";
+import { createPrismaClient, type Db } from "../../app/infra/prisma-client.server.ts";
 import { createEmptyDatabase, type DatabaseKind } from "../../test/db.ts";
 import { startTcpProxy, type TcpProxy } from "./proxy.ts";
 

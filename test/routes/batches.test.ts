@@ -10,9 +10,9 @@ import { API_KEY, asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } fro
 
 let app: AppTest;
 let queue: Queue;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let jobs: typeof import("~/models/jobs.server");
-let storage: typeof import("~/storage.server");
+let storage: typeof import("~/infra/storage.server");
 let routes: {
   batch: typeof import("~/routes/app.batches.$id");
   generate: typeof import("~/routes/api.generate");
@@ -106,9 +106,9 @@ beforeAll(async () => {
     home: await import("~/routes/app._index"),
     job: await import("~/routes/app.jobs.$id"),
   };
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");
-  storage = await import("~/storage.server");
+  storage = await import("~/infra/storage.server");
   queue = new Queue("studio", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
 });
 
@@ -117,7 +117,7 @@ afterAll(async () => {
   workerConnection?.disconnect();
   await queue?.obliterate({ force: true });
   await queue?.close();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   await closeQueue();
   closeAdminConnections();
@@ -270,7 +270,7 @@ describe("Cancel the rest", () => {
     expect(await waitingEntries(jobIds)).toEqual([]);
     // ... and an entry for the first one that the cancel could not take off the queue (a worker had
     // fetched it a moment before, say)
-    const { enqueue } = await import("~/queue.server");
+    const { enqueue } = await import("~/infra/queue.server");
     await enqueue({ kind: "generate", shop: SHOP_A, jobId: first, attempt: 0 }, `generate-${first}-0`);
 
     // WHEN a worker runs

@@ -15,7 +15,7 @@ const SHOP_A = "shop-cap.myshopify.com";
 
 let app: AppTest;
 let gemini: HeldGemini;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let jobs: typeof import("~/models/jobs.server");
 let usage: typeof import("~/models/usage.server");
 let worker: Worker | undefined;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   app.emulator.addShop(SHOP_A, { seed: true, productCount: 16 });
   gemini = await startHeldGemini(await makeProductPhoto({ width: 1024, height: 1024, background: "#fcfcfa", scale: 0.7 }));
   Object.assign(process.env, { GEMINI_API_KEY: "test-gemini-key", GEMINI_API_BASE_URL: gemini.url });
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");
   usage = await import("~/models/usage.server");
 });
@@ -39,7 +39,7 @@ async function stopWorker() {
 
 afterAll(async () => {
   await stopWorker();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   await closeQueue();
   closeAdminConnections();
@@ -223,7 +223,7 @@ describe("the monthly cap on a paid provider", () => {
 
     // WHEN a worker takes it
     await startWorker();
-    const { enqueue } = await import("~/queue.server");
+    const { enqueue } = await import("~/infra/queue.server");
     await enqueue({ kind: "generate", shop: SHOP_A, jobId: legacy.id, attempt: 0 }, `generate-${legacy.id}-0`);
     const failed = await waitFor("the job to be refused", async () => {
       const row = await prisma.job.findFirst({ where: { id: legacy.id } });

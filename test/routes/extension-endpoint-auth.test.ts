@@ -8,13 +8,13 @@ import { API_KEY, API_SECRET, asShop, call, SHOP_A, startAppTest, type AppTest }
 
 let app: AppTest;
 let route: typeof import("~/routes/api.generate");
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let productId: string;
 
 beforeAll(async () => {
   app = await startAppTest();
   route = await import("~/routes/api.generate");
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   productId = [...app.emulator.state.shops.get(SHOP_A)!.products.values()][0]!.id;
 });
 

@@ -8,8 +8,8 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
 let routes: { job: typeof import("~/routes/app.jobs.$id"); home: typeof import("~/routes/app._index"); files: typeof import("~/routes/files.$") };
-let prisma: typeof import("~/db.server").prisma;
-let storage: typeof import("~/storage.server");
+let prisma: typeof import("~/infra/db.server").prisma;
+let storage: typeof import("~/infra/storage.server");
 let job: { id: string; outputKey: string; uploadKey: string };
 
 async function photo(width: number, height: number) {
@@ -19,8 +19,8 @@ async function photo(width: number, height: number) {
 beforeAll(async () => {
   app = await startAppTest();
   routes = { job: await import("~/routes/app.jobs.$id"), home: await import("~/routes/app._index"), files: await import("~/routes/files.$") };
-  prisma = (await import("~/db.server")).prisma;
-  storage = await import("~/storage.server");
+  prisma = (await import("~/infra/db.server")).prisma;
+  storage = await import("~/infra/storage.server");
   const outputKey = storage.fileKey(SHOP_A, "job-files", "output.png");
   const uploadKey = storage.fileKey(SHOP_A, "uploads", "upload.png");
   await storage.saveFile(outputKey, await photo(1600, 1200));

@@ -6,7 +6,7 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
 let route: typeof import("~/routes/app.new");
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let productId: string;
 let mediaIds: string[];
 
@@ -35,7 +35,7 @@ async function jobCount() {
 beforeAll(async () => {
   app = await startAppTest();
   route = await import("~/routes/app.new");
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   const shop = app.emulator.state.shops.get(SHOP_A)!;
   const product = [...shop.products.values()].find((p) => p.mediaIds.length >= 1)!;
   productId = product.id;

@@ -10,8 +10,8 @@ let routes: {
   home: typeof import("~/routes/app._index");
   files: typeof import("~/routes/files.$");
 };
-let prisma: typeof import("~/db.server").prisma;
-let storage: typeof import("~/storage.server");
+let prisma: typeof import("~/infra/db.server").prisma;
+let storage: typeof import("~/infra/storage.server");
 let jobB: { id: string; outputId: string; outputKey: string };
 
 beforeAll(async () => {
@@ -21,8 +21,8 @@ beforeAll(async () => {
     home: await import("~/routes/app._index"),
     files: await import("~/routes/files.$"),
   };
-  prisma = (await import("~/db.server")).prisma;
-  storage = await import("~/storage.server");
+  prisma = (await import("~/infra/db.server")).prisma;
+  storage = await import("~/infra/storage.server");
 
   const key = storage.fileKey(SHOP_B, "job-b", "output.png");
   await storage.saveFile(key, Buffer.from("not really a png"));

@@ -13,7 +13,7 @@ import { startAdminProxy, type AdminProxy } from "../fakes/admin-proxy";
 
 let app: AppTest;
 let proxy: AdminProxy;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let route: typeof import("~/routes/app.jobs.$id");
 let publishing: typeof import("~/models/publishing.server");
 let queue: Queue;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   app = await startAppTest();
   proxy = await startAdminProxy(app.emulator.origin);
   process.env.SHOPIFY_ADMIN_EMULATOR_URL = proxy.origin;
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   route = await import("~/routes/app.jobs.$id");
   publishing = await import("~/models/publishing.server");
   const { createStudioWorker } = await import("~/processors/worker.server");
@@ -43,7 +43,7 @@ afterAll(async () => {
   connections.forEach((c) => c.disconnect());
   await queue?.obliterate({ force: true });
   await queue?.close();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   const { closePublishConnections } = await import("~/processors/publish.server");
   await closeQueue();
@@ -65,7 +65,7 @@ beforeEach(() => {
 });
 
 async function jobWithOutputs(count: number, status = "done") {
-  const { fileKey, saveFile } = await import("~/storage.server");
+  const { fileKey, saveFile } = await import("~/infra/storage.server");
   const job = await prisma.job.create({
     data: { shop: SHOP_A, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status, progress: 100 },
   });
@@ -236,7 +236,7 @@ describe("publishing from the job page", () => {
   test("a publish Shopify cannot complete fails the output with its reason, and Publish again works", async () => {
     const job = await jobWithOutputs(1);
     const [out] = job.outputs;
-    const { saveFile } = await import("~/storage.server");
+    const { saveFile } = await import("~/infra/storage.server");
     await saveFile(out.storageKey, Buffer.from("not an image"));
 
     await act(job.id, "publish", [out.id]);
@@ -258,7 +258,7 @@ describe("auto-publish, its own queued job", () => {
   test("the job row stays uploading while the auto-publish runs and is done when it ends, published or failed", async () => {
     const job = await jobWithOutputs(2, "uploading");
     const [good, bad] = job.outputs;
-    const { saveFile } = await import("~/storage.server");
+    const { saveFile } = await import("~/infra/storage.server");
     await saveFile(bad.storageKey, Buffer.from("not an image"));
 
     expect(await publishing.requestPublish(SHOP_A, job.id, [good.id, bad.id], { auto: true })).toBe(2);

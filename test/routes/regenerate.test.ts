@@ -7,7 +7,7 @@ import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app
 
 let app: AppTest;
 let route: typeof import("~/routes/app.jobs.$id");
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let queue: Queue;
 
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeAll(async () => {
   // A paid provider for the cap's tests; nothing here runs a worker, so it is never called.
   process.env.GEMINI_API_KEY = "test-gemini-key";
   route = await import("~/routes/app.jobs.$id");
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   const { Queue } = await import("bullmq");
   queue = new Queue("studio", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
 });

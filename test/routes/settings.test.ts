@@ -16,7 +16,7 @@ let app: AppTest;
 let route: typeof import("~/routes/app.settings");
 let generateRoute: typeof import("~/routes/api.generate");
 let settingsModel: typeof import("~/models/settings.server");
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 
 function settingsForm(overrides: Record<string, string | null> = {}) {
   const fields: Record<string, string | null> = {
@@ -65,7 +65,7 @@ beforeAll(async () => {
   route = await import("~/routes/app.settings");
   generateRoute = await import("~/routes/api.generate");
   settingsModel = await import("~/models/settings.server");
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
 });
 
 beforeEach(async () => {
@@ -73,7 +73,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   await closeQueue();
   closeAdminConnections();

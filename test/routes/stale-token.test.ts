@@ -8,7 +8,7 @@ import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app
 // UNAUTHORIZED and succeeds when retried after a page has reconnected the shop.
 
 let app: AppTest;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let sessionStorage: typeof import("~/models/admin.server").sessionStorage;
 let routes: {
   newPage: typeof import("~/routes/app.new");
@@ -20,7 +20,7 @@ let workerConnection: Redis | undefined;
 
 beforeAll(async () => {
   app = await startAppTest();
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   sessionStorage = (await import("~/models/admin.server")).sessionStorage;
   routes = {
     newPage: await import("~/routes/app.new"),
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
   workerConnection?.disconnect();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   await closeQueue();
   closeAdminConnections();

@@ -12,7 +12,7 @@ import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body"
 
 let app: AppTest;
 let routes: { newPage: typeof import("~/routes/app.new"); generate: typeof import("~/routes/api.generate"); job: typeof import("~/routes/app.jobs.$id") };
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let fields: Part[];
 const uploadsDir = mkdtempSync(path.join(tmpdir(), "studio-upload-test-"));
 const previousTmp = process.env.TMPDIR;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   process.env.TMPDIR = uploadsDir;
   app = await startAppTest();
   routes = { newPage: await import("~/routes/app.new"), generate: await import("~/routes/api.generate"), job: await import("~/routes/app.jobs.$id") };
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;
   fields = [
     { name: "productId", value: product.id },
@@ -127,7 +127,7 @@ describe("the New generation page's upload", () => {
     const jobId = response.headers.get("location")!.split("/").pop()!;
     const sources = await prisma.sourceImage.findMany({ where: { shop: SHOP_A, jobId }, orderBy: { position: "asc" } });
     expect(sources.map((s) => [s.origin, s.width, s.height])).toEqual([["upload", 640, 480], ["upload", 640, 480]]);
-    const { loadFile } = await import("~/storage.server");
+    const { loadFile } = await import("~/infra/storage.server");
     expect((await loadFile(sources[0].storageKey!)).length).toBeGreaterThan(0);
     await prisma.job.deleteMany({ where: { shop: SHOP_A } });
   });

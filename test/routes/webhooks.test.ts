@@ -4,7 +4,7 @@ import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { API_SECRET, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 
 function webhookRequest(topic: string, shop: string, body: object, secret = API_SECRET) {
   const raw = JSON.stringify(body);
@@ -32,7 +32,7 @@ async function seedSession(shop: string) {
 
 beforeAll(async () => {
   app = await startAppTest();
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
 });
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ describe("webhooks", () => {
 
   test("app/uninstalled erases the shop's sessions, jobs and stored files, only that shop's, and is safe to receive twice", async () => {
     await seedSession(SHOP_B);
-    const storage = await import("~/storage.server");
+    const storage = await import("~/infra/storage.server");
     const files = { a: storage.fileKey(SHOP_A, "job-u", "out.png"), b: storage.fileKey(SHOP_B, "job-u", "out.png") };
     for (const [shop, key] of [[SHOP_A, files.a], [SHOP_B, files.b]] as const) {
       await storage.saveFile(key, Buffer.from(`image of ${shop}`));
@@ -75,7 +75,7 @@ describe("webhooks", () => {
   });
 
   test("shop/redact erases the shop's jobs, outputs, settings and stored files but not another shop's", async () => {
-    const storage = await import("~/storage.server");
+    const storage = await import("~/infra/storage.server");
     const job = (shop: string) =>
       prisma.job.create({ data: { shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local" } });
     await job(SHOP_A);

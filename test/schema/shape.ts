@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import pg from "pg";
-import { parseDatabaseUrl } from "../../app/database-url.ts";
+import { parseDatabaseUrl } from "../../app/infra/database-url.ts";
 import type { Datamodel, DmmfField } from "./dmmf";
 
 // A database's structure reduced to what schema.prisma decides, in one form for both providers, so that

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { prisma } from "~/db.server";
+import { prisma } from "~/infra/db.server";
 
 // Run by test/setup/database.test.ts only: ~/db.server, imported above, must already be on a fresh,
 // migrated database.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, test } from "vitest";
-import { parseDatabaseUrl } from "~/database-url";
+import { parseDatabaseUrl } from "~/infra/database-url";
 
 // test/setup/database.ts is exercised through a real vitest run of a fixture test file.
 

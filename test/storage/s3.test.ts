@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { s3Driver } from "~/storage/s3.server";
-import { parseStorageUrl, type StorageTarget } from "~/storage/url";
+import { s3Driver } from "~/infra/storage/s3.server";
+import { parseStorageUrl, type StorageTarget } from "~/infra/storage/url";
 import { startS3Server, type S3Server } from "../s3-server";
 
 // What only the S3 driver does, against the loopback S3 server with the real AWS SDK: presigned URLs

@@ -8,13 +8,13 @@ import { SHOP_A, SHOP_B, startAppTest, testStorageKind, type AppTest } from "../
 // both: whatever the driver, the app sees the same files.
 
 let app: AppTest;
-let storage: typeof import("~/storage.server");
-let prisma: typeof import("~/db.server").prisma;
+let storage: typeof import("~/infra/storage.server");
+let prisma: typeof import("~/infra/db.server").prisma;
 
 beforeAll(async () => {
   app = await startAppTest();
-  storage = await import("~/storage.server");
-  prisma = (await import("~/db.server")).prisma;
+  storage = await import("~/infra/storage.server");
+  prisma = (await import("~/infra/db.server")).prisma;
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
-import type { Db } from "~/prisma-client.server";
+import type { Db } from "~/infra/prisma-client.server";
 import { SHOP_A, startAppTest, type AppTest } from "../app";
 
 // Cancel, Retry and every write of a running attempt are tied to the attempt number, on the real
@@ -9,7 +9,7 @@ import { SHOP_A, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
 let queue: Queue;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let jobs: typeof import("~/models/jobs.server");
 
 beforeAll(async () => {
@@ -19,13 +19,13 @@ beforeAll(async () => {
   // The delay between the steps of a Cancel and a Retry: every read of a job row outside a transaction
   // takes a random 0-15 ms, as on a loaded database, so their steps interleave in many orders.
   // ~/db.server takes the client from this cache (see its comment), so the app runs on it unchanged.
-  const { createPrismaClient } = await import("~/prisma-client.server");
+  const { createPrismaClient } = await import("~/infra/prisma-client.server");
   const url = process.env.DATABASE_URL!;
   const slowReads = createPrismaClient(url).$extends({
     query: { job: { findFirst: async ({ args, query }) => (await sleep(Math.random() * 15), query(args)) } },
   });
   globalThis.__studioPrisma = { url, client: slowReads as unknown as Db };
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");
   queue = new Queue("studio", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
 });
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue?.obliterate({ force: true });
   await queue?.close();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   await closeQueue();
   await app?.stop();
 });

@@ -11,20 +11,20 @@ let app: AppTest;
 let queue: Queue;
 let maintenanceQueue: Queue;
 let connection: Redis;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 let jobs: typeof import("~/models/jobs.server");
 let reconcileJobs: typeof import("~/processors/reconcile.server").reconcileJobs;
-let env: typeof import("~/env.server").env;
+let env: typeof import("~/infra/env.server").env;
 
 const LATER = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 beforeAll(async () => {
   app = await startAppTest();
   process.env.GEMINI_API_KEY = "test-gemini-key";
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");
   ({ reconcileJobs } = await import("~/processors/reconcile.server"));
-  ({ env } = await import("~/env.server"));
+  ({ env } = await import("~/infra/env.server"));
   connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
   queue = new Queue("studio", { connection, prefix: app.queuePrefix });
   maintenanceQueue = new Queue("studio-maintenance", { connection, prefix: app.queuePrefix });
@@ -36,7 +36,7 @@ afterAll(async () => {
   await queue?.close();
   await maintenanceQueue?.close();
   connection?.disconnect();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   await closeQueue();
   await app?.stop();
 });
@@ -170,7 +170,7 @@ describe("the reconciler", () => {
 
 describe("the cluster's schedules", () => {
   test("are upserted idempotently, keep their next run, and come back after Redis loses them", async () => {
-    const { ensureSchedulers } = await import("~/queue.server");
+    const { ensureSchedulers } = await import("~/infra/queue.server");
     const every = { reconcileMs: 60_000, retentionMs: 3_600_000, sweepMs: 86_400_000 };
     await ensureSchedulers(every);
     const first = await maintenanceQueue.getJobSchedulers();
@@ -186,7 +186,7 @@ describe("the cluster's schedules", () => {
   });
 
   test("run the reconciler on a maintenance worker: a lost entry is back within one interval", async () => {
-    const { ensureSchedulers } = await import("~/queue.server");
+    const { ensureSchedulers } = await import("~/infra/queue.server");
     const { createMaintenanceWorker } = await import("~/processors/worker.server");
     await maintenanceQueue.obliterate({ force: true });
     const [job] = await newJobs(1);

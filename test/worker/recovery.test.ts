@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { parseDatabaseUrl } from "~/database-url";
+import { parseDatabaseUrl } from "~/infra/database-url";
 import { makeProductPhoto } from "../fakes/product-photo";
 import { SHOP_A, startAppTest, type AppTest } from "../app";
 import { testDatabaseKind } from "../db";
@@ -30,7 +30,7 @@ let app: AppTest;
 let redis: PrivateRedis;
 let gemini: HeldGemini;
 let queue: Queue;
-let prisma: typeof import("~/db.server").prisma;
+let prisma: typeof import("~/infra/db.server").prisma;
 const workers: WorkerProcess[] = [];
 
 // The lock must outlast the longest stretch image work holds the event loop (measured up to 17 s on
@@ -50,7 +50,7 @@ beforeAll(async () => {
     WORKER_LOCK_SECONDS: LOCK_SECONDS,
     RECONCILE_INTERVAL_SECONDS: "2",
   });
-  prisma = (await import("~/db.server")).prisma;
+  prisma = (await import("~/infra/db.server")).prisma;
   queue = new Queue("studio", { connection: { url: redis.url }, prefix: app.queuePrefix });
 }, 120_000);
 
@@ -66,7 +66,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await queue?.close();
-  const { closeQueue } = await import("~/queue.server");
+  const { closeQueue } = await import("~/infra/queue.server");
   const { closeAdminConnections } = await import("~/models/admin.server");
   await closeQueue();
   closeAdminConnections();

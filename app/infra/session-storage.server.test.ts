@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../test/db";
+import { createTestDatabase, type TestDatabase } from "../../test/db";
 import { PrismaSessionStorage } from "./session-storage.server";
 
 const KEY = randomBytes(32);

@@ -3,8 +3,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/prisma/sqlite/client";
-import { PrismaClient as PostgresqlClient } from "./generated/prisma/postgresql/client";
+import { PrismaClient as SqliteClient } from "../generated/prisma/sqlite/client";
+import { PrismaClient as PostgresqlClient } from "../generated/prisma/postgresql/client";
 import { parseDatabaseUrl } from "./database-url";
 
 // Prisma 7 generates a client per provider from identical models. The app is typed against the SQLite

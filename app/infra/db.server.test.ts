@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../test/db";
+import { createTestDatabase, type TestDatabase } from "../../test/db";
 import { parseDatabaseUrl } from "./database-url";
 import { createPrismaClient } from "./prisma-client.server";
 
@@ -23,7 +23,7 @@ describe("DATABASE_URL", () => {
   });
 });
 
-describe("app/db.server.ts", () => {
+describe("app/infra/db.server.ts", () => {
   let database: TestDatabase;
   const saved = process.env.DATABASE_URL;
 

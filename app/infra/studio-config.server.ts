@@ -1,5 +1,5 @@
 import { env } from "./env.server";
-import { PRESETS, studioConfigFromEnv, type PresetName, type StudioConfig } from "./studio";
+import { PRESETS, studioConfigFromEnv, type PresetName, type StudioConfig } from "../studio";
 
 let studioConfig: StudioConfig | undefined;
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 import { DEFAULT_STORAGE_URL, parseStorageUrl } from "./storage/url";
-import { studioEnvSchema } from "./studio";
+import { studioEnvSchema } from "../studio";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
 // with explicit demo settings: DEMO_MODE=1, the demo app's client id, a secret made for the run and an

@@ -6,7 +6,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { json } from "@remix-run/node";
-import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "./constants";
+import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "../models/constants";
 
 // Every request body the app reads, read with a limit: a Content-Length over it is refused before a
 // byte is read, and a body without one (chunked) is counted as it arrives and refused once it passes

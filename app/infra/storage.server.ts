@@ -6,7 +6,7 @@ import { env } from "./env.server";
 import { diskDriver } from "./storage/disk.server";
 import type { ListedFile, StorageDriver, StoredFile } from "./storage/driver";
 
-// Image files, behind one small driver interface (app/storage/driver.ts): a folder on disk, the embedded
+// Image files, behind one small driver interface (app/infra/storage/driver.ts): a folder on disk, the embedded
 // default, or S3-compatible object storage, chosen by STORAGE_URL. Keys always start with the shop, so a
 // shop's files can be found and deleted together and a key from one shop never reads another's.
 // Nothing here is kept in the process between requests: every web and worker process sees the same
