@@ -13,7 +13,13 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 interface BaselineEngine {
   generate: typeof import("../app/studio/generate").generate;
   /** Old signature: (photo, outputSize) → { image, cutout }. */
-  prepareProduct: (photo: Buffer, outputSize?: number) => Promise<{ image: { width: number; height: number }; cutout: { rgba: { data: Buffer; width: number; height: number }; box: { left: number; top: number; width: number; height: number } } }>;
+  prepareProduct: (
+    photo: Buffer,
+    outputSize?: number,
+  ) => Promise<{
+    image: { width: number; height: number };
+    cutout: { rgba: { data: Buffer; width: number; height: number }; box: { left: number; top: number; width: number; height: number } };
+  }>;
   loadInputImage: (data: Buffer) => Promise<{ data: Buffer }>;
   composeWhite: (cutout: never, options: import("../app/studio/options").WhiteOptions) => Promise<{ data: Buffer }>;
 }
@@ -28,12 +34,19 @@ export async function loadBaselineEngine(): Promise<BaselineEngine> {
       const archive = execFileSync("git", ["-C", ROOT, "archive", BASELINE_COMMIT, "app/studio"], { maxBuffer: 64 * 1024 * 1024 });
       execFileSync("tar", ["-x", "-C", dir], { input: archive });
     } catch (error) {
-      throw new Error(`The baseline engine (commit ${BASELINE_COMMIT}) could not be read from git: run this from a clone with its history. ${(error as Error).message}`);
+      throw new Error(
+        `The baseline engine (commit ${BASELINE_COMMIT}) could not be read from git: run this from a clone with its history. ${(error as Error).message}`,
+      );
     }
   }
   const generate = await import(path.join(dir, "app/studio/generate.ts"));
   const product = await import(path.join(dir, "app/studio/product.ts"));
   const input = await import(path.join(dir, "app/studio/input.ts"));
   const white = await import(path.join(dir, "app/studio/white.ts"));
-  return { generate: generate.generate, prepareProduct: product.prepareProduct, loadInputImage: input.loadInputImage, composeWhite: white.composeWhite };
+  return {
+    generate: generate.generate,
+    prepareProduct: product.prepareProduct,
+    loadInputImage: input.loadInputImage,
+    composeWhite: white.composeWhite,
+  };
 }

@@ -12,14 +12,34 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createAdminApi } from "../app/shopify/admin-api.server.ts";
-import { readCatalog, readProductsByIds, startBulkQuery, catalogQuery, waitForBulkOperation, readBulkProducts, type BulkReadStats } from "../app/shopify/bulk-read.server.ts";
+import {
+  readCatalog,
+  readProductsByIds,
+  startBulkQuery,
+  catalogQuery,
+  waitForBulkOperation,
+  readBulkProducts,
+  type BulkReadStats,
+} from "../app/shopify/bulk-read.server.ts";
 
 const { values } = parseArgs({ options: { products: { type: "string", default: "5000" }, restore: { type: "string", default: "1000" } } });
 const productCount = Number(values.products);
 
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", "scripts/emulator/main.ts", "--port", "0", "--demo-products", String(productCount), "--restore-rate", values.restore, "--bucket-size", String(Number(values.restore) * 20)],
+  [
+    "--import",
+    "tsx",
+    "scripts/emulator/main.ts",
+    "--port",
+    "0",
+    "--demo-products",
+    String(productCount),
+    "--restore-rate",
+    values.restore,
+    "--bucket-size",
+    String(Number(values.restore) * 20),
+  ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
 const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -74,7 +94,10 @@ const streamed = await measure(async () => {
 const operation = await waitForBulkOperation(bulk.api, await startBulkQuery(bulk.api, catalogQuery({ kind: "all" })));
 const whole = await measure(async () => {
   const text = await (await fetch(operation.url!)).text();
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line)).length;
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line)).length;
 });
 const streamedAgain = await measure(async () => {
   let count = 0;
@@ -93,13 +116,25 @@ child.kill("SIGTERM");
 
 const row = (name: string, products: number, calls: number, points: number, ms: number, peakMb: number) =>
   `| ${name} | ${products} | ${calls} | ${points} | ${(ms / 1000).toFixed(1)} | ${peakMb.toFixed(1)} |`;
-console.log(`Catalogue of ${productCount} products; emulator restores ${values.restore} points/s (Standard 100, Plus 1000); machine shared with other work.\n`);
+console.log(
+  `Catalogue of ${productCount} products; emulator restores ${values.restore} points/s (Standard 100, Plus 1000); machine shared with other work.\n`,
+);
 console.log("| read | products | Admin API calls | requested points | seconds | peak heap held above start, MB |");
 console.log("| --- | --- | --- | --- | --- | --- |");
-console.log(row("bulk operation, streamed (start, polls, download)", ids.length, bulk.counts.calls, bulk.counts.points, streamed.ms, streamed.peakMb));
+console.log(
+  row("bulk operation, streamed (start, polls, download)", ids.length, bulk.counts.calls, bulk.counts.points, streamed.ms, streamed.peakMb),
+);
 console.log(row("nodes(ids:) in chunks (baseline)", chunked.result, nodes.counts.calls, nodes.counts.points, chunked.ms, chunked.peakMb));
-console.log(`\nJSONL: ${stats.bytes} bytes, ${stats.lines} lines; the stream held at most ${stats.largestBufferedChars} characters unparsed.`);
-console.log(`Same file, streamed again: ${streamedAgain.peakMb.toFixed(1)} MB peak, ${(streamedAgain.ms / 1000).toFixed(2)} s; read whole then parsed: ${whole.peakMb.toFixed(1)} MB peak (${(whole.peakMb / Math.max(streamedAgain.peakMb, 0.1)).toFixed(1)}×), ${(whole.ms / 1000).toFixed(2)} s.`);
-console.log(`Bulk calls ÷ nodes(ids:) calls: ${(bulk.counts.calls / nodes.counts.calls).toFixed(2)}; points: ${(bulk.counts.points / nodes.counts.points).toFixed(4)}; time: ${(streamed.ms / chunked.ms).toFixed(2)}.`);
-console.log(`Points actually spent: bulk ${bulk.counts.actualPoints}, nodes(ids:) ${nodes.counts.actualPoints}; at Standard's 100 points/s a full 2,000-point bucket leaves the nodes(ids:) read waiting about ${Math.max(0, Math.round((nodes.counts.actualPoints - 2000) / 100))} s.`);
+console.log(
+  `\nJSONL: ${stats.bytes} bytes, ${stats.lines} lines; the stream held at most ${stats.largestBufferedChars} characters unparsed.`,
+);
+console.log(
+  `Same file, streamed again: ${streamedAgain.peakMb.toFixed(1)} MB peak, ${(streamedAgain.ms / 1000).toFixed(2)} s; read whole then parsed: ${whole.peakMb.toFixed(1)} MB peak (${(whole.peakMb / Math.max(streamedAgain.peakMb, 0.1)).toFixed(1)}×), ${(whole.ms / 1000).toFixed(2)} s.`,
+);
+console.log(
+  `Bulk calls ÷ nodes(ids:) calls: ${(bulk.counts.calls / nodes.counts.calls).toFixed(2)}; points: ${(bulk.counts.points / nodes.counts.points).toFixed(4)}; time: ${(streamed.ms / chunked.ms).toFixed(2)}.`,
+);
+console.log(
+  `Points actually spent: bulk ${bulk.counts.actualPoints}, nodes(ids:) ${nodes.counts.actualPoints}; at Standard's 100 points/s a full 2,000-point bucket leaves the nodes(ids:) read waiting about ${Math.max(0, Math.round((nodes.counts.actualPoints - 2000) / 100))} s.`,
+);
 if (!gc) console.log("(Without --expose-gc the memory figures include garbage not yet collected.)");

@@ -26,13 +26,19 @@ const { values } = parseArgs({
 const jobs = Number(values.jobs);
 const concurrency = Number(values.concurrency);
 
-const emu = await startEmulator({ restoreRate: Number(values.restore), bucketSize: Number(values.bucket), mediaProcessingMs: Number(values["processing-ms"]) });
+const emu = await startEmulator({
+  restoreRate: Number(values.restore),
+  bucketSize: Number(values.bucket),
+  mediaProcessingMs: Number(values["processing-ms"]),
+});
 process.env.SHOPIFY_ADMIN_EMULATOR_URL = emu.origin;
 const shop = `bench-${Date.now()}.myshopify.com`;
 emu.addShop(shop, { seed: true });
 const token = emu.issueToken(shop);
 const products = [...emu.state.shops.get(shop)!.products.values()];
-const image = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } }).jpeg().toBuffer();
+const image = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } })
+  .jpeg()
+  .toBuffer();
 
 const connections = Array.from({ length: concurrency }, () => new Redis(values.redis, { maxRetriesPerRequest: 2 }));
 const apis = connections.map((redis) => createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } }));

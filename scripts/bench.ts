@@ -31,8 +31,12 @@ async function runChild(engine: Engine, photoPath: string): Promise<void> {
   const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 1);
   const photo = readFileSync(photoPath);
   const { whiteOptionsSchema } = await import("../app/studio/options");
-  const generate = engine === "new" ? (await import("../app/studio/generate")).generate : (await (await import("./baseline")).loadBaselineEngine()).generate;
-  const job = () => generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "local" }, {});
+  const generate =
+    engine === "new"
+      ? (await import("../app/studio/generate")).generate
+      : (await (await import("./baseline")).loadBaselineEngine()).generate;
+  const job = () =>
+    generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "local" }, {});
   await job();
   process.on("message", async (message) => {
     if (message !== "run") return process.exit(0);
@@ -50,30 +54,54 @@ interface Child {
 }
 
 async function startChild(engine: Engine, photoPath: string, concurrency: number): Promise<Child> {
-  const child = fork(import.meta.filename, ["--child", engine, photoPath], { execArgv: process.execArgv, env: { ...process.env, WORKER_CONCURRENCY: String(concurrency) } });
-  const next = () => new Promise<unknown>((resolve, reject) => {
-    child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`${engine} bench process exited (${code})`)));
+  const child = fork(import.meta.filename, ["--child", engine, photoPath], {
+    execArgv: process.execArgv,
+    env: { ...process.env, WORKER_CONCURRENCY: String(concurrency) },
   });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      child.once("message", resolve);
+      child.once("exit", (code) => reject(new Error(`${engine} bench process exited (${code})`)));
+    });
   await next();
-  return { run: () => { child.send("run"); return next() as Promise<Done>; }, stop: () => child.send("stop") };
+  return {
+    run: () => {
+      child.send("run");
+      return next() as Promise<Done>;
+    },
+    stop: () => child.send("stop"),
+  };
 }
 
 async function runParent(runs: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "studio-bench-"));
   const photoPath = path.join(dir, "photo-12mp.jpg");
   // 4000x3000 = 12 MP, encoded like a phone photo.
-  writeFileSync(photoPath, await sharp(await makeProductPhoto({ width: 4000, height: 3000 })).jpeg({ quality: 90 }).toBuffer());
+  writeFileSync(
+    photoPath,
+    await sharp(await makeProductPhoto({ width: 4000, height: 3000 }))
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
   const loadBefore = os.loadavg()[0]!;
-  const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = { baseline: { ms: [], rss: 0, rss2: 0, ms2: [] }, new: { ms: [], rss: 0, rss2: 0, ms2: [] } };
+  const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = {
+    baseline: { ms: [], rss: 0, rss2: 0, ms2: [] },
+    new: { ms: [], rss: 0, rss2: 0, ms2: [] },
+  };
   const pairs: number[] = [];
   for (const concurrency of [1, 2]) {
-    const children = { baseline: await startChild("baseline", photoPath, concurrency), new: await startChild("new", photoPath, concurrency) };
+    const children = {
+      baseline: await startChild("baseline", photoPath, concurrency),
+      new: await startChild("new", photoPath, concurrency),
+    };
     // Job by job, alternately: a change in the machine's load hits both paths alike.
     for (let i = 0; i < runs; i++) {
       const before = await children.baseline.run();
       const after = await children.new.run();
-      for (const [engine, done] of [["baseline", before], ["new", after]] as const) {
+      for (const [engine, done] of [
+        ["baseline", before],
+        ["new", after],
+      ] as const) {
         if (concurrency === 1) {
           result[engine].ms.push(done.ms);
           result[engine].rss = done.peakRssMiB;
@@ -90,12 +118,22 @@ async function runParent(runs: number): Promise<void> {
   const loadAfter = os.loadavg()[0]!;
 
   const s = (ms: number[]) => `${(median(ms) / 1000).toFixed(2)} s (min ${(Math.min(...ms) / 1000).toFixed(2)})`;
-  const row = (label: string, a: string, b: string, ratio: number) => console.log(label.padEnd(44) + a.padStart(24) + b.padStart(28) + `${ratio.toFixed(2)}x`.padStart(10));
-  console.log(`White-background job on a 12 MP photo (4000x3000 JPEG) → 2048x2048, ${os.cpus().length} CPUs, ${runs} jobs per path after a warm-up, alternated job by job`);
-  console.log(`load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (other work on this machine slows both paths alike)\n`);
+  const row = (label: string, a: string, b: string, ratio: number) =>
+    console.log(label.padEnd(44) + a.padStart(24) + b.padStart(28) + `${ratio.toFixed(2)}x`.padStart(10));
+  console.log(
+    `White-background job on a 12 MP photo (4000x3000 JPEG) → 2048x2048, ${os.cpus().length} CPUs, ${runs} jobs per path after a warm-up, alternated job by job`,
+  );
+  console.log(
+    `load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (other work on this machine slows both paths alike)\n`,
+  );
   console.log("".padEnd(44) + "before (library path)".padStart(24) + "now (onnxruntime direct)".padStart(28) + "ratio".padStart(10));
   row("engine time per photo", s(result.baseline.ms), s(result.new.ms), median(result.baseline.ms) / median(result.new.ms));
-  row("engine time per photo, 2 jobs at once", s(result.baseline.ms2), s(result.new.ms2), median(result.baseline.ms2) / median(result.new.ms2));
+  row(
+    "engine time per photo, 2 jobs at once",
+    s(result.baseline.ms2),
+    s(result.new.ms2),
+    median(result.baseline.ms2) / median(result.new.ms2),
+  );
   row("peak RSS, one job at a time", `${result.baseline.rss} MiB`, `${result.new.rss} MiB`, result.baseline.rss / result.new.rss);
   row("peak RSS, WORKER_CONCURRENCY=2", `${result.baseline.rss2} MiB`, `${result.new.rss2} MiB`, result.baseline.rss2 / result.new.rss2);
   console.log(`\nspeed-up job by job: ${pairs.map((r) => `${r.toFixed(2)}x`).join(", ")} (median ${median(pairs).toFixed(2)}x)`);

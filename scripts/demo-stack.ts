@@ -150,7 +150,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: "127.0.0.1",
   };
   // The demo is the offline default: no provider key reaches it even if the shell has one.
-  for (const key of ["GEMINI_API_KEY", "NANO_BANANA_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_GENAI_USE_VERTEXAI", "TOKEN_ENCRYPTION_KEY_PREVIOUS"]) delete env[key];
+  for (const key of [
+    "GEMINI_API_KEY",
+    "NANO_BANANA_API_KEY",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GOOGLE_GENAI_USE_VERTEXAI",
+    "TOKEN_ENCRYPTION_KEY_PREVIOUS",
+  ])
+    delete env[key];
   env = { ...env, ...options.env };
 
   let stopping = false;
@@ -169,7 +176,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let workerCount = 0;
   const startWorker = () => {
     workerCount += 1;
-    return launch(workerCount === 1 ? "worker" : `worker-${workerCount}`, ["--import", "tsx", ...(options.workerNodeOptions ?? []), "worker/index.ts"]);
+    return launch(workerCount === 1 ? "worker" : `worker-${workerCount}`, [
+      "--import",
+      "tsx",
+      ...(options.workerNodeOptions ?? []),
+      "worker/index.ts",
+    ]);
   };
   // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
   // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.

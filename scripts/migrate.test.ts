@@ -89,7 +89,9 @@ describe.each(["sqlite", "postgresql"] as const)("scripts/migrate.ts on %s", (ki
   test("applies every migration to an empty database, then nothing on a second run", async () => {
     expect(ALL(kind)[0]).toBe(INIT);
     expect(await migrate(database.url)).toEqual({ applied: ALL(kind) });
-    expect(await tableNames(database.url, kind)).toEqual(expect.arrayContaining(["Batch", "Job", "Output", "Session", "ShopSettings", "SourceImage", "Usage", "_prisma_migrations"]));
+    expect(await tableNames(database.url, kind)).toEqual(
+      expect.arrayContaining(["Batch", "Job", "Output", "Session", "ShopSettings", "SourceImage", "Usage", "_prisma_migrations"]),
+    );
     expect(await migrate(database.url)).toEqual({ applied: [] });
     expect(await query(database.url, `SELECT * FROM "_prisma_migrations"`)).toHaveLength(ALL(kind).length);
   });
@@ -112,9 +114,12 @@ describe.each(["sqlite", "postgresql"] as const)("scripts/migrate.ts on %s", (ki
     await migrate(database.url);
     const columns =
       kind === "sqlite"
-        ? (await query<{ name: string; type: string; notnull: number }>(database.url, `SELECT name, type, "notnull" FROM pragma_table_info('_prisma_migrations')`)).map(
-            (c) => `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}`,
-          )
+        ? (
+            await query<{ name: string; type: string; notnull: number }>(
+              database.url,
+              `SELECT name, type, "notnull" FROM pragma_table_info('_prisma_migrations')`,
+            )
+          ).map((c) => `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}`)
         : (
             await query<{ name: string; type: string; notnull: boolean }>(
               database.url,
@@ -124,7 +129,16 @@ describe.each(["sqlite", "postgresql"] as const)("scripts/migrate.ts on %s", (ki
           ).map((c) => `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}`);
     expect(columns).toEqual(
       kind === "sqlite"
-        ? ["id TEXT NOT NULL", "checksum TEXT NOT NULL", "finished_at DATETIME", "migration_name TEXT NOT NULL", "logs TEXT", "rolled_back_at DATETIME", "started_at DATETIME NOT NULL", "applied_steps_count INTEGER UNSIGNED NOT NULL"]
+        ? [
+            "id TEXT NOT NULL",
+            "checksum TEXT NOT NULL",
+            "finished_at DATETIME",
+            "migration_name TEXT NOT NULL",
+            "logs TEXT",
+            "rolled_back_at DATETIME",
+            "started_at DATETIME NOT NULL",
+            "applied_steps_count INTEGER UNSIGNED NOT NULL",
+          ]
         : [
             "id character varying(36) NOT NULL",
             "checksum character varying(64) NOT NULL",
@@ -166,7 +180,9 @@ describe.each(["sqlite", "postgresql"] as const)("scripts/migrate.ts on %s", (ki
     copy.write("20990101000000_broken", `CREATE TABLE "Half" ("id" TEXT NOT NULL);\nSELECT * FROM "NoSuchTable";\n`);
     await expect(migrate(database.url, copy.dirs)).rejects.toThrow(/NoSuchTable/);
     expect(await tableNames(database.url, kind)).not.toContain("Half");
-    expect(await query(database.url, `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`)).toEqual(ALL(kind).map((name) => ({ migration_name: name })));
+    expect(await query(database.url, `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`)).toEqual(
+      ALL(kind).map((name) => ({ migration_name: name })),
+    );
 
     copy.write("20990101000000_broken", `CREATE TABLE "Half" ("id" TEXT NOT NULL);\n`);
     expect(await migrate(database.url, copy.dirs)).toEqual({ applied: ["20990101000000_broken"] });
@@ -194,7 +210,9 @@ test("the command line applies pending migrations to --database-url and says so"
   const database = await createEmptyDatabase("sqlite");
   try {
     const run = () =>
-      spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "migrate.ts"), "--database-url", database.url], { encoding: "utf8" });
+      spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "migrate.ts"), "--database-url", database.url], {
+        encoding: "utf8",
+      });
     expect(run().stdout.trim()).toBe(`Applied ${ALL("sqlite").join(", ")}`);
     expect(run().stdout.trim()).toBe("No pending migrations.");
   } finally {

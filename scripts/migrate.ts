@@ -74,7 +74,9 @@ export function selectPending(migrations: Migration[], rows: AppliedRow[]): Migr
   const live = rows.filter((row) => row.rolled_back_at == null);
   const failed = live.find((row) => row.finished_at == null);
   if (failed) {
-    throw new Error(`Migration ${failed.migration_name} failed earlier and was not rolled back; fix the database, then mark it rolled back.`);
+    throw new Error(
+      `Migration ${failed.migration_name} failed earlier and was not rolled back; fix the database, then mark it rolled back.`,
+    );
   }
   const byName = new Map(live.map((row) => [row.migration_name, row]));
   for (const migration of migrations) {
@@ -99,7 +101,9 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     // IMMEDIATE takes the write lock before reading the history, so two processes starting together
     // cannot both apply the same migration.
     const run = db.transaction(() => {
-      const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
+      const rows = db
+        .prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`)
+        .all() as AppliedRow[];
       for (const migration of selectPending(migrations, rows)) {
         const startedAt = Date.now();
         db.exec(migration.sql);

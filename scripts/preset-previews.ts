@@ -19,7 +19,10 @@ await mkdir(OUT, { recursive: true });
 
 for (const preset of PRESET_NAMES) {
   const options = lifestyleOptionsSchema.parse({ preset, count: 2, size: 1000, ratio: "4:5" });
-  const result = await generate({ mode: "lifestyle", options, photos: [bytes], provider: "local", product: { title: "Stoneware mug" } }, config);
+  const result = await generate(
+    { mode: "lifestyle", options, photos: [bytes], provider: "local", product: { title: "Stoneware mug" } },
+    config,
+  );
   const file = path.join(OUT, `${preset}.webp`);
   await sharp(result.outputs[0]!.data).resize(240, 300).webp({ quality: 78 }).toFile(file);
   console.log(file);

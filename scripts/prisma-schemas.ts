@@ -24,7 +24,11 @@ export function derivePostgresqlSchema(sqliteSchema: string): string {
   let schema = sqliteSchema.replace(/^(\/\/.*\n)+\n?/, "");
   schema = replaceOnce(schema, /(datasource db \{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"');
   // The copy lives one folder deeper, so its relative output path gains a "../".
-  schema = replaceOnce(schema, /(generator client \{[^}]*output\s*=\s*)"\.\.\/app\/generated\/prisma\/sqlite"/, '$1"../../app/generated/prisma/postgresql"');
+  schema = replaceOnce(
+    schema,
+    /(generator client \{[^}]*output\s*=\s*)"\.\.\/app\/generated\/prisma\/sqlite"/,
+    '$1"../../app/generated/prisma/postgresql"',
+  );
   return HEADER + schema;
 }
 

@@ -17,13 +17,23 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("the studio CLI with the gemini provider", () => {
   it("prints the cost per image from the model registry, against the fake Gemini API", async () => {
-    const fake = await startGeminiFake([geminiAnswers.image(await sharp(await makeProductPhoto({ width: 1024, height: 1024, background: "#fff" })).png().toBuffer())]);
+    const fake = await startGeminiFake([
+      geminiAnswers.image(
+        await sharp(await makeProductPhoto({ width: 1024, height: 1024, background: "#fff" }))
+          .png()
+          .toBuffer(),
+      ),
+    ]);
     try {
       const photo = path.join(dir, "jam.jpg");
       await writeFile(photo, await makeProductPhoto({ width: 800, height: 600 }));
       const env = { ...process.env, GEMINI_API_KEY: "test-key", GEMINI_API_BASE_URL: fake.url, GEMINI_MODEL: "gemini-3-pro-image" };
 
-      const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/studio.ts", "white", "--provider", "gemini", "--size", "4096", "--out", path.join(dir, "out"), photo], { env, cwd: path.resolve(__dirname, "..") });
+      const { stdout } = await run(
+        process.execPath,
+        ["--import", "tsx", "scripts/studio.ts", "white", "--provider", "gemini", "--size", "4096", "--out", path.join(dir, "out"), photo],
+        { env, cwd: path.resolve(__dirname, "..") },
+      );
 
       expect(stdout).toContain("cost: $0.2400 per image (gemini-3-pro-image, estimated from the model registry)");
       expect(stdout).toContain("note: gemini-3-pro-image asked for 4K to deliver 4096 px");

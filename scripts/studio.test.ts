@@ -19,12 +19,34 @@ describe("npm run studio (scripts/studio.ts)", () => {
     const photo = path.join(dir, "jam.jpg");
     await writeFile(photo, await makeProductPhoto({ width: 900, height: 700 }));
 
-    await run(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/studio.ts", "white", "--size", "1000", "--title", "Strawberry jam", "--out", dir, photo], { timeout: 170_000 });
+    await run(
+      process.execPath,
+      [
+        path.resolve("node_modules/tsx/dist/cli.mjs"),
+        "scripts/studio.ts",
+        "white",
+        "--size",
+        "1000",
+        "--title",
+        "Strawberry jam",
+        "--out",
+        dir,
+        photo,
+      ],
+      { timeout: 170_000 },
+    );
 
     const report = JSON.parse(await readFile(path.join(dir, "report.json"), "utf8"));
     expect(report).toMatchObject({ mode: "white", provider: "local" });
     const [output] = report.outputs;
-    expect(output).toMatchObject({ width: 1000, height: 1000, backgroundPurity: 1, borderPurity: 1, subjectTouchesEdge: false, keptObjects: 1 });
+    expect(output).toMatchObject({
+      width: 1000,
+      height: 1000,
+      backgroundPurity: 1,
+      borderPurity: 1,
+      subjectTouchesEdge: false,
+      keptObjects: 1,
+    });
     expect(output.fillRatio).toBeGreaterThan(0.84);
     expect(output.fillRatio).toBeLessThan(0.86);
     expect(output.ms).toBeGreaterThan(0);

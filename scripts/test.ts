@@ -20,7 +20,9 @@ interface Counts {
   skipped: number;
 }
 
-const vitest = (...args: string[]) => (report: string) => ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
+const vitest =
+  (...args: string[]) =>
+  (report: string) => ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
 
 const extra = process.argv.slice(2);
 const runs: Run[] = [
@@ -28,13 +30,27 @@ const runs: Run[] = [
   // The data layer's own tests already run on both databases; these reach the database through the app.
   {
     name: "the app on PostgreSQL",
-    command: vitest("test/routes", "test/worker.test.ts", "test/worker/attempts.test.ts", "test/worker/reconcile.test.ts", "test/extensions.test.ts", ...extra),
+    command: vitest(
+      "test/routes",
+      "test/worker.test.ts",
+      "test/worker/attempts.test.ts",
+      "test/worker/reconcile.test.ts",
+      "test/extensions.test.ts",
+      ...extra,
+    ),
     env: { TEST_DATABASE: "postgresql" },
   },
   // The same storage, files-route and erase tests again with object storage: a loopback S3 server per file.
   {
     name: "the app on S3 storage",
-    command: vitest("test/storage/storage.test.ts", "test/routes/files.test.ts", "test/routes/webhooks.test.ts", "test/routes/uploads.test.ts", "test/worker.test.ts", ...extra),
+    command: vitest(
+      "test/storage/storage.test.ts",
+      "test/routes/files.test.ts",
+      "test/routes/webhooks.test.ts",
+      "test/routes/uploads.test.ts",
+      "test/worker.test.ts",
+      ...extra,
+    ),
     env: { TEST_STORAGE: "s3" },
   },
   { name: "browser (Chromium)", command: vitest("--config", "test/e2e/vitest.config.ts", ...extra) },
@@ -43,7 +59,10 @@ const runs: Run[] = [
     command: vitest("--config", "test/e2e/vitest.config.ts", "test/e2e/stable-urls.e2e.test.ts", ...extra),
     env: { TEST_STORAGE: "s3" },
   },
-  { name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)", command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`] },
+  {
+    name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)",
+    command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`],
+  },
 ];
 
 function readCounts(report: string): Counts {

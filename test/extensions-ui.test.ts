@@ -10,8 +10,7 @@ import { appLink } from "../extensions/shared/generate";
 
 type Props = Parameters<typeof GenerateAction>[0];
 
-const translate = (key: string, options?: { count?: number }) =>
-  options?.count === undefined ? key : `${key}(${options.count})`;
+const translate = (key: string, options?: { count?: number }) => (options?.count === undefined ? key : `${key}(${options.count})`);
 
 // Mounted once the modal has asked the app for the shop's default mode, as it does on opening.
 async function mount(props: Partial<Props> & { answers: (request: Request) => Response }) {

@@ -35,10 +35,14 @@ describe.skipIf(!hasCli)("building the admin extensions with the Shopify CLI", (
     expect(Object.keys(inputs)).toContain("node_modules/preact/jsx-runtime/dist/jsxRuntime.module.js");
   });
 
-  test.each(EXTENSIONS)("$handle type-checks against its target's API", async ({ handle }) => {
-    const tsc = path.join(ROOT, "node_modules/.bin/tsc");
-    await expect(run(tsc, ["-p", path.join("extensions", handle, "tsconfig.json")], { cwd: ROOT })).resolves.toBeDefined();
-  }, 60_000);
+  test.each(EXTENSIONS)(
+    "$handle type-checks against its target's API",
+    async ({ handle }) => {
+      const tsc = path.join(ROOT, "node_modules/.bin/tsc");
+      await expect(run(tsc, ["-p", path.join("extensions", handle, "tsconfig.json")], { cwd: ROOT })).resolves.toBeDefined();
+    },
+    60_000,
+  );
 });
 
 type Messages = { [key: string]: string | Messages };

@@ -25,7 +25,12 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function job(shop: string, name: string, finishedDaysAgo: number, opts: { upload?: string; published?: boolean; status?: string } = {}) {
+async function job(
+  shop: string,
+  name: string,
+  finishedDaysAgo: number,
+  opts: { upload?: string; published?: boolean; status?: string } = {},
+) {
   const outputKey = storage.fileKey(shop, name, "out.jpg");
   await storage.saveFile(outputKey, Buffer.from("output"));
   if (opts.upload) await storage.saveFile(opts.upload, Buffer.from("upload"));
@@ -37,12 +42,29 @@ async function job(shop: string, name: string, finishedDaysAgo: number, opts: { 
       provider: "local",
       status: opts.status ?? "done",
       finishedAt: daysAgo(finishedDaysAgo),
-      sources: { create: [opts.upload ? { shop, position: 0, origin: "upload", storageKey: opts.upload } : { shop, position: 0, origin: "product", url: "https://cdn.shopify.com/a.jpg" }] },
+      sources: {
+        create: [
+          opts.upload
+            ? { shop, position: 0, origin: "upload", storageKey: opts.upload }
+            : { shop, position: 0, origin: "product", url: "https://cdn.shopify.com/a.jpg" },
+        ],
+      },
       outputs: {
-        create: [{
-          shop, position: 0, storageKey: outputKey, format: "jpeg", width: 10, height: 10, bytes: 6, provider: "local",
-          ...(opts.published ? { reviewState: "published", shopifyMediaId: "gid://shopify/MediaImage/9", publishedAt: daysAgo(finishedDaysAgo) } : {}),
-        }],
+        create: [
+          {
+            shop,
+            position: 0,
+            storageKey: outputKey,
+            format: "jpeg",
+            width: 10,
+            height: 10,
+            bytes: 6,
+            provider: "local",
+            ...(opts.published
+              ? { reviewState: "published", shopifyMediaId: "gid://shopify/MediaImage/9", publishedAt: daysAgo(finishedDaysAgo) }
+              : {}),
+          },
+        ],
       },
     },
   });
@@ -92,7 +114,14 @@ describe("retention", () => {
     const { ensureSchedulers, closeQueue } = await import("~/infra/queue.server");
     const { createMaintenanceWorker } = await import("~/processors/worker.server");
     const expired = await prisma.job.create({
-      data: { shop: SHOP_A, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done", finishedAt: new Date(Date.now() - 400 * 86_400_000) },
+      data: {
+        shop: SHOP_A,
+        productId: "gid://shopify/Product/1",
+        mode: "white",
+        provider: "local",
+        status: "done",
+        finishedAt: new Date(Date.now() - 400 * 86_400_000),
+      },
     });
     const connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
     const worker = createMaintenanceWorker({ connection, prefix: app.queuePrefix });
@@ -109,4 +138,3 @@ describe("retention", () => {
     }
   });
 });
-

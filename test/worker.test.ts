@@ -86,7 +86,9 @@ describe("generate, publish and restore through the queue", () => {
     const publish = new FormData();
     publish.set("intent", "publish");
     publish.append("outputId", output.id);
-    expect((await call(jobRoute.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: publish }), { id: jobId })).status).toBe(200);
+    expect(
+      (await call(jobRoute.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: publish }), { id: jobId })).status,
+    ).toBe(200);
     const published = await waitFor("the output to be published", async () => {
       const row = await prisma.output.findFirst({ where: { id: output.id, shop: SHOP_A } });
       return row?.reviewState === "published" || row?.reviewState === "failed" ? row : null;
@@ -109,7 +111,11 @@ describe("generate, publish and restore through the queue", () => {
   });
 
   test("with auto-publish, the job waits in uploading for its own publish job and is done once the image is on the product; a rerun of the attempt adds nothing", async () => {
-    await prisma.shopSettings.upsert({ where: { shop: SHOP_A }, create: { shop: SHOP_A, publishMode: "auto" }, update: { publishMode: "auto" } });
+    await prisma.shopSettings.upsert({
+      where: { shop: SHOP_A },
+      create: { shop: SHOP_A, publishMode: "auto" },
+      update: { publishMode: "auto" },
+    });
     const shopState = app.emulator.state.shops.get(SHOP_A)!;
     const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1]!;
     const originals = [...product.mediaIds];
@@ -150,11 +156,46 @@ describe("generate, publish and restore through the queue", () => {
     const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[2]!;
     const originals = [...product.mediaIds];
     const { fileKey, saveFile } = await import("~/infra/storage.server");
-    const job = await prisma.job.create({ data: { shop: SHOP_A, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "uploading", progress: 92 } });
+    const job = await prisma.job.create({
+      data: {
+        shop: SHOP_A,
+        productId: product.id,
+        productTitle: product.title,
+        mode: "white",
+        provider: "local",
+        status: "uploading",
+        progress: 92,
+      },
+    });
     const key = fileKey(SHOP_A, job.id, "0-0.jpg");
-    await saveFile(key, await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } }).jpeg().toBuffer());
+    await saveFile(
+      key,
+      await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } })
+        .jpeg()
+        .toBuffer(),
+    );
     const output = await prisma.output.create({
-      data: { shop: SHOP_A, jobId: job.id, attempt: 0, position: 0, storageKey: key, format: "jpeg", width: 1024, height: 1024, bytes: 1, provider: "local", report: JSON.stringify({ backgroundPurity: 1, borderPurity: 1, fillRatio: 0.85, fillTarget: 0.85, centred: true, fidelityFlag: false, notes: [] }) },
+      data: {
+        shop: SHOP_A,
+        jobId: job.id,
+        attempt: 0,
+        position: 0,
+        storageKey: key,
+        format: "jpeg",
+        width: 1024,
+        height: 1024,
+        bytes: 1,
+        provider: "local",
+        report: JSON.stringify({
+          backgroundPurity: 1,
+          borderPurity: 1,
+          fillRatio: 0.85,
+          fillTarget: 0.85,
+          centred: true,
+          fidelityFlag: false,
+          notes: [],
+        }),
+      },
     });
 
     // WHEN the attempt runs again

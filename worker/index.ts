@@ -31,8 +31,8 @@ maintenance.on("error", (error) => console.error("[worker] maintenance error", e
 // A flushed or restarted Redis loses the schedulers too, so they are put back on every (re)connection
 // and once an interval; upserting keeps the schedule, however many workers do it.
 function schedule() {
-  ensureSchedulers({ reconcileMs: env.RECONCILE_INTERVAL_SECONDS * 1000, retentionMs: RETENTION_EVERY_MS, sweepMs: SWEEP_EVERY_MS }).catch((error: Error) =>
-    console.warn("[worker] schedulers not upserted", error.message),
+  ensureSchedulers({ reconcileMs: env.RECONCILE_INTERVAL_SECONDS * 1000, retentionMs: RETENTION_EVERY_MS, sweepMs: SWEEP_EVERY_MS }).catch(
+    (error: Error) => console.warn("[worker] schedulers not upserted", error.message),
   );
 }
 connection.on("ready", schedule);
@@ -44,11 +44,14 @@ async function shutdown(reason: string, exitCode: number) {
   closing = true;
   console.log(`[worker] ${reason}: finishing running jobs (at most ${env.WORKER_SHUTDOWN_SECONDS} s)…`);
   clearInterval(rescheduler);
-  const abort = setTimeout(() => {
-    console.warn("[worker] shutdown deadline near: aborting running jobs; they go back to the queue");
-    worker.cancelAllJobs(SHUTDOWN);
-    maintenance.cancelAllJobs(SHUTDOWN);
-  }, env.WORKER_SHUTDOWN_SECONDS * 1000 - ABORT_BEFORE_DEADLINE_MS);
+  const abort = setTimeout(
+    () => {
+      console.warn("[worker] shutdown deadline near: aborting running jobs; they go back to the queue");
+      worker.cancelAllJobs(SHUTDOWN);
+      maintenance.cancelAllJobs(SHUTDOWN);
+    },
+    env.WORKER_SHUTDOWN_SECONDS * 1000 - ABORT_BEFORE_DEADLINE_MS,
+  );
   const deadline = setTimeout(() => {
     console.error("[worker] jobs did not stop after being aborted; exiting (they run again after the stalled-job check)");
     process.exit(1);

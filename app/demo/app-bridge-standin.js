@@ -74,15 +74,26 @@
     );
     node.setAttribute("role", "status");
     document.body.appendChild(node);
-    setTimeout(function () { node.remove(); }, (opts && opts.duration) || 3000);
+    setTimeout(
+      function () {
+        node.remove();
+      },
+      (opts && opts.duration) || 3000,
+    );
   }
 
   function resourcePicker(options) {
     return new Promise(function (resolve, reject) {
       if (!options || options.type !== "product") return reject(new Error("The demo picker only picks products"));
       var multiple = Boolean(options.multiple);
-      var overlay = el("div", "position:fixed;inset:0;background:rgba(0,0,0,.45);z-index:9999;display:flex;align-items:center;justify-content:center;font:14px/1.4 system-ui,sans-serif");
-      var dialog = el("div", "background:#fff;border-radius:12px;width:min(560px,92vw);max-height:80vh;display:flex;flex-direction:column;box-shadow:0 10px 40px rgba(0,0,0,.3)");
+      var overlay = el(
+        "div",
+        "position:fixed;inset:0;background:rgba(0,0,0,.45);z-index:9999;display:flex;align-items:center;justify-content:center;font:14px/1.4 system-ui,sans-serif",
+      );
+      var dialog = el(
+        "div",
+        "background:#fff;border-radius:12px;width:min(560px,92vw);max-height:80vh;display:flex;flex-direction:column;box-shadow:0 10px 40px rgba(0,0,0,.3)",
+      );
       dialog.setAttribute("role", "dialog");
       dialog.setAttribute("aria-modal", "true");
       dialog.setAttribute("aria-label", "Select product");
@@ -97,42 +108,87 @@
       overlay.appendChild(dialog);
       document.body.appendChild(overlay);
       var chosen = [];
-      function close(value) { overlay.remove(); resolve(value); }
-      cancel.onclick = function () { close(undefined); };
-      select.onclick = function () { close(chosen.length ? chosen : undefined); };
-      window.fetch("/demo/products").then(function (r) { return r.json(); }).then(function (body) {
-        body.products.forEach(function (product) {
-          var row = el("label", "display:flex;align-items:center;gap:12px;padding:8px 20px;cursor:pointer");
-          row.setAttribute("role", "option");
-          var input = el("input");
-          input.type = multiple ? "checkbox" : "radio";
-          input.name = "demo-product";
-          input.setAttribute("aria-label", product.title);
-          var img = el("img", "width:40px;height:40px;object-fit:cover;border-radius:6px;background:#eee");
-          img.src = product.imageUrl || "";
-          img.alt = "";
-          row.append(input, img, el("span", "", product.title));
-          input.onchange = function () {
-            var selection = { id: product.id, title: product.title, images: product.imageUrl ? [{ originalSrc: product.imageUrl }] : [] };
-            if (!multiple) chosen = [selection];
-            else if (input.checked) chosen.push(selection);
-            else chosen = chosen.filter(function (c) { return c.id !== product.id; });
-          };
-          list.appendChild(row);
-        });
-      }, function (error) { overlay.remove(); reject(error); });
+      function close(value) {
+        overlay.remove();
+        resolve(value);
+      }
+      cancel.onclick = function () {
+        close(undefined);
+      };
+      select.onclick = function () {
+        close(chosen.length ? chosen : undefined);
+      };
+      window
+        .fetch("/demo/products")
+        .then(function (r) {
+          return r.json();
+        })
+        .then(
+          function (body) {
+            body.products.forEach(function (product) {
+              var row = el("label", "display:flex;align-items:center;gap:12px;padding:8px 20px;cursor:pointer");
+              row.setAttribute("role", "option");
+              var input = el("input");
+              input.type = multiple ? "checkbox" : "radio";
+              input.name = "demo-product";
+              input.setAttribute("aria-label", product.title);
+              var img = el("img", "width:40px;height:40px;object-fit:cover;border-radius:6px;background:#eee");
+              img.src = product.imageUrl || "";
+              img.alt = "";
+              row.append(input, img, el("span", "", product.title));
+              input.onchange = function () {
+                var selection = {
+                  id: product.id,
+                  title: product.title,
+                  images: product.imageUrl ? [{ originalSrc: product.imageUrl }] : [],
+                };
+                if (!multiple) chosen = [selection];
+                else if (input.checked) chosen.push(selection);
+                else
+                  chosen = chosen.filter(function (c) {
+                    return c.id !== product.id;
+                  });
+              };
+              list.appendChild(row);
+            });
+          },
+          function (error) {
+            overlay.remove();
+            reject(error);
+          },
+        );
     });
   }
 
   window.shopify = {
-    config: { apiKey: (document.currentScript && document.currentScript.dataset.apiKey) || "", shop: shop, locale: params.get("locale") || "en" },
+    config: {
+      apiKey: (document.currentScript && document.currentScript.dataset.apiKey) || "",
+      shop: shop,
+      locale: params.get("locale") || "en",
+    },
     environment: { embedded: true, mobile: false, pos: false },
     idToken: idToken,
     toast: { show: toast, hide: function () {} },
     resourcePicker: resourcePicker,
     loading: function () {},
-    saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () {} },
-    modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () {} },
+    saveBar: {
+      show: function () {
+        return Promise.resolve();
+      },
+      hide: function () {
+        return Promise.resolve();
+      },
+      toggle: function () {},
+    },
+    modal: {
+      show: function () {
+        return Promise.resolve();
+      },
+      hide: function () {
+        return Promise.resolve();
+      },
+      toggle: function () {},
+    },
   };
 
   // The admin draws the app's nav menu; here a slim bar stands in for it. It draws in a shadow root so
@@ -145,7 +201,7 @@
           if (this.shadowRoot) return;
           var root = this.attachShadow({ mode: "open" });
           root.innerHTML =
-            '<style>:host{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1a1a1a;color:#fff;font:13px system-ui,sans-serif}' +
+            "<style>:host{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#1a1a1a;color:#fff;font:13px system-ui,sans-serif}" +
             "::slotted(a){color:#fff}.badge{padding:2px 8px;border-radius:6px;background:#ffd79d;color:#4f2b00;font-weight:600}</style>" +
             '<span class="badge"></span><slot></slot><a class="admin" style="margin-left:auto;color:#fff"></a>';
           root.querySelector(".badge").textContent = "Demo admin · " + shop;

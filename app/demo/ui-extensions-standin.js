@@ -24,7 +24,9 @@
   }
 
   function lookup(key) {
-    return key.split(".").reduce(function (node, part) { return node == null ? undefined : node[part]; }, config.messages);
+    return key.split(".").reduce(function (node, part) {
+      return node == null ? undefined : node[part];
+    }, config.messages);
   }
   // The admin's i18n.translate: nested keys, {{name}} values, and "one"/"other" plural forms by `count`.
   function translate(key, values) {
@@ -46,7 +48,9 @@
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
         body: JSON.stringify({ query: document, variables: (options && options.variables) || {} }),
-      }).then(function (r) { return r.json(); });
+      }).then(function (r) {
+        return r.json();
+      });
     });
   }
 
@@ -56,14 +60,20 @@
 
   window.shopify = {
     extension: { target: config.target },
-    data: { selected: config.selected.map(function (id) { return { id: id }; }) },
+    data: {
+      selected: config.selected.map(function (id) {
+        return { id: id };
+      }),
+    },
     i18n: { translate: translate, locale: config.locale },
     auth: { idToken: idToken },
     query: query,
     close: close,
     extend: function (target, render) {
       if (target !== config.target) throw new Error("This page hosts " + config.target + ", not " + target);
-      Promise.resolve(render()).catch(function (error) { console.error(error); });
+      Promise.resolve(render()).catch(function (error) {
+        console.error(error);
+      });
     },
   };
 
@@ -73,7 +83,9 @@
   function define(name, render, observed, methods) {
     if (customElements.get(name)) return;
     var Element = class extends HTMLElement {
-      static get observedAttributes() { return observed || []; }
+      static get observedAttributes() {
+        return observed || [];
+      }
       connectedCallback() {
         if (!this.shadowRoot) {
           this.attachShadow({ mode: "open" }).innerHTML = render;
@@ -91,18 +103,21 @@
 
   define(
     "s-admin-action",
-    "<style>:host{display:block;" + FONT + "color:#303030}h2{margin:0;padding:16px 20px;font-size:16px;font-weight:650;border-bottom:1px solid #e3e3e3}" +
+    "<style>:host{display:block;" +
+      FONT +
+      "color:#303030}h2{margin:0;padding:16px 20px;font-size:16px;font-weight:650;border-bottom:1px solid #e3e3e3}" +
       ".body{padding:16px 20px}.footer{display:flex;justify-content:flex-end;gap:8px;padding:12px 20px;border-top:1px solid #e3e3e3}</style>" +
       '<h2></h2><div class="body"><slot></slot></div><div class="footer"><slot name="secondary-actions"></slot><slot name="primary-action"></slot></div>',
     ["heading"],
-    { update: function () { this.shadowRoot.querySelector("h2").textContent = this.getAttribute("heading") || ""; } },
+    {
+      update: function () {
+        this.shadowRoot.querySelector("h2").textContent = this.getAttribute("heading") || "";
+      },
+    },
   );
   define("s-stack", "<style>:host{display:flex;flex-direction:column;gap:12px}</style><slot></slot>");
   define("s-paragraph", "<style>:host{display:block;margin:0}</style><slot></slot>");
-  define(
-    "s-text",
-    "<style>:host{display:inline}:host([type=strong]){font-weight:650}</style><slot></slot>",
-  );
+  define("s-text", "<style>:host{display:inline}:host([type=strong]){font-weight:650}</style><slot></slot>");
   define(
     "s-banner",
     "<style>div{display:block;padding:12px 14px;border-radius:10px;background:#eaf4ff;border:1px solid #b4d8ff}" +
@@ -119,32 +134,33 @@
       },
     },
   );
-  define(
-    "s-link",
-    "<style>a{color:#005bd3;text-decoration:underline;cursor:pointer}</style><a><slot></slot></a>",
-    ["href"],
-    {
-      setup: function () {
-        var self = this;
-        this.shadowRoot.querySelector("a").addEventListener("click", function (event) {
-          event.preventDefault();
-          var href = self.getAttribute("href") || "";
-          // `app:` links open a page of the app in the admin: here, the demo's embedded app page.
-          if (href.indexOf("app:") === 0) {
-            var target = new URL("/" + href.slice(4).replace(/^\//, ""), location.origin);
-            new URLSearchParams(config.appQuery).forEach(function (value, key) { target.searchParams.set(key, value); });
-            top.location.href = target.pathname + target.search;
-          } else {
-            top.location.href = href;
-          }
-        });
-      },
-      update: function () { this.shadowRoot.querySelector("a").setAttribute("href", this.getAttribute("href") || "#"); },
+  define("s-link", "<style>a{color:#005bd3;text-decoration:underline;cursor:pointer}</style><a><slot></slot></a>", ["href"], {
+    setup: function () {
+      var self = this;
+      this.shadowRoot.querySelector("a").addEventListener("click", function (event) {
+        event.preventDefault();
+        var href = self.getAttribute("href") || "";
+        // `app:` links open a page of the app in the admin: here, the demo's embedded app page.
+        if (href.indexOf("app:") === 0) {
+          var target = new URL("/" + href.slice(4).replace(/^\//, ""), location.origin);
+          new URLSearchParams(config.appQuery).forEach(function (value, key) {
+            target.searchParams.set(key, value);
+          });
+          top.location.href = target.pathname + target.search;
+        } else {
+          top.location.href = href;
+        }
+      });
     },
-  );
+    update: function () {
+      this.shadowRoot.querySelector("a").setAttribute("href", this.getAttribute("href") || "#");
+    },
+  });
   define(
     "s-button",
-    "<style>button{" + FONT + "padding:6px 14px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;color:#303030;cursor:pointer;font-weight:550}" +
+    "<style>button{" +
+      FONT +
+      "padding:6px 14px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;color:#303030;cursor:pointer;font-weight:550}" +
       "button.primary{background:#303030;border-color:#303030;color:#fff}button:disabled{opacity:.55;cursor:default}" +
       "button:focus-visible{outline:2px solid #005bd3;outline-offset:2px}</style><button type=button><slot></slot></button>",
     ["variant", "disabled", "loading"],
@@ -152,9 +168,13 @@
       setup: function () {
         var self = this;
         // A disabled button's clicks do not reach the extension's handler, as in the admin.
-        this.addEventListener("click", function (event) {
-          if (self.hasAttribute("disabled") || self.hasAttribute("loading")) event.stopImmediatePropagation();
-        }, true);
+        this.addEventListener(
+          "click",
+          function (event) {
+            if (self.hasAttribute("disabled") || self.hasAttribute("loading")) event.stopImmediatePropagation();
+          },
+          true,
+        );
       },
       update: function () {
         var button = this.shadowRoot.querySelector("button");
@@ -181,8 +201,12 @@
           get: function () {
             if (this._chosen !== undefined) return [this._chosen];
             return Array.prototype.filter
-              .call(this.querySelectorAll("s-choice"), function (choice) { return choice.hasAttribute("selected"); })
-              .map(function (choice) { return choice.getAttribute("value"); });
+              .call(this.querySelectorAll("s-choice"), function (choice) {
+                return choice.hasAttribute("selected");
+              })
+              .map(function (choice) {
+                return choice.getAttribute("value");
+              });
           },
         },
       },

@@ -109,12 +109,31 @@ describe.each(["sqlite", "postgresql"] as const)("the schema through Prisma Clie
         batchId,
         sources: {
           create: [
-            { shop, position: 0, origin: "product", shopifyMediaId: "gid://shopify/MediaImage/1", width: 1600, height: 1200, bytes: 345_678 },
+            {
+              shop,
+              position: 0,
+              origin: "product",
+              shopifyMediaId: "gid://shopify/MediaImage/1",
+              width: 1600,
+              height: 1200,
+              bytes: 345_678,
+            },
             { shop, position: 1, origin: "upload", storageKey: `${shop}/uploads/a.jpg`, used: false },
           ],
         },
         outputs: {
-          create: [{ shop, position: 0, storageKey: `${shop}/out/0.png`, format: "png", width: 2048, height: 2048, bytes: 1_234_567, provider: "local" }],
+          create: [
+            {
+              shop,
+              position: 0,
+              storageKey: `${shop}/out/0.png`,
+              format: "png",
+              width: 2048,
+              height: 2048,
+              bytes: 1_234_567,
+              provider: "local",
+            },
+          ],
         },
       },
       include: { sources: { orderBy: { position: "asc" } }, outputs: true },
@@ -139,7 +158,11 @@ describe.each(["sqlite", "postgresql"] as const)("the schema through Prisma Clie
     await prisma.job.update({ where: { id: older.id }, data: { createdAt: new Date(Date.now() - 60_000) } });
     const newer = await createJob(shop, "gid://shopify/Product/11");
     await createJob(OTHER_SHOP, "gid://shopify/Product/12");
-    const jobs = await prisma.job.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, include: { _count: { select: { outputs: true } } } });
+    const jobs = await prisma.job.findMany({
+      where: { shop },
+      orderBy: { createdAt: "desc" },
+      include: { _count: { select: { outputs: true } } },
+    });
     expect(jobs.map((j) => j.id)).toEqual([newer.id, older.id]);
     expect(jobs.every((j) => j._count.outputs === 1)).toBe(true);
     const running = await prisma.job.count({ where: { shop, status: { in: ["queued", "generating"] } } });
@@ -164,7 +187,9 @@ describe.each(["sqlite", "postgresql"] as const)("the schema through Prisma Clie
   });
 
   test("a source for a job that does not exist is refused", async () => {
-    await expect(prisma.sourceImage.create({ data: { shop: SHOP, jobId: "no-such-job", position: 0, origin: "product" } })).rejects.toMatchObject({
+    await expect(
+      prisma.sourceImage.create({ data: { shop: SHOP, jobId: "no-such-job", position: 0, origin: "product" } }),
+    ).rejects.toMatchObject({
       code: "P2003",
     });
   });
@@ -173,7 +198,11 @@ describe.each(["sqlite", "postgresql"] as const)("the schema through Prisma Clie
     const key = { shop_month: { shop: SHOP, month: "2026-11" } };
     await Promise.all(
       Array.from({ length: 5 }, () =>
-        prisma.usage.upsert({ where: key, create: { shop: SHOP, month: "2026-11", images: 1, costMicros: 39_000 }, update: { images: { increment: 1 }, costMicros: { increment: 39_000 } } }),
+        prisma.usage.upsert({
+          where: key,
+          create: { shop: SHOP, month: "2026-11", images: 1, costMicros: 39_000 },
+          update: { images: { increment: 1 }, costMicros: { increment: 39_000 } },
+        }),
       ),
     );
     expect(await prisma.usage.findUniqueOrThrow({ where: key })).toMatchObject({ images: 5, costMicros: 195_000 });

@@ -4,7 +4,12 @@ import { describe, expect, test } from "vitest";
 import { parseEnv } from "./env.server";
 
 const KEY = randomBytes(32).toString("base64");
-const production = { NODE_ENV: "production", SHOPIFY_API_KEY: "real-key", SHOPIFY_API_SECRET: "real-secret", TOKEN_ENCRYPTION_KEY: KEY } as const;
+const production = {
+  NODE_ENV: "production",
+  SHOPIFY_API_KEY: "real-key",
+  SHOPIFY_API_SECRET: "real-secret",
+  TOKEN_ENCRYPTION_KEY: KEY,
+} as const;
 const demo = {
   NODE_ENV: "development",
   DEMO_MODE: "1",
@@ -32,7 +37,9 @@ describe("parseEnv", () => {
 
   test("demo mode needs the loopback emulator whatever NODE_ENV says", () => {
     for (const NODE_ENV of ["development", "production", "test"] as const) {
-      expect(() => parseEnv({ ...demo, NODE_ENV, SHOPIFY_ADMIN_EMULATOR_URL: undefined })).toThrow(/DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL/);
+      expect(() => parseEnv({ ...demo, NODE_ENV, SHOPIFY_ADMIN_EMULATOR_URL: undefined })).toThrow(
+        /DEMO_MODE=1 needs SHOPIFY_ADMIN_EMULATOR_URL/,
+      );
     }
     expect(() => parseEnv({ ...demo, SHOPIFY_ADMIN_EMULATOR_URL: "http://10.0.0.5:4010" })).toThrow(/must point at this machine/);
     expect(parseEnv(demo).DEMO_MODE).toBe(true);
@@ -65,11 +72,17 @@ describe("parseEnv", () => {
   });
 
   test("a malformed STORAGE_URL, an S3 one without a region, or the old STORAGE_DIR is refused, saying what to set", () => {
-    expect(() => parseEnv({ ...production, STORAGE_URL: "gs://bucket" })).toThrow(/STORAGE_URL: STORAGE_URL must start with file: .* or s3:\/\//);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "gs://bucket" })).toThrow(
+      /STORAGE_URL: STORAGE_URL must start with file: .* or s3:\/\//,
+    );
     expect(() => parseEnv({ ...production, STORAGE_URL: "s3://Bad_Bucket", AWS_REGION: "auto" })).toThrow(/is not a bucket name/);
     expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket/new photos", AWS_REGION: "auto" })).toThrow(/STORAGE_URL: the prefix/);
-    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket?pathStyle=1", AWS_REGION: "auto" })).toThrow(/unknown option "pathStyle"/);
+    expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket?pathStyle=1", AWS_REGION: "auto" })).toThrow(
+      /unknown option "pathStyle"/,
+    );
     expect(() => parseEnv({ ...production, STORAGE_URL: "s3://bucket" })).toThrow(/STORAGE_URL=s3:\/\/… needs AWS_REGION/);
-    expect(() => parseEnv({ ...production, STORAGE_DIR: "/mnt/shared" })).toThrow(/STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:\/mnt\/shared/);
+    expect(() => parseEnv({ ...production, STORAGE_DIR: "/mnt/shared" })).toThrow(
+      /STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:\/mnt\/shared/,
+    );
   });
 });

@@ -39,7 +39,10 @@ const schema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("studio"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i)
+    .default("studio"),
   STORAGE_URL: z
     .string()
     .default(DEFAULT_STORAGE_URL)
@@ -81,7 +84,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const env = result.data;
 
   if (source.STORAGE_DIR) {
-    throw new Error(`STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:${source.STORAGE_DIR} (or s3://bucket/prefix) and remove STORAGE_DIR.`);
+    throw new Error(
+      `STORAGE_DIR was replaced by STORAGE_URL: set STORAGE_URL=file:${source.STORAGE_DIR} (or s3://bucket/prefix) and remove STORAGE_DIR.`,
+    );
   }
   if (env.STORAGE_URL.kind === "s3" && !env.AWS_REGION) {
     throw new Error(

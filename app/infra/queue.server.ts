@@ -84,7 +84,13 @@ export async function enqueue(data: StudioJobData, jobId: string, priority = 1):
 export async function enqueueMany(entries: QueueEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await withQueue(getQueue(), (q) =>
-    q.addBulk(entries.map((entry) => ({ name: entry.data.kind, data: entry.data, opts: { jobId: entry.id, priority: queuePriority(entry.priority) } }))),
+    q.addBulk(
+      entries.map((entry) => ({
+        name: entry.data.kind,
+        data: entry.data,
+        opts: { jobId: entry.id, priority: queuePriority(entry.priority) },
+      })),
+    ),
   );
 }
 
@@ -164,7 +170,13 @@ async function withQueue<Q extends Queue, T>(q: Q, work: (q: Q) => Promise<T>): 
     timer.unref();
   });
   try {
-    return await Promise.race([q.waitUntilReady().then(() => connectionReady()).then(() => work(q)), timeout]);
+    return await Promise.race([
+      q
+        .waitUntilReady()
+        .then(() => connectionReady())
+        .then(() => work(q)),
+      timeout,
+    ]);
   } catch (error) {
     throw new QueueUnavailableError(`The job queue is unavailable: ${(error as Error).message}`);
   } finally {

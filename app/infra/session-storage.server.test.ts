@@ -145,7 +145,15 @@ describe.each(["sqlite", "postgresql"] as const)("PrismaSessionStorage on %s", (
 
   test("a plain-text row from before encryption is read as it was and sealed on that first read", async () => {
     await database.prisma.session.create({
-      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_plain", refreshToken: "shprt_plain", scope: "write_products" },
+      data: {
+        id: `offline_${SHOP}`,
+        shop: SHOP,
+        state: "",
+        isOnline: false,
+        accessToken: "shpat_plain",
+        refreshToken: "shprt_plain",
+        scope: "write_products",
+      },
     });
     const loaded = await storage.loadSession(`offline_${SHOP}`);
     expect(loaded?.accessToken).toBe("shpat_plain");

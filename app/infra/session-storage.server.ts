@@ -44,7 +44,9 @@ class TokenSealer {
     const cipher = createCipheriv("aes-256-gcm", this.keys.get(this.currentId)!, iv);
     cipher.setAAD(Buffer.from(`${id}\n${column}`));
     const data = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
-    return ["enc1", this.currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(".");
+    return ["enc1", this.currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(
+      ".",
+    );
   }
 
   /** The token, whether it is sealed under the current key (`current`), and "unreadable" when no key opens it. */
@@ -157,7 +159,11 @@ export class PrismaSessionStorage implements SessionStorage {
     let resealed = 0;
     let cursor: string | undefined;
     for (;;) {
-      const rows = await this.prisma.session.findMany({ orderBy: { id: "asc" }, take: 100, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+      const rows = await this.prisma.session.findMany({
+        orderBy: { id: "asc" },
+        take: 100,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
       for (const row of rows) if (await this.resealIfNeeded(row)) resealed += 1;
       if (rows.length < 100) return resealed;
       cursor = rows[rows.length - 1].id;
@@ -194,7 +200,10 @@ export class PrismaSessionStorage implements SessionStorage {
     const refresh = row.refreshToken ? this.sealer.open(row.refreshToken, row.id, "refreshToken") : { value: null };
     if (access.value === undefined || refresh.value === undefined) {
       // A key that is gone (or a demo run's key from before): the shop reconnects through token exchange.
-      console.warn("[sessions] a stored token could not be decrypted with TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_KEY_PREVIOUS; the shop must reconnect", { shop: row.shop, session: row.id });
+      console.warn(
+        "[sessions] a stored token could not be decrypted with TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_KEY_PREVIOUS; the shop must reconnect",
+        { shop: row.shop, session: row.id },
+      );
     }
     return toSession({ ...row, accessToken: access.value ?? "", refreshToken: refresh.value ?? null });
   }

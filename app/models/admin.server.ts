@@ -19,8 +19,7 @@ export const sessionStorage = new PrismaSessionStorage(prisma, {
   previous: env.TOKEN_ENCRYPTION_KEY_PREVIOUS,
 });
 
-const RECONNECT_MESSAGE =
-  "Shopify refused the app's access token. Open the app from your Shopify admin to reconnect it, then retry.";
+const RECONNECT_MESSAGE = "Shopify refused the app's access token. Open the app from your Shopify admin to reconnect it, then retry.";
 
 let pacing: Redis | undefined;
 

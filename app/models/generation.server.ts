@@ -72,9 +72,7 @@ export const extensionRequestSchema = z.object({
   mode: z.enum(["white", "lifestyle"]).optional(),
 });
 
-type StartResult =
-  | { batchId: string | null; jobs: { id: string; productId: string }[] }
-  | { errors: FieldErrors; status: number };
+type StartResult = { batchId: string | null; jobs: { id: string; productId: string }[] } | { errors: FieldErrors; status: number };
 
 export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
   const shop = session.shop;
@@ -94,7 +92,11 @@ export async function startGeneration(session: Session, request: GenerationReque
   // reservation in createJobs is what holds under concurrency.
   if (isCapped(provider)) {
     try {
-      await refuseIfNoRoom(shop, settings.monthlyCap, request.productIds.map(() => plannedImages(mode, options.data)));
+      await refuseIfNoRoom(
+        shop,
+        settings.monthlyCap,
+        request.productIds.map(() => plannedImages(mode, options.data)),
+      );
     } catch (error) {
       return refusal(error);
     }
@@ -115,13 +117,20 @@ export async function startGeneration(session: Session, request: GenerationReque
   if ("error" in uploads) return { errors: { photos: uploads.error }, status: 400 };
 
   const plans = products.map((product) => {
-    const chosen = single && request.mediaIds
-      ? request.mediaIds.map((id) => product.images.find((image) => image.id === id))
-      : product.images.slice(0, MAX_PHOTOS);
+    const chosen =
+      single && request.mediaIds
+        ? request.mediaIds.map((id) => product.images.find((image) => image.id === id))
+        : product.images.slice(0, MAX_PHOTOS);
     const sources: NewJobSource[] = [];
     for (const image of chosen) {
       if (!image) return { product, error: "A chosen photo does not belong to this product." };
-      sources.push({ origin: "product", shopifyMediaId: image.id, url: image.url, width: image.width ?? undefined, height: image.height ?? undefined });
+      sources.push({
+        origin: "product",
+        shopifyMediaId: image.id,
+        url: image.url,
+        width: image.width ?? undefined,
+        height: image.height ?? undefined,
+      });
     }
     if (single) for (const upload of uploads) sources.push({ origin: "upload", ...upload });
     if (sources.length === 0) return { product, error: `${product.title} has no photos to work from.` };

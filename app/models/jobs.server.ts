@@ -86,11 +86,21 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
     }
     return { batch: batchRow, jobs };
   }, TRANSACTION);
-  if (!created) throw new CapReachedError(await getCapacity(shop, monthlyCap), needed.filter((images) => images > 0));
+  if (!created)
+    throw new CapReachedError(
+      await getCapacity(shop, monthlyCap),
+      needed.filter((images) => images > 0),
+    );
 
   const queued = created.jobs.filter((job) => job.status === "queued");
   try {
-    await enqueueMany(queued.map((job) => ({ data: { kind: "generate", shop, jobId: job.id, attempt: 0 }, id: generateQueueId(job.id, 0), priority: job.priority })));
+    await enqueueMany(
+      queued.map((job) => ({
+        data: { kind: "generate", shop, jobId: job.id, attempt: 0 },
+        id: generateQueueId(job.id, 0),
+        priority: job.priority,
+      })),
+    );
   } catch (error) {
     // Nothing is queued, so nothing is left pretending to be: the jobs show why and can be retried.
     for (const job of queued) await failJob(shop, job.id, 0, "QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE);
@@ -175,7 +185,10 @@ async function releaseReservation(tx: Tx, shop: string, id: string, attempt: num
  * Makes sure a running attempt on a paid provider holds its images before the provider is called. A
  * row queued before reservations existed reserves now; false when the cap has no room left.
  */
-export async function holdReservation(shop: string, job: { id: string; attempts: number; provider: string; mode: string; options: string; reservedImages: number }) {
+export async function holdReservation(
+  shop: string,
+  job: { id: string; attempts: number; provider: string; mode: string; options: string; reservedImages: number },
+) {
   if (!isCapped(job.provider) || job.reservedImages > 0) return true;
   const { monthlyCap } = await getSettings(shop);
   const images = plannedImages(job.mode, JSON.parse(job.options));
@@ -218,7 +231,12 @@ export async function saveOutputs(
   return prisma.$transaction(async (tx) => {
     const current = await tx.job.updateMany({
       where: { id: job.id, shop, attempts: job.attempts, status: { in: [...RUNNING_STATES] } },
-      data: { status: next, progress: next === "done" ? 100 : 92, heartbeatAt: new Date(), ...(next === "done" ? { finishedAt: new Date() } : {}) },
+      data: {
+        status: next,
+        progress: next === "done" ? 100 : 92,
+        heartbeatAt: new Date(),
+        ...(next === "done" ? { finishedAt: new Date() } : {}),
+      },
     });
     if (current.count === 0) return null;
     const row = await tx.job.findFirstOrThrow({ where: { id: job.id, shop }, select: { reservedImages: true, reservedMonth: true } });
@@ -253,8 +271,16 @@ export async function retryJob(shop: string, id: string) {
     const { count } = await tx.job.updateMany({
       where: { id, shop, attempts: job.attempts, status: { in: [...RETRYABLE_STATES] } },
       data: {
-        status: "queued", progress: 0, error: null, errorCode: null, attempts: attempt, finishedAt: null, startedAt: null,
-        heartbeatAt: null, reservedImages: images, reservedMonth: month,
+        status: "queued",
+        progress: 0,
+        error: null,
+        errorCode: null,
+        attempts: attempt,
+        finishedAt: null,
+        startedAt: null,
+        heartbeatAt: null,
+        reservedImages: images,
+        reservedMonth: month,
       },
     });
     if (count === 0 && month) await releaseImages(tx, shop, month, images);

@@ -33,7 +33,15 @@ function mediaQueueId(kind: MediaKind, outputId: string, attempt: number) {
  * Claims each candidate still in one of `from` at the attempt it was read with, in order; the first one
  * claimed names the queue job. `to` undefined keeps each output's state (the reconciler's re-claim).
  */
-async function claim(shop: string, jobId: string, kind: MediaKind, candidates: Candidate[], from: readonly string[], to?: string, owner?: string | null) {
+async function claim(
+  shop: string,
+  jobId: string,
+  kind: MediaKind,
+  candidates: Candidate[],
+  from: readonly string[],
+  to?: string,
+  owner?: string | null,
+) {
   let queueId: string | undefined;
   const claimed: Candidate[] = [];
   for (const output of candidates) {
@@ -59,13 +67,24 @@ async function claim(shop: string, jobId: string, kind: MediaKind, candidates: C
 }
 
 /** Queues the claim; when Redis refuses, the outputs go back to where they were (nothing pretends to be queued). */
-async function queueClaim(shop: string, jobId: string, kind: MediaKind, queueId: string, claimed: Candidate[], state: string, priority: number) {
+async function queueClaim(
+  shop: string,
+  jobId: string,
+  kind: MediaKind,
+  queueId: string,
+  claimed: Candidate[],
+  state: string,
+  priority: number,
+) {
   const outputIds = claimed.map((o) => o.id);
   try {
     await enqueue({ kind, shop, jobId, outputIds }, queueId, priority);
   } catch (error) {
     for (const output of claimed) {
-      await prisma.output.updateMany({ where: { id: output.id, shop, jobId, mediaQueueId: queueId, reviewState: state }, data: { reviewState: output.reviewState } });
+      await prisma.output.updateMany({
+        where: { id: output.id, shop, jobId, mediaQueueId: queueId, reviewState: state },
+        data: { reviewState: output.reviewState },
+      });
     }
     throw error;
   }
@@ -108,7 +127,10 @@ export async function requestRestore(shop: string, jobId: string, outputIds: str
 
 /** Only an output waiting for review can be rejected. */
 export async function rejectOutputs(shop: string, jobId: string, outputIds: string[]): Promise<number> {
-  const { count } = await prisma.output.updateMany({ where: { shop, jobId, id: { in: outputIds }, reviewState: "pending" }, data: { reviewState: "rejected" } });
+  const { count } = await prisma.output.updateMany({
+    where: { shop, jobId, id: { in: outputIds }, reviewState: "pending" },
+    data: { reviewState: "rejected" },
+  });
   return count;
 }
 
@@ -129,7 +151,9 @@ export async function finishUploadingJob(shop: string, jobId: string): Promise<v
  * is failed with a Retry (Publish) button; a restore is restored when no media of it is left, otherwise
  * published again with the reason. Called periodically by the reconciler, and by the job page's button.
  */
-export async function reconcilePublishing(scope: { shop?: string; jobId?: string; now?: Date } = {}): Promise<{ requeued: number; settled: number }> {
+export async function reconcilePublishing(
+  scope: { shop?: string; jobId?: string; now?: Date } = {},
+): Promise<{ requeued: number; settled: number }> {
   const now = scope.now ?? new Date();
   const stuck = await prisma.output.findMany({
     where: {
@@ -138,7 +162,15 @@ export async function reconcilePublishing(scope: { shop?: string; jobId?: string
       reviewState: { in: [...BUSY_REVIEW_STATES] },
       updatedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) },
     },
-    select: { id: true, shop: true, jobId: true, reviewState: true, mediaAttempt: true, mediaQueueId: true, job: { select: { productId: true, status: true } } },
+    select: {
+      id: true,
+      shop: true,
+      jobId: true,
+      reviewState: true,
+      mediaAttempt: true,
+      mediaQueueId: true,
+      job: { select: { productId: true, status: true } },
+    },
     orderBy: [{ jobId: "asc" }, { position: "asc" }],
     take: 500,
   });
@@ -163,13 +195,27 @@ export async function reconcilePublishing(scope: { shop?: string; jobId?: string
       await enqueue({ kind, shop, jobId, outputIds: result.claimed.map((o) => o.id) }, result.queueId, priority);
       requeued += result.claimed.length;
     } else {
-      settled += await settleByMarker(shop, jobId, job.productId, kind, outputs.map((o) => o.id), owner);
+      settled += await settleByMarker(
+        shop,
+        jobId,
+        job.productId,
+        kind,
+        outputs.map((o) => o.id),
+        owner,
+      );
     }
   }
   return { requeued, settled };
 }
 
-async function settleByMarker(shop: string, jobId: string, productId: string, kind: MediaKind, outputIds: string[], owner: string | null): Promise<number> {
+async function settleByMarker(
+  shop: string,
+  jobId: string,
+  productId: string,
+  kind: MediaKind,
+  outputIds: string[],
+  owner: string | null,
+): Promise<number> {
   const marked = await adminApiForShop(shop)
     .then((api) => findMarkedMedia(api, productId, outputIds))
     .catch((error: Error) => {
@@ -194,7 +240,10 @@ async function settleByMarker(shop: string, jobId: string, productId: string, ki
         : marked && !media
           ? { reviewState: "restored", shopifyMediaId: null, removedAt: new Date() }
           : { reviewState: "published", errorCode: "RESTORE_INTERRUPTED", error: "Removing the image was interrupted. Remove it again." };
-    const { count: updated } = await prisma.output.updateMany({ where: { id, shop, jobId, mediaQueueId: owner, reviewState: { in: from } }, data });
+    const { count: updated } = await prisma.output.updateMany({
+      where: { id, shop, jobId, mediaQueueId: owner, reviewState: { in: from } },
+      data,
+    });
     count += updated;
   }
   if (kind === "publish") await finishUploadingJob(shop, jobId);

@@ -40,7 +40,9 @@ export async function purgeExpiredJobs(now = new Date(), signal?: AbortSignal): 
     const outputKeys = expired.flatMap((job) => job.outputs.map((o) => o.storageKey));
     const uploadKeys = [...new Set(expired.flatMap((job) => job.sources.flatMap((s) => (s.storageKey ? [s.storageKey] : []))))];
     const stillUsed = new Set(
-      (await prisma.sourceImage.findMany({ where: { shop, storageKey: { in: uploadKeys } }, select: { storageKey: true } })).map((s) => s.storageKey),
+      (await prisma.sourceImage.findMany({ where: { shop, storageKey: { in: uploadKeys } }, select: { storageKey: true } })).map(
+        (s) => s.storageKey,
+      ),
     );
     for (const key of [...outputKeys, ...uploadKeys.filter((key) => !stillUsed.has(key))]) {
       if (!key.startsWith(`${shop}/`)) continue;

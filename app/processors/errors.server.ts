@@ -27,7 +27,11 @@ export function classifyJobError(error: unknown): ClassifiedError {
   if (code === "ENOENT") {
     return { code: "FILE_MISSING", message: "A stored photo is missing from the app's storage.", transient: false };
   }
-  return { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps failing, contact support.", transient: true };
+  return {
+    code: "INTERNAL",
+    message: "Something went wrong on our side. Try again; if it keeps failing, contact support.",
+    transient: true,
+  };
 }
 
 /** Why a job stopped without its own run saying so, as the job page shows it (each with Retry). */

@@ -1,20 +1,21 @@
 import { env } from "~/infra/env.server";
 import { BUSY_REVIEW_STATES } from "~/models/constants";
-import {
-  claimAttempt,
-  getJob,
-  holdReservation,
-  saveOutputs,
-  touchJob,
-  updateJobProgress,
-} from "~/models/jobs.server";
+import { claimAttempt, getJob, holdReservation, saveOutputs, touchJob, updateJobProgress } from "~/models/jobs.server";
 import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
 import { getSettings } from "~/models/settings.server";
 import { plannedImages } from "~/models/usage.server";
 import { deleteFile, fileKey, loadFile, saveFile } from "~/infra/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
 import { getProductForGeneration } from "~/models/products.server";
-import { generate, holdReasons, lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type QualityReport, type StudioResult } from "~/studio";
+import {
+  generate,
+  holdReasons,
+  lifestyleOptionsSchema,
+  whiteOptionsSchema,
+  type ProviderName,
+  type QualityReport,
+  type StudioResult,
+} from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { PermanentJobError } from "./errors.server";
@@ -44,17 +45,23 @@ export async function processGenerate(shop: string, jobId: string, attempt: numb
   if (job.status === "uploading") return resumeAutoPublish(shop, job);
   if (!(await claimAttempt(shop, jobId, attempt))) return;
   if (!(await holdReservation(shop, job))) {
-    throw new PermanentJobError("CAP_REACHED", "This month's image cap was reached before this job could run, so nothing was generated. Raise the cap in Settings, then retry.");
+    throw new PermanentJobError(
+      "CAP_REACHED",
+      "This month's image cap was reached before this job could run, so nothing was generated. Raise the cap in Settings, then retry.",
+    );
   }
 
   // The heartbeat tells the reconciler this attempt is alive; when the row stops being this attempt's
   // (cancelled, or failed as stuck) the run stops instead of paying a provider for images nobody keeps.
   const lost = new AbortController();
-  const heartbeat = setInterval(() => {
-    touchJob(shop, jobId, attempt)
-      .then((alive) => alive || lost.abort())
-      .catch((error: Error) => console.warn("[generate] heartbeat not written", { shop, jobId, error: error.message }));
-  }, (env.WORKER_LOCK_SECONDS * 1000) / 4);
+  const heartbeat = setInterval(
+    () => {
+      touchJob(shop, jobId, attempt)
+        .then((alive) => alive || lost.abort())
+        .catch((error: Error) => console.warn("[generate] heartbeat not written", { shop, jobId, error: error.message }));
+    },
+    (env.WORKER_LOCK_SECONDS * 1000) / 4,
+  );
   const runSignal = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
   let result: StudioResult;
   try {
@@ -81,9 +88,7 @@ async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<
   );
 
   const options =
-    job.mode === "white"
-      ? whiteOptionsSchema.parse(JSON.parse(job.options))
-      : lifestyleOptionsSchema.parse(JSON.parse(job.options));
+    job.mode === "white" ? whiteOptionsSchema.parse(JSON.parse(job.options)) : lifestyleOptionsSchema.parse(JSON.parse(job.options));
 
   let lastProgress = 0;
   return generate(
@@ -131,7 +136,12 @@ async function saveImages(shop: string, job: Job, result: StudioResult) {
       provider: output.provider,
       prompt: output.prompt,
       promptVersion: output.promptVersion,
-      report: JSON.stringify({ ...output.report, ms: output.ms, composition: output.composition, notes: [...output.report.notes, ...result.notes] }),
+      report: JSON.stringify({
+        ...output.report,
+        ms: output.ms,
+        composition: output.composition,
+        notes: [...output.report.notes, ...result.notes],
+      }),
     })),
     autoPublish ? "uploading" : "done",
     result.usedPhotos.map((i) => job.sources[i]?.position ?? -1),
@@ -145,7 +155,12 @@ async function saveImages(shop: string, job: Job, result: StudioResult) {
   }
   if (autoPublish) {
     const passed = saved.filter((output, index) => passesQualityGates(job.mode, result.outputs[index]!.report));
-    await requestPublish(shop, job.id, passed.map((output) => output.id), { auto: true });
+    await requestPublish(
+      shop,
+      job.id,
+      passed.map((output) => output.id),
+      { auto: true },
+    );
   }
 }
 
@@ -169,9 +184,16 @@ export async function discardAttemptFiles(shop: string, jobId: string, attempt: 
  */
 async function resumeAutoPublish(shop: string, job: Job) {
   const outputs = job.outputs.filter((output) => output.attempt === job.attempts);
-  const waiting = outputs.filter((output) => output.reviewState === "pending" && passesQualityGates(job.mode, JSON.parse(output.report) as QualityReport));
+  const waiting = outputs.filter(
+    (output) => output.reviewState === "pending" && passesQualityGates(job.mode, JSON.parse(output.report) as QualityReport),
+  );
   if (waiting.length > 0) {
-    await requestPublish(shop, job.id, waiting.map((output) => output.id), { auto: true });
+    await requestPublish(
+      shop,
+      job.id,
+      waiting.map((output) => output.id),
+      { auto: true },
+    );
   } else if (!outputs.some((output) => BUSY_REVIEW_STATES.includes(output.reviewState))) {
     await finishUploadingJob(shop, job.id);
   }

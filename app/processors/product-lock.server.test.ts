@@ -69,7 +69,11 @@ describe("the product lock", () => {
     const name = key();
     const dying = connect();
     let holderSignal: AbortSignal | undefined;
-    const held = createLock(dying, name, FAST)(async (signal) => {
+    const held = createLock(
+      dying,
+      name,
+      FAST,
+    )(async (signal) => {
       holderSignal = signal;
       await new Promise((resolve) => signal.addEventListener("abort", resolve));
     });
@@ -85,7 +89,11 @@ describe("the product lock", () => {
   it("aborts the work when another holder has taken it over", async () => {
     const name = key();
     const redis = connect();
-    const outcome = createLock(redis, name, FAST)(async (signal) => {
+    const outcome = createLock(
+      redis,
+      name,
+      FAST,
+    )(async (signal) => {
       await redis.set(name, "someone else");
       await new Promise((resolve) => signal.addEventListener("abort", resolve));
       return (signal.reason as Error).message;
@@ -100,7 +108,11 @@ describe("the product lock", () => {
     const record = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", record);
     try {
-      const outcome = createLock(connect(port), key(), FAST)(async (signal) => {
+      const outcome = createLock(
+        connect(port),
+        key(),
+        FAST,
+      )(async (signal) => {
         child.kill("SIGKILL");
         await new Promise((resolve) => signal.addEventListener("abort", resolve));
         return (signal.reason as Error).message;

@@ -37,7 +37,8 @@ export function createLock(redis: Redis, key: string, timings: LockTimings = DEF
         heldUntil = askedAt + timings.ttlMs;
         break;
       }
-      if (Date.now() >= deadline) throw new Error(`Another change to this product's images has held it for over ${Math.round(timings.waitMs / 1000)} s.`);
+      if (Date.now() >= deadline)
+        throw new Error(`Another change to this product's images has held it for over ${Math.round(timings.waitMs / 1000)} s.`);
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
     }
 

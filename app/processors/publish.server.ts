@@ -42,7 +42,10 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
   const job = await prisma.job.findFirst({ where: { id: jobId, shop }, select: { productId: true, productTitle: true, mode: true } });
   if (!job) throw new PermanentJobError("JOB_NOT_FOUND", "This job no longer exists.");
   const owned = { shop, jobId, mediaQueueId: queueId };
-  const outputs = await prisma.output.findMany({ where: { ...owned, id: { in: outputIds }, reviewState: { in: IN_FLIGHT } }, orderBy: { position: "asc" } });
+  const outputs = await prisma.output.findMany({
+    where: { ...owned, id: { in: outputIds }, reviewState: { in: IN_FLIGHT } },
+    orderBy: { position: "asc" },
+  });
   if (outputs.length === 0) return finishUploadingJob(shop, jobId);
   const settings = await getSettings(shop);
   const api = await adminApiForShop(shop);
@@ -77,7 +80,10 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
     onMediaIds: async (mediaIdByKey) => {
       await prisma.$transaction(
         [...mediaIdByKey].map(([id, mediaId]) =>
-          prisma.output.updateMany({ where: { ...owned, id, reviewState: { in: IN_FLIGHT } }, data: { reviewState: "attaching", shopifyMediaId: mediaId } }),
+          prisma.output.updateMany({
+            where: { ...owned, id, reviewState: { in: IN_FLIGHT } },
+            data: { reviewState: "attaching", shopifyMediaId: mediaId },
+          }),
         ),
       );
     },
@@ -91,14 +97,22 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
         data:
           result.status === "READY"
             ? { reviewState: "published", publishedAt: now, shopifyMediaId: result.mediaId, removedAt: null, errorCode: null, error: null }
-            : { reviewState: "failed", shopifyMediaId: null, errorCode: "MEDIA_FAILED", error: result.error ?? "Shopify could not process the image." },
+            : {
+                reviewState: "failed",
+                shopifyMediaId: null,
+                errorCode: "MEDIA_FAILED",
+                error: result.error ?? "Shopify could not process the image.",
+              },
       }),
     ),
   );
   await finishUploadingJob(shop, jobId);
   const failed = results.filter((r) => r.status !== "READY");
   if (failed.length > 0) {
-    throw new PermanentJobError("MEDIA_FAILED", `Shopify could not process ${failed.length} image(s): ${failed.map((f) => f.error ?? "processing failed").join("; ")}`);
+    throw new PermanentJobError(
+      "MEDIA_FAILED",
+      `Shopify could not process ${failed.length} image(s): ${failed.map((f) => f.error ?? "processing failed").join("; ")}`,
+    );
   }
 }
 
@@ -110,8 +124,16 @@ export async function processRestore(shop: string, jobId: string, outputIds: str
   const outputs = await prisma.output.findMany({ where: { ...owned, id: { in: outputIds } }, select: { id: true } });
   if (outputs.length === 0) return;
   const api = await adminApiForShop(shop);
-  await productLock(shop, job.productId, signal)(async (lockSignal) => {
-    await restoreImages(api, { productId: job.productId, keys: outputs.map((o) => o.id), signal: signal ? AbortSignal.any([signal, lockSignal]) : lockSignal });
+  await productLock(
+    shop,
+    job.productId,
+    signal,
+  )(async (lockSignal) => {
+    await restoreImages(api, {
+      productId: job.productId,
+      keys: outputs.map((o) => o.id),
+      signal: signal ? AbortSignal.any([signal, lockSignal]) : lockSignal,
+    });
     await prisma.output.updateMany({
       where: { ...owned, id: { in: outputs.map((o) => o.id) } },
       data: { reviewState: "restored", removedAt: new Date(), shopifyMediaId: null, errorCode: null, error: null },
@@ -124,10 +146,21 @@ export async function processRestore(shop: string, jobId: string, outputIds: str
  * A failed publish keeps its media id (the media may be on the product; Publish again adopts it); a
  * failed restore is published again, with the reason.
  */
-export async function failMediaJob(data: { kind: "publish" | "restore"; shop: string; jobId: string; outputIds: string[] }, queueId: string, code: string, message: string) {
+export async function failMediaJob(
+  data: { kind: "publish" | "restore"; shop: string; jobId: string; outputIds: string[] },
+  queueId: string,
+  code: string,
+  message: string,
+) {
   const { kind, shop, jobId, outputIds } = data;
   await prisma.output.updateMany({
-    where: { shop, jobId, id: { in: outputIds }, mediaQueueId: queueId, reviewState: { in: kind === "publish" ? IN_FLIGHT : ["restoring"] } },
+    where: {
+      shop,
+      jobId,
+      id: { in: outputIds },
+      mediaQueueId: queueId,
+      reviewState: { in: kind === "publish" ? IN_FLIGHT : ["restoring"] },
+    },
     data: { reviewState: kind === "publish" ? "failed" : "published", errorCode: code, error: message },
   });
   if (kind === "publish") await finishUploadingJob(shop, jobId);

@@ -51,7 +51,14 @@ export async function reconcileJobs(now = new Date(), signal?: AbortSignal): Pro
       take: PAGE,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       select: {
-        id: true, shop: true, status: true, attempts: true, priority: true, startedAt: true, heartbeatAt: true, updatedAt: true,
+        id: true,
+        shop: true,
+        status: true,
+        attempts: true,
+        priority: true,
+        startedAt: true,
+        heartbeatAt: true,
+        updatedAt: true,
         outputs: { select: { reviewState: true } },
       },
     });

@@ -47,7 +47,14 @@ export async function processStudioJob(job: Job<StudioJobData>, token?: string, 
     }
     const classified = classifyJobError(error);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    console.warn(`[worker] ${job.name} failed`, { shop, jobId, code: classified.code, transient: classified.transient, lastAttempt, error: (error as Error).message });
+    console.warn(`[worker] ${job.name} failed`, {
+      shop,
+      jobId,
+      code: classified.code,
+      transient: classified.transient,
+      lastAttempt,
+      error: (error as Error).message,
+    });
     if (!classified.transient || lastAttempt) {
       // If the database is down this write fails too; the row is then failed by the "failed" handler
       // or, failing that, by the reconciler, which finds the entry failed and the row unfinished.
@@ -64,7 +71,8 @@ async function settleFailure(job: Job<StudioJobData>, failure: { code: string; m
   const data = job.data;
   if (data.kind === "generate") {
     const attempt = generateAttempt(job);
-    if (await failJob(data.shop, data.jobId, attempt, failure.code, failure.message)) await discardAttemptFiles(data.shop, data.jobId, attempt);
+    if (await failJob(data.shop, data.jobId, attempt, failure.code, failure.message))
+      await discardAttemptFiles(data.shop, data.jobId, attempt);
     return;
   }
   await failMediaJob(data, job.id!, failure.code, failure.message);
@@ -104,7 +112,8 @@ async function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: stri
   switch (job.data.kind) {
     case "reconcile": {
       const result = await reconcile(signal);
-      if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled > 0) console.log("[worker] reconciled", result);
+      if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled > 0)
+        console.log("[worker] reconciled", result);
       return result;
     }
     case "retention": {

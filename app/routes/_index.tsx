@@ -6,8 +6,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (url.searchParams.get("shop")) throw redirect(`/app?${url.searchParams.toString()}`);
   if (env.DEMO_MODE) throw redirect("/demo");
-  return new Response(
-    "This is an embedded Shopify app: open it from your Shopify admin (Apps → Photo studio).",
-    { headers: { "content-type": "text/plain; charset=utf-8" } },
-  );
+  return new Response("This is an embedded Shopify app: open it from your Shopify admin (Apps → Photo studio).", {
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }

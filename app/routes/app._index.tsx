@@ -12,7 +12,11 @@ import { signedFileUrl } from "~/infra/storage.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const [jobs, batches, usage] = await Promise.all([listJobs(session.shop, { single: true }), listBatches(session.shop), getUsage(session.shop)]);
+  const [jobs, batches, usage] = await Promise.all([
+    listJobs(session.shop, { single: true }),
+    listBatches(session.shop),
+    getUsage(session.shop),
+  ]);
   return {
     usage,
     batches: batches.map((batch) => ({
@@ -44,7 +48,9 @@ export default function Home() {
             {batches.length > 0 && (
               <Card padding="0">
                 <Box padding="400" paddingBlockEnd="200">
-                  <Text as="h2" variant="headingMd">{t("home.batches.title")}</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t("home.batches.title")}
+                  </Text>
                 </Box>
                 <ResourceList
                   resourceName={{ singular: t("home.batches.singular"), plural: t("home.batches.plural") }}
@@ -54,12 +60,15 @@ export default function Home() {
                     return (
                       <ResourceItem id={batch.id} url={`/app/batches/${batch.id}`} accessibilityLabel={title}>
                         <BlockStack gap="100">
-                          <Text as="h3" variant="bodyMd" fontWeight="bold">{title}</Text>
+                          <Text as="h3" variant="bodyMd" fontWeight="bold">
+                            {title}
+                          </Text>
                           <Text as="span">
                             {t("home.batches.summary", { count: batch.counts.total, done: batch.counts.done, failed: batch.counts.failed })}
                           </Text>
                           <Text as="span" tone="subdued">
-                            {t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {batch.createdAt.slice(0, 16).replace("T", " ")} UTC
+                            {t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} ·{" "}
+                            {batch.createdAt.slice(0, 16).replace("T", " ")} UTC
                           </Text>
                           {batch.counts.inProgress > 0 && (
                             <span>
@@ -87,7 +96,9 @@ export default function Home() {
             {jobs.length > 0 && (
               <Card padding="0">
                 <Box padding="400" paddingBlockEnd="200">
-                  <Text as="h2" variant="headingMd">{t("home.recentJobs")}</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t("home.recentJobs")}
+                  </Text>
                 </Box>
                 <ResourceList
                   resourceName={{ singular: t("home.jobs.singular"), plural: t("home.jobs.plural") }}
@@ -97,17 +108,20 @@ export default function Home() {
                       id={job.id}
                       url={`/app/jobs/${job.id}`}
                       accessibilityLabel={`${job.title} – ${t(`job.status.${job.status}` as MessageKey)}`}
-                      media={<Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />}
+                      media={
+                        <Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />
+                      }
                     >
                       <BlockStack gap="100">
-                        <Text as="h3" variant="bodyMd" fontWeight="bold">{job.title}</Text>
+                        <Text as="h3" variant="bodyMd" fontWeight="bold">
+                          {job.title}
+                        </Text>
                         <Text as="span" tone="subdued">
-                          {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · {job.createdAt.slice(0, 16).replace("T", " ")} UTC
+                          {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} ·{" "}
+                          {job.createdAt.slice(0, 16).replace("T", " ")} UTC
                         </Text>
                         <span>
-                          <Badge tone={statusTone(job.status)}>
-                            {t(`job.status.${job.status}` as MessageKey)}
-                          </Badge>
+                          <Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>
                         </span>
                       </BlockStack>
                     </ResourceItem>

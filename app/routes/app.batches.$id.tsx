@@ -84,7 +84,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ ok: true, count });
 }
 
-
 export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -132,10 +131,16 @@ export default function BatchPage() {
               {/* Animated only while moving: a finished batch's bar is drawn full at once. */}
               <ProgressBar progress={batch.progress} tone={busy ? "primary" : "success"} animated={busy} ariaLabelledBy="batch-progress" />
               <InlineStack gap="400">
-                <Text as="span" tone="success">{t("batch.count.done", { count: batch.counts.done })}</Text>
+                <Text as="span" tone="success">
+                  {t("batch.count.done", { count: batch.counts.done })}
+                </Text>
                 <Text as="span">{t("batch.count.inProgress", { count: batch.counts.inProgress })}</Text>
-                <Text as="span" tone={batch.counts.failed > 0 ? "critical" : undefined}>{t("batch.count.failed", { count: batch.counts.failed })}</Text>
-                <Text as="span" tone="subdued">{t("batch.count.cancelled", { count: batch.counts.cancelled })}</Text>
+                <Text as="span" tone={batch.counts.failed > 0 ? "critical" : undefined}>
+                  {t("batch.count.failed", { count: batch.counts.failed })}
+                </Text>
+                <Text as="span" tone="subdued">
+                  {t("batch.count.cancelled", { count: batch.counts.cancelled })}
+                </Text>
               </InlineStack>
               {(batch.retryable > 0 || batch.cancellable > 0) && (
                 <InlineStack gap="200">
@@ -176,7 +181,11 @@ export default function BatchPage() {
               selectable={false}
               itemCount={jobs.length}
               resourceName={{ singular: t("batch.product"), plural: t("batch.products") }}
-              emptyState={<Text as="p" tone="subdued">{t("batch.empty")}</Text>}
+              emptyState={
+                <Text as="p" tone="subdued">
+                  {t("batch.empty")}
+                </Text>
+              }
               headings={[
                 { title: t("batch.column.result") },
                 { title: t("batch.column.product") },
@@ -193,8 +202,14 @@ export default function BatchPage() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <BlockStack gap="100">
-                        <Link url={`/app/jobs/${job.id}`} dataPrimaryLink>{title}</Link>
-                        {job.error && <Text as="span" tone="critical" variant="bodySm">{job.error}</Text>}
+                        <Link url={`/app/jobs/${job.id}`} dataPrimaryLink>
+                          {title}
+                        </Link>
+                        {job.error && (
+                          <Text as="span" tone="critical" variant="bodySm">
+                            {job.error}
+                          </Text>
+                        )}
                       </BlockStack>
                     </IndexTable.Cell>
                     <IndexTable.Cell>

@@ -64,21 +64,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     presets: presetChoices(),
     // An output whose file is still being written has no image yet: it appears on the next poll.
-    outputs: job.outputs.filter((o) => o.storageKey !== PENDING_STORAGE_KEY).map((o) => ({
-      id: o.id,
-      url: signedFileUrl(o.storageKey),
-      downloadUrl: signedFileUrl(o.storageKey, { download: true }),
-      width: o.width,
-      height: o.height,
-      format: o.format,
-      reviewState: o.reviewState,
-      // Publishing or removing for longer than a queued job takes to start: the page offers to check on it.
-      stuck: BUSY_REVIEW_STATES.includes(o.reviewState) && Date.now() - o.updatedAt.getTime() > STUCK_AFTER_MS,
-      error: o.error,
-      errorCode: o.errorCode,
-      report: JSON.parse(o.report) as Report,
-      prompt: o.prompt,
-    })),
+    outputs: job.outputs
+      .filter((o) => o.storageKey !== PENDING_STORAGE_KEY)
+      .map((o) => ({
+        id: o.id,
+        url: signedFileUrl(o.storageKey),
+        downloadUrl: signedFileUrl(o.storageKey, { download: true }),
+        width: o.width,
+        height: o.height,
+        format: o.format,
+        reviewState: o.reviewState,
+        // Publishing or removing for longer than a queued job takes to start: the page offers to check on it.
+        stuck: BUSY_REVIEW_STATES.includes(o.reviewState) && Date.now() - o.updatedAt.getTime() > STUCK_AFTER_MS,
+        error: o.error,
+        errorCode: o.errorCode,
+        report: JSON.parse(o.report) as Report,
+        prompt: o.prompt,
+      })),
   };
 }
 
@@ -179,7 +181,9 @@ export default function JobPage() {
                   <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
                   <Form method="post">
                     <input type="hidden" name="intent" value="cancel" />
-                    <Button submit variant="plain" tone="critical">{t("job.cancel")}</Button>
+                    <Button submit variant="plain" tone="critical">
+                      {t("job.cancel")}
+                    </Button>
                   </Form>
                 </BlockStack>
               </Card>
@@ -203,7 +207,9 @@ export default function JobPage() {
                   {job.status === "failed" && (
                     <Form method="post">
                       <input type="hidden" name="intent" value="retry" />
-                      <Button submit loading={submitting}>{t("job.retry")}</Button>
+                      <Button submit loading={submitting}>
+                        {t("job.retry")}
+                      </Button>
                     </Form>
                   )}
                 </BlockStack>
@@ -216,7 +222,9 @@ export default function JobPage() {
                   {pending.map((o) => (
                     <input key={o.id} type="hidden" name="outputId" value={o.id} />
                   ))}
-                  <Button submit variant="primary">{t("job.publishAll")}</Button>
+                  <Button submit variant="primary">
+                    {t("job.publishAll")}
+                  </Button>
                 </Form>
               </InlineStack>
             )}
@@ -233,27 +241,51 @@ export default function JobPage() {
                   </InlineStack>
                   {output.error && (
                     <Banner tone="critical" title={output.error}>
-                      {output.errorCode && hasMessage(`job.hint.${output.errorCode}`) && <Text as="p">{t(`job.hint.${output.errorCode}` as MessageKey)}</Text>}
+                      {output.errorCode && hasMessage(`job.hint.${output.errorCode}`) && (
+                        <Text as="p">{t(`job.hint.${output.errorCode}` as MessageKey)}</Text>
+                      )}
                     </Banner>
                   )}
                   {output.stuck && (
                     <Banner tone="warning" title={t("job.publishStuck")}>
                       <Form method="post">
                         <input type="hidden" name="intent" value="recheck" />
-                        <Button submit loading={submitting}>{t("job.recheck")}</Button>
+                        <Button submit loading={submitting}>
+                          {t("job.recheck")}
+                        </Button>
                       </Form>
                     </Banner>
                   )}
                   <InlineGrid columns={2} gap="300">
                     <BlockStack gap="100">
-                      <Text as="span" tone="subdued">{t("job.original")}</Text>
+                      <Text as="span" tone="subdued">
+                        {t("job.original")}
+                      </Text>
                       {original && (
-                        <img src={original.url} alt={t("job.original")} style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8 }} />
+                        <img
+                          src={original.url}
+                          alt={t("job.original")}
+                          style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8 }}
+                        />
                       )}
                     </BlockStack>
                     <BlockStack gap="100">
-                      <Text as="span" tone="subdued">{t("job.result")} · {output.width}×{output.height} {output.format.toUpperCase()}</Text>
-                      <img src={output.url} alt={`${t("job.result")} ${index + 1}`} data-testid="output-image" style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8, border: "1px solid #e3e3e3" }} />
+                      <Text as="span" tone="subdued">
+                        {t("job.result")} · {output.width}×{output.height} {output.format.toUpperCase()}
+                      </Text>
+                      <img
+                        src={output.url}
+                        alt={`${t("job.result")} ${index + 1}`}
+                        data-testid="output-image"
+                        style={{
+                          width: "100%",
+                          aspectRatio: "1",
+                          objectFit: "contain",
+                          background: "#f1f1f1",
+                          borderRadius: 8,
+                          border: "1px solid #e3e3e3",
+                        }}
+                      />
                     </BlockStack>
                   </InlineGrid>
                   <QualityReport report={output.report} mode={job.mode} />
@@ -262,7 +294,9 @@ export default function JobPage() {
                       <Form method="post">
                         <input type="hidden" name="intent" value="publish" />
                         <input type="hidden" name="outputId" value={output.id} />
-                        <Button submit variant="primary">{t("job.publish")}</Button>
+                        <Button submit variant="primary">
+                          {t("job.publish")}
+                        </Button>
                       </Form>
                     )}
                     {output.reviewState === "pending" && (
@@ -276,10 +310,14 @@ export default function JobPage() {
                       <Form method="post">
                         <input type="hidden" name="intent" value="restore" />
                         <input type="hidden" name="outputId" value={output.id} />
-                        <Button submit tone="critical">{t("job.restore")}</Button>
+                        <Button submit tone="critical">
+                          {t("job.restore")}
+                        </Button>
                       </Form>
                     )}
-                    <Button url={output.downloadUrl} target="_blank">{t("job.download")}</Button>
+                    <Button url={output.downloadUrl} target="_blank">
+                      {t("job.download")}
+                    </Button>
                     {TERMINAL_STATES.includes(job.status) && (
                       <Button
                         onClick={() => setRegenerateFor(regenerateFor === output.id ? null : output.id)}
@@ -308,11 +346,17 @@ export default function JobPage() {
         <Layout.Section variant="oneThird">
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("new.photos")}</Text>
+              <Text as="h2" variant="headingMd">
+                {t("new.photos")}
+              </Text>
               <InlineGrid columns={3} gap="200">
                 {sources.map((source, i) => (
                   <Box key={source.id} opacity={source.used ? "1" : "0.4"}>
-                    <img src={source.thumbnailUrl} alt={`${t("job.original")} ${i + 1}`} style={{ width: "100%", aspectRatio: "1", objectFit: "cover", borderRadius: 6 }} />
+                    <img
+                      src={source.thumbnailUrl}
+                      alt={`${t("job.original")} ${i + 1}`}
+                      style={{ width: "100%", aspectRatio: "1", objectFit: "cover", borderRadius: 6 }}
+                    />
                   </Box>
                 ))}
               </InlineGrid>
@@ -324,7 +368,12 @@ export default function JobPage() {
   );
 }
 
-const EDGE_WORDS = { top: "job.report.edge.top", right: "job.report.edge.right", bottom: "job.report.edge.bottom", left: "job.report.edge.left" } as const;
+const EDGE_WORDS = {
+  top: "job.report.edge.top",
+  right: "job.report.edge.right",
+  bottom: "job.report.edge.bottom",
+  left: "job.report.edge.left",
+} as const;
 
 function QualityReport({ report, mode }: { report: Report; mode: string }) {
   const t = useT();
@@ -342,7 +391,10 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
     );
   }
   if (mode === "white" && report.borderPurity !== undefined) {
-    lines.push({ text: t("job.report.border", { band: BORDER_SHARE * 100, share: percent(report.borderPurity) }), tone: report.borderPurity === 1 ? "success" : cut ? "subdued" : "critical" });
+    lines.push({
+      text: t("job.report.border", { band: BORDER_SHARE * 100, share: percent(report.borderPurity) }),
+      tone: report.borderPurity === 1 ? "success" : cut ? "subdued" : "critical",
+    });
   }
   if (mode === "white" && report.fillRatio !== undefined) {
     const fill = (report.fillRatio * 100).toFixed(1);
@@ -359,19 +411,31 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
   }
   if (report.keptObjects !== undefined) {
     const dropped = report.droppedObjects ?? 0;
-    lines.push({ text: dropped > 0 ? t("job.report.keptDropped", { kept: report.keptObjects, dropped }) : t("job.report.kept", { kept: report.keptObjects }), tone: "subdued" });
+    lines.push({
+      text:
+        dropped > 0
+          ? t("job.report.keptDropped", { kept: report.keptObjects, dropped })
+          : t("job.report.kept", { kept: report.keptObjects }),
+      tone: "subdued",
+    });
   }
   if (report.subjectUnclear) lines.push({ text: t("job.report.unclear"), tone: "critical" });
   if (reasons.includes("low-resolution")) {
     lines.push({
-      text: t("job.report.lowResolution", { width: report.sourceWidth ?? "?", height: report.sourceHeight ?? "?", product: report.productSourcePx ?? "?", upscale: (report.upscale ?? 1).toFixed(1) }),
+      text: t("job.report.lowResolution", {
+        width: report.sourceWidth ?? "?",
+        height: report.sourceHeight ?? "?",
+        product: report.productSourcePx ?? "?",
+        upscale: (report.upscale ?? 1).toFixed(1),
+      }),
       tone: "critical",
     });
   }
   if (report.fidelityFlag) lines.push({ text: t("job.report.changed"), tone: "critical" });
   else if (report.fidelity !== undefined) lines.push({ text: t("job.report.faithful"), tone: "success" });
   // Reports made before the border was measured cannot say; the gates that ran then decided.
-  if (reasons.length > 0 && (kind === "lifestyle" || report.borderPurity !== undefined)) lines.push({ text: t("job.report.held"), tone: "subdued" });
+  if (reasons.length > 0 && (kind === "lifestyle" || report.borderPurity !== undefined))
+    lines.push({ text: t("job.report.held"), tone: "subdued" });
   return (
     <BlockStack gap="100">
       {lines.map((line) => (
@@ -384,10 +448,14 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
         // How the provider got there, for support and the curious; the lines above are what matters.
         <details>
           <summary style={{ cursor: "pointer" }}>
-            <Text as="span" tone="subdued" variant="bodySm">{t("job.report.details")}</Text>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {t("job.report.details")}
+            </Text>
           </summary>
           {report.notes.map((note) => (
-            <Text key={note} as="p" tone="subdued" variant="bodySm">{note}</Text>
+            <Text key={note} as="p" tone="subdued" variant="bodySm">
+              {note}
+            </Text>
           ))}
         </details>
       )}
@@ -399,7 +467,14 @@ const RATIOS = ["1:1", "4:5", "3:4", "4:3", "2:3", "3:2", "16:9", "9:16"].map((r
 
 // Another try from the same photos with some options changed. The new job gets its own page; this
 // one and its results stay untouched.
-function RegeneratePanel({ id, mode, options, presets, busy, onClose }: {
+function RegeneratePanel({
+  id,
+  mode,
+  options,
+  presets,
+  busy,
+  onClose,
+}: {
   id: string;
   mode: string;
   options: Record<string, unknown>;
@@ -425,8 +500,12 @@ function RegeneratePanel({ id, mode, options, presets, busy, onClose }: {
     <div id={id}>
       <Box padding="300" background="bg-surface-secondary" borderRadius="200">
         <BlockStack gap="300">
-          <Text as="h3" variant="headingSm">{t("job.regenerate.heading")}</Text>
-          <Text as="p" tone="subdued">{t("job.regenerate.help")}</Text>
+          <Text as="h3" variant="headingSm">
+            {t("job.regenerate.heading")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("job.regenerate.help")}
+          </Text>
           {mode === "white" ? (
             <>
               <RangeSlider label={t("new.fill")} min={75} max={95} value={fill} onChange={(v) => setFill(Number(v))} output />
@@ -441,7 +520,9 @@ function RegeneratePanel({ id, mode, options, presets, busy, onClose }: {
           )}
           <Select label={t("new.ratio")} options={RATIOS} value={ratio} onChange={setRatio} />
           <InlineStack gap="200">
-            <Button variant="primary" onClick={onRegenerate} loading={busy}>{t("job.regenerate.submit")}</Button>
+            <Button variant="primary" onClick={onRegenerate} loading={busy}>
+              {t("job.regenerate.submit")}
+            </Button>
             <Button onClick={onClose}>{t("job.regenerate.close")}</Button>
           </InlineStack>
         </BlockStack>

@@ -201,8 +201,13 @@ export default function NewGeneration() {
                   {productImages.length === 0 && <Text as="p">{t("new.noPhotos")}</Text>}
                   <InlineGrid columns={{ xs: 2, sm: 3, md: 5 }} gap="300">
                     {productImages.map((image, index) => (
-                      <Box key={image.id} padding="200" borderWidth="025" borderRadius="200"
-                        borderColor={selected.includes(image.id) ? "border-emphasis" : "border"}>
+                      <Box
+                        key={image.id}
+                        padding="200"
+                        borderWidth="025"
+                        borderRadius="200"
+                        borderColor={selected.includes(image.id) ? "border-emphasis" : "border"}
+                      >
                         <BlockStack gap="200" inlineAlign="center">
                           <Thumbnail source={image.url} alt={image.alt || `${product.title} ${index + 1}`} size="large" />
                           <Checkbox
@@ -269,14 +274,35 @@ export default function NewGeneration() {
                 <>
                   <PresetPicker presets={presets} value={preset} onChange={setPreset} />
                   <Select label={t("new.count")} options={["2", "3"]} value={count} onChange={setCount} />
-                  <TextField label={t("new.style")} value={style} onChange={setStyle} multiline={3} maxLength={500} autoComplete="off" error={errors.style} />
+                  <TextField
+                    label={t("new.style")}
+                    value={style}
+                    onChange={setStyle}
+                    multiline={3}
+                    maxLength={500}
+                    autoComplete="off"
+                    error={errors.style}
+                  />
                 </>
               )}
               <Select label={t("new.ratio")} options={ratios} value={ratio} onChange={setRatio} />
-              <TextField label={t("new.size")} type="number" min={1000} max={4096} value={size} onChange={setSize} autoComplete="off" error={errors.size} />
+              <TextField
+                label={t("new.size")}
+                type="number"
+                min={1000}
+                max={4096}
+                value={size}
+                onChange={setSize}
+                autoComplete="off"
+                error={errors.size}
+              />
               <Select
                 label={t("new.format")}
-                options={[{ label: "JPEG", value: "jpeg" }, { label: "PNG", value: "png" }, { label: "WebP", value: "webp" }]}
+                options={[
+                  { label: "JPEG", value: "jpeg" },
+                  { label: "PNG", value: "png" },
+                  { label: "WebP", value: "webp" },
+                ]}
                 value={format}
                 onChange={setFormat}
               />
@@ -290,4 +316,3 @@ export default function NewGeneration() {
     </Page>
   );
 }
-

@@ -35,7 +35,11 @@ import { PresetPicker } from "~/components/PresetPicker";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const config = getStudioConfig();
-  const [settings, usage, locale] = await Promise.all([getSettings(session.shop), getUsage(session.shop), readShopPrimaryLocale(adminApiForSession(session))]);
+  const [settings, usage, locale] = await Promise.all([
+    getSettings(session.shop),
+    getUsage(session.shop),
+    readShopPrimaryLocale(adminApiForSession(session)),
+  ]);
   // Alt text is for shoppers: it follows the shop's primary language, not the admin user's.
   const altTextLanguage = shopLanguage(locale);
   return {
@@ -285,7 +289,9 @@ export default function Settings() {
                   maxLength={255}
                   showCharacterCount
                   helpText={t("settings.altText.help")}
-                  error={errors.altTextTemplate ?? (unknown.length > 0 ? t("settings.altText.unknown", { list: unknown.join(", ") }) : undefined)}
+                  error={
+                    errors.altTextTemplate ?? (unknown.length > 0 ? t("settings.altText.unknown", { list: unknown.join(", ") }) : undefined)
+                  }
                   autoComplete="off"
                 />
                 <Box background="bg-surface-secondary" padding="300" borderRadius="200">
@@ -307,9 +313,7 @@ export default function Settings() {
           <Layout.AnnotatedSection title={t("settings.limits.title")} description={t("settings.limits.description")}>
             <Card>
               <BlockStack gap="400">
-                <Text as="p">
-                  {t("settings.usage", { month: usage.month, images: usage.images, cost: usage.costUsd.toFixed(2) })}
-                </Text>
+                <Text as="p">{t("settings.usage", { month: usage.month, images: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
                 <TextField
                   label={t("settings.monthlyCap")}
                   name="monthlyCap"
@@ -356,12 +360,36 @@ export default function Settings() {
                         {t(status.configured ? "settings.providers.configured" : "settings.providers.notConfigured")}
                       </Badge>
                     </InlineStack>
-                    {status.name === "local" && <Text as="p" tone="subdued">{t("settings.providers.local.detail")}</Text>}
-                    {status.name === "vision" && <Text as="p" tone="subdued">{t("settings.providers.vision.detail")}</Text>}
-                    {status.model && <Text as="p" tone="subdued">{t("settings.providers.model", { model: status.model })}</Text>}
-                    {status.host && <Text as="p" tone="subdued">{t("settings.providers.host", { host: status.host })}</Text>}
-                    {status.auth && <Text as="p" tone="subdued">{t(`settings.providers.auth.${status.auth}`)}</Text>}
-                    {!status.configured && <Text as="p" tone="subdued">{t(`settings.providers.${status.name}.setup` as MessageKey)}</Text>}
+                    {status.name === "local" && (
+                      <Text as="p" tone="subdued">
+                        {t("settings.providers.local.detail")}
+                      </Text>
+                    )}
+                    {status.name === "vision" && (
+                      <Text as="p" tone="subdued">
+                        {t("settings.providers.vision.detail")}
+                      </Text>
+                    )}
+                    {status.model && (
+                      <Text as="p" tone="subdued">
+                        {t("settings.providers.model", { model: status.model })}
+                      </Text>
+                    )}
+                    {status.host && (
+                      <Text as="p" tone="subdued">
+                        {t("settings.providers.host", { host: status.host })}
+                      </Text>
+                    )}
+                    {status.auth && (
+                      <Text as="p" tone="subdued">
+                        {t(`settings.providers.auth.${status.auth}`)}
+                      </Text>
+                    )}
+                    {!status.configured && (
+                      <Text as="p" tone="subdued">
+                        {t(`settings.providers.${status.name}.setup` as MessageKey)}
+                      </Text>
+                    )}
                   </BlockStack>
                 ))}
               </BlockStack>

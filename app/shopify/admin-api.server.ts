@@ -57,9 +57,7 @@ interface GraphqlAnswer {
 }
 
 /** What one attempt ended with: an answer, or an error and whether and when to try again. */
-type Attempt =
-  | { ok: true; data: unknown }
-  | { ok: false; error: AdminApiError; retry: boolean; delayMs?: number };
+type Attempt = { ok: true; data: unknown } | { ok: false; error: AdminApiError; retry: boolean; delayMs?: number };
 
 // One pacer per Redis connection (or per process without Redis), shared by every AdminApi built on it.
 const pacers = new WeakMap<object, Pacer>();

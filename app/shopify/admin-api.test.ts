@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 async function rejectionOf(promise: Promise<unknown>): Promise<AdminApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AdminApiError);
   return error as AdminApiError;
 }
@@ -34,7 +37,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<AdminApiError> {
 describe("createAdminApi", () => {
   it("answers a query with Shopify's data", async () => {
     const { api, product } = openShop(emu);
-    const answer = await api.request<{ product: { title: string; media: { nodes: unknown[] } } }>(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
+    const answer = await api.request<{ product: { title: string; media: { nodes: unknown[] } } }>(PRODUCT_FOR_GENERATION_QUERY, {
+      id: product.id,
+    });
     expect(answer.product.title).toBe(product.title);
     expect(answer.product.media.nodes).toHaveLength(product.mediaIds.length);
   });
@@ -112,7 +117,9 @@ describe("createAdminApi", () => {
     try {
       const { shop, token, product, calls } = openShop(emu);
       // Two connections stand for two worker processes; each has its own AdminApi.
-      const apis = [connectRedis(), connectRedis()].map((redis) => createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } }));
+      const apis = [connectRedis(), connectRedis()].map((redis) =>
+        createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } }),
+      );
       await apis[0].request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
       const cost = calls()[0].requestedQueryCost!;
       const started = Date.now();
@@ -142,9 +149,9 @@ describe("assertNoUserErrors", () => {
   });
 
   it("reads mediaUserErrors too, and passes a payload without errors", () => {
-    expect(() => assertNoUserErrors({ mediaUserErrors: [{ field: null, message: "Media does not exist" }] }, "productReorderMedia")).toThrowError(
-      "productReorderMedia: Media does not exist",
-    );
+    expect(() =>
+      assertNoUserErrors({ mediaUserErrors: [{ field: null, message: "Media does not exist" }] }, "productReorderMedia"),
+    ).toThrowError("productReorderMedia: Media does not exist");
     expect(() => assertNoUserErrors({ userErrors: [], mediaUserErrors: [] }, "x")).not.toThrow();
   });
 });

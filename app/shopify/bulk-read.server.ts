@@ -140,12 +140,22 @@ export async function startBulkQuery(api: AdminApi, query: string, opts: BulkRea
     const userErrors = payload?.userErrors ?? [];
     const busy = userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS" || e.code === "LIMIT_REACHED");
     if (!busy) {
-      throw new AdminApiError("USER_ERROR", `bulkOperationRunQuery: ${userErrors.map(describeUserError).join("; ") || "no operation"}`, false, userErrors);
+      throw new AdminApiError(
+        "USER_ERROR",
+        `bulkOperationRunQuery: ${userErrors.map(describeUserError).join("; ") || "no operation"}`,
+        false,
+        userErrors,
+      );
     }
     if (Date.now() + delay > deadline) {
-      throw new AdminApiError("BULK_BUSY", "Shopify is already running as many catalogue reads for this store as it allows; try again in a few minutes.", true, {
-        userErrors,
-      });
+      throw new AdminApiError(
+        "BULK_BUSY",
+        "Shopify is already running as many catalogue reads for this store as it allows; try again in a few minutes.",
+        true,
+        {
+          userErrors,
+        },
+      );
     }
     await sleep(delay, opts.signal);
     delay = Math.min(poll.maxMs, delay * POLL_GROWTH);
@@ -196,10 +206,15 @@ export async function waitForBulkOperation(api: AdminApi, id: string, opts: Bulk
         throw expired(id);
     }
     if (Date.now() + delay > deadline) {
-      throw new AdminApiError("BULK_TIMEOUT", `Shopify was still reading the catalogue after ${Math.round(poll.timeoutMs / 1000)} s.`, true, {
-        id,
-        objectCount: Number(op.objectCount),
-      });
+      throw new AdminApiError(
+        "BULK_TIMEOUT",
+        `Shopify was still reading the catalogue after ${Math.round(poll.timeoutMs / 1000)} s.`,
+        true,
+        {
+          id,
+          objectCount: Number(op.objectCount),
+        },
+      );
     }
     await sleep(delay, opts.signal);
     delay = Math.min(poll.maxMs, delay * POLL_GROWTH);
@@ -220,7 +235,12 @@ export async function cancelBulkOperation(api: AdminApi, id: string, opts: { sig
 }
 
 function expired(id: string): AdminApiError {
-  return new AdminApiError("BULK_EXPIRED", "The catalogue read's result is no longer available from Shopify; it has to be read again.", true, { id });
+  return new AdminApiError(
+    "BULK_EXPIRED",
+    "The catalogue read's result is no longer available from Shopify; it has to be read again.",
+    true,
+    { id },
+  );
 }
 
 interface ProductLine {
@@ -243,7 +263,11 @@ interface MediaLine {
  * (the run asks for groupObjects, which puts children right after their parent). At most one product is
  * held at a time, and of its media only the first MAX_PHOTOS.
  */
-export async function* readBulkProducts(api: AdminApi, operation: CompletedBulkOperation, opts: BulkReadOptions = {}): AsyncGenerator<CatalogProduct> {
+export async function* readBulkProducts(
+  api: AdminApi,
+  operation: CompletedBulkOperation,
+  opts: BulkReadOptions = {},
+): AsyncGenerator<CatalogProduct> {
   if (!operation.url) return;
   const body = await openResult(api, operation, opts.signal);
   let current: { product: ProductLine; media: MediaLine[] } | null = null;
@@ -252,7 +276,9 @@ export async function* readBulkProducts(api: AdminApi, operation: CompletedBulkO
     try {
       object = JSON.parse(line);
     } catch {
-      throw new AdminApiError("BULK_RESULT_INVALID", "Shopify's catalogue file has a line that is not JSON.", false, { line: line.slice(0, 200) });
+      throw new AdminApiError("BULK_RESULT_INVALID", "Shopify's catalogue file has a line that is not JSON.", false, {
+        line: line.slice(0, 200),
+      });
     }
     if (!object?.id) continue;
     if (!object.__parentId) {
@@ -261,7 +287,9 @@ export async function* readBulkProducts(api: AdminApi, operation: CompletedBulkO
     } else if (current && object.__parentId === current.product.id) {
       if (current.media.length < MAX_PHOTOS) current.media.push(object);
     } else {
-      throw new AdminApiError("BULK_RESULT_INVALID", "Shopify's catalogue file lists a media away from its product.", false, { parentId: object.__parentId });
+      throw new AdminApiError("BULK_RESULT_INVALID", "Shopify's catalogue file lists a media away from its product.", false, {
+        parentId: object.__parentId,
+      });
     }
   }
   if (current) yield toCatalogProduct(current.product, current.media);
@@ -293,14 +321,17 @@ async function openResult(api: AdminApi, operation: CompletedBulkOperation, sign
   for (let attempt = 1; ; attempt++) {
     const target = new URL(url);
     if (!isShopifyHostedUrl(target, RESULT_HOSTS)) {
-      throw new AdminApiError("URL_NOT_ALLOWED", "Shopify's catalogue file must come from Shopify's storage.", false, { host: target.hostname });
+      throw new AdminApiError("URL_NOT_ALLOWED", "Shopify's catalogue file must come from Shopify's storage.", false, {
+        host: target.hostname,
+      });
     }
     let response: Response;
     try {
       response = await api.fetch(target, { redirect: "manual", signal, headers: { Accept: "application/jsonl" } });
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
-      if (attempt >= DOWNLOAD_TRIES) throw new AdminApiError("NETWORK_ERROR", `Could not download the catalogue file: ${(cause as Error).message}`, true);
+      if (attempt >= DOWNLOAD_TRIES)
+        throw new AdminApiError("NETWORK_ERROR", `Could not download the catalogue file: ${(cause as Error).message}`, true);
       await sleep(500 * 2 ** attempt, signal);
       continue;
     }
@@ -316,7 +347,9 @@ async function openResult(api: AdminApi, operation: CompletedBulkOperation, sign
     if ([400, 403, 404].includes(response.status)) throw expired(operation.id);
     const transient = response.status === 429 || response.status >= 500;
     if (!transient || attempt >= DOWNLOAD_TRIES) {
-      throw new AdminApiError("NETWORK_ERROR", `Downloading the catalogue file failed (HTTP ${response.status}).`, transient, { status: response.status });
+      throw new AdminApiError("NETWORK_ERROR", `Downloading the catalogue file failed (HTTP ${response.status}).`, transient, {
+        status: response.status,
+      });
     }
     await sleep(500 * 2 ** attempt, signal);
   }
@@ -382,7 +415,11 @@ export async function* readProductsByIds(
   const unique = [...new Set(ids)];
   for (let start = 0; start < unique.length; start += PRODUCTS_PER_NODES_CALL) {
     const chunk = unique.slice(start, start + PRODUCTS_PER_NODES_CALL);
-    const { nodes } = await api.request<NodesAnswer>(CATALOG_PRODUCTS_BY_IDS_QUERY, { ids: chunk, mediaFirst: MAX_PHOTOS }, { signal: opts.signal });
+    const { nodes } = await api.request<NodesAnswer>(
+      CATALOG_PRODUCTS_BY_IDS_QUERY,
+      { ids: chunk, mediaFirst: MAX_PHOTOS },
+      { signal: opts.signal },
+    );
     const products: CatalogProduct[] = [];
     const missingIds: string[] = [];
     chunk.forEach((id, index) => {

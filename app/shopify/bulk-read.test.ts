@@ -49,7 +49,10 @@ async function collect(products: AsyncIterable<CatalogProduct>): Promise<Catalog
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<AdminApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AdminApiError);
   return error as AdminApiError;
 }
@@ -63,7 +66,11 @@ describe("reading the catalogue with a bulk operation", () => {
     const elapsedMs = Date.now() - started;
 
     expect(products.map((p) => p.id)).toEqual(byId().map((p) => p.id));
-    expect(products[0]).toMatchObject({ title: "Speckled Stoneware Mug", status: "ACTIVE", images: [expect.any(Object), expect.any(Object)] });
+    expect(products[0]).toMatchObject({
+      title: "Speckled Stoneware Mug",
+      status: "ACTIVE",
+      images: [expect.any(Object), expect.any(Object)],
+    });
     const names = calls().map((c) => c.operationName);
     expect(names.filter((n) => n === "UnfinishedBulkOperations")).toHaveLength(1);
     expect(names.filter((n) => n === "BulkOperationRunQuery")).toHaveLength(1);
@@ -126,7 +133,13 @@ describe("reading the catalogue with a bulk operation", () => {
     const template = record.media.get(first.mediaIds[0])!;
     const newMedia = (ready: boolean) => {
       const numericId = takeId(emu.state);
-      const media = { ...template, id: mediaGid(numericId), numericId, alt: `extra ${numericId}`, readyAt: ready ? template.readyAt : Date.now() + 3_600_000 };
+      const media = {
+        ...template,
+        id: mediaGid(numericId),
+        numericId,
+        alt: `extra ${numericId}`,
+        readyAt: ready ? template.readyAt : Date.now() + 3_600_000,
+      };
       record.media.set(media.id, media);
       return media.id;
     };
@@ -139,7 +152,12 @@ describe("reading the catalogue with a bulk operation", () => {
     // Seven media: the first five are read, and the one still processing is not an image to use.
     expect(readFirst.images.map((i) => i.id)).toEqual([first.mediaIds[0], first.mediaIds[1], extras[0], extras[2]]);
     expect(readFirst.featuredImage).toEqual(readFirst.images[0]);
-    expect(readFirst.images[2]).toMatchObject({ alt: expect.stringMatching(/^extra /), width: 1600, height: 1200, url: expect.stringContaining("/cdn/s/files/") });
+    expect(readFirst.images[2]).toMatchObject({
+      alt: expect.stringMatching(/^extra /),
+      width: 1600,
+      height: 1200,
+      url: expect.stringContaining("/cdn/s/files/"),
+    });
     expect(readSecond.featuredImage).toBeNull();
     expect(readSecond.images.map((i) => i.id)).toEqual(second.mediaIds.slice(1));
     expect(readThird.images).toHaveLength(byId()[2].mediaIds.length);
@@ -170,7 +188,11 @@ describe("when a bulk operation does not give its result", () => {
     const before = calls().length;
     const error = await rejectionOf(collect(readBulkProducts(api, operation)));
     expect(error).toMatchObject({ code: "BULK_EXPIRED", transient: true, details: { id } });
-    expect(calls().slice(before).map((c) => c.operationName)).toEqual(["BulkOperationStatus"]);
+    expect(
+      calls()
+        .slice(before)
+        .map((c) => c.operationName),
+    ).toEqual(["BulkOperationStatus"]);
   });
 
   it("throws BULK_CANCELED for an operation cancelled before it finished; cancelling a finished one does nothing", async () => {
@@ -181,13 +203,20 @@ describe("when a bulk operation does not give its result", () => {
     expect(error).toMatchObject({ code: "BULK_CANCELED", transient: true });
     await cancelBulkOperation(api, id);
     expect(emu.bulk.operations(shop).map((op) => op.status)).toEqual(["CANCELED"]);
-    await expect(cancelBulkOperation(api, "gid://shopify/BulkOperation/1")).rejects.toThrow("bulkOperationCancel: id: Bulk operation does not exist");
+    await expect(cancelBulkOperation(api, "gid://shopify/BulkOperation/1")).rejects.toThrow(
+      "bulkOperationCancel: id: Bulk operation does not exist",
+    );
   });
 
   it("refuses a result link off Shopify's storage host without fetching it", async () => {
     const { api } = openShop();
     const downloads = emu.bulk.downloads.length;
-    const operation = { id: "gid://shopify/BulkOperation/1", url: "https://storage.example.com/result.jsonl", objectCount: 1, fileSize: 10 };
+    const operation = {
+      id: "gid://shopify/BulkOperation/1",
+      url: "https://storage.example.com/result.jsonl",
+      objectCount: 1,
+      fileSize: 10,
+    };
     const error = await rejectionOf(collect(readBulkProducts(api, operation)));
     expect(error).toMatchObject({ code: "URL_NOT_ALLOWED", transient: false });
     expect(emu.bulk.downloads.length).toBe(downloads);
@@ -264,7 +293,9 @@ describe("starting a bulk operation while others run", () => {
   it("gives up with a transient BULK_BUSY when no place frees up in time", async () => {
     const { api, call } = openSlowShop();
     await occupy(call, 5);
-    const error = await rejectionOf(startBulkQuery(api, catalogQuery({ kind: "all" }), { poll: { initialMs: 20, maxMs: 40, timeoutMs: 200 } }));
+    const error = await rejectionOf(
+      startBulkQuery(api, catalogQuery({ kind: "all" }), { poll: { initialMs: 20, maxMs: 40, timeoutMs: 200 } }),
+    );
     expect(error).toMatchObject({ code: "BULK_BUSY", transient: true });
   });
 });

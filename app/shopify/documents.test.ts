@@ -71,7 +71,9 @@ function findDeprecatedUsage(document: DocumentNode): string[] {
 describe("Admin GraphQL documents", () => {
   it("finds the documents the app sends", async () => {
     const names = (await collectDocuments()).map((d) => d.name);
-    expect(names).toEqual(expect.arrayContaining(["documents.ts:PRODUCT_FOR_GENERATION_QUERY", "documents.ts:PRODUCT_ATTACH_MEDIA_MUTATION"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["documents.ts:PRODUCT_FOR_GENERATION_QUERY", "documents.ts:PRODUCT_ATTACH_MEDIA_MUTATION"]),
+    );
     expect(names.length).toBeGreaterThanOrEqual(11);
   });
 
@@ -104,7 +106,9 @@ describe("Admin GraphQL documents", () => {
   it("catches a deprecated mutation, as a check that the walk works", () => {
     const document = parse(`mutation Old($id: ID!) { productDeleteMedia(productId: $id, mediaIds: []) { deletedMediaIds } }`);
     expect(findDeprecatedUsage(document)).toEqual(["field Mutation.productDeleteMedia"]);
-    const enumUse = parse(`mutation Stage { stagedUploadsCreate(input: [{ resource: PRODUCT_IMAGE, filename: "a.png", mimeType: "image/png" }]) { userErrors { message } } }`);
+    const enumUse = parse(
+      `mutation Stage { stagedUploadsCreate(input: [{ resource: PRODUCT_IMAGE, filename: "a.png", mimeType: "image/png" }]) { userErrors { message } } }`,
+    );
     expect(findDeprecatedUsage(enumUse)).toEqual(["enum value PRODUCT_IMAGE"]);
   });
 });

@@ -49,7 +49,9 @@ export async function fetchProductImage(url: string, opts: FetchImageOptions = {
   } catch (error) {
     if (error instanceof AdminApiError) throw error;
     const timedOut = (error as Error)?.name === "TimeoutError";
-    const message = timedOut ? `The product photo took longer than ${timeoutMs / 1000} s to download.` : "The product photo could not be downloaded.";
+    const message = timedOut
+      ? `The product photo took longer than ${timeoutMs / 1000} s to download.`
+      : "The product photo could not be downloaded.";
     throw new AdminApiError("IMAGE_FETCH_FAILED", message, true, { cause: (error as Error)?.message });
   }
 }
@@ -100,5 +102,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<Buffer
 }
 
 function tooLarge(maxBytes: number): AdminApiError {
-  return new AdminApiError("IMAGE_TOO_LARGE", `The product photo is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, false, { maxBytes });
+  return new AdminApiError("IMAGE_TOO_LARGE", `The product photo is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, false, {
+    maxBytes,
+  });
 }

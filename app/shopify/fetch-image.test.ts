@@ -57,7 +57,10 @@ afterAll(async () => {
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AdminApiError);
   return (error as AdminApiError).code;
 }
@@ -65,7 +68,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 async function firstImageUrl(): Promise<string> {
   process.env.SHOPIFY_ADMIN_EMULATOR_URL = emu.origin;
   const { api, product } = openShop(emu);
-  const answer = await api.request<{ product: { media: { nodes: { image: { url: string } }[] } } }>(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
+  const answer = await api.request<{ product: { media: { nodes: { image: { url: string } }[] } } }>(PRODUCT_FOR_GENERATION_QUERY, {
+    id: product.id,
+  });
   return answer.product.media.nodes[0].image.url;
 }
 

@@ -26,7 +26,13 @@ const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "
 
 export function markedFilename(name: string, key: string, mimeType: string): string {
   if (!KEY.test(key)) throw new Error(`A media key must be 8-64 lowercase letters and digits: ${key}`);
-  const base = name.normalize("NFKD").replace(/[^\w-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").toLowerCase().slice(0, 80);
+  const base = name
+    .normalize("NFKD")
+    .replace(/[^\w-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase()
+    .slice(0, 80);
   return `${base || "image"}-${key}.${EXTENSIONS[mimeType] ?? "jpg"}`;
 }
 
@@ -132,7 +138,10 @@ export async function publishImages(api: AdminApi, input: PublishInput): Promise
     const found = new Map<string, string>();
     let count: number;
     if (input.search) {
-      const marked = await findMarkedMedia(api, productId, keys, { waitForUnidentified: { intervalMs: pollIntervalMs, timeoutMs: pollTimeoutMs }, signal });
+      const marked = await findMarkedMedia(api, productId, keys, {
+        waitForUnidentified: { intervalMs: pollIntervalMs, timeoutMs: pollTimeoutMs },
+        signal,
+      });
       if (!marked) throw productNotFound(productId);
       for (const [key, nodes] of marked.byKey) found.set(key, nodes[0].id);
       // An earlier attach that Shopify finished after its answer was given up on leaves a second copy: ours by its marker.
@@ -140,7 +149,11 @@ export async function publishImages(api: AdminApi, input: PublishInput): Promise
       if (copies.length > 0) await removeMedia(api, productId, copies, signal);
       count = marked.count - copies.length;
     } else {
-      const { product } = await api.request<{ product: { mediaCount: { count: number } } | null }>(PRODUCT_MEDIA_STATE_QUERY, { id: productId }, { signal });
+      const { product } = await api.request<{ product: { mediaCount: { count: number } } | null }>(
+        PRODUCT_MEDIA_STATE_QUERY,
+        { id: productId },
+        { signal },
+      );
       if (!product) throw productNotFound(productId);
       count = product.mediaCount.count;
     }
@@ -185,7 +198,13 @@ export async function publishImages(api: AdminApi, input: PublishInput): Promise
  * lost or thrown away after Shopify may have run the mutation, the product is searched for the markers:
  * what is there is adopted; otherwise the error goes up, and the retry (which searches first) decides.
  */
-async function attachMedia(api: AdminApi, productId: string, images: PublishImage[], sources: string[], signal: AbortSignal): Promise<Map<string, string>> {
+async function attachMedia(
+  api: AdminApi,
+  productId: string,
+  images: PublishImage[],
+  sources: string[],
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
   const keys = images.map((image) => image.key);
   const variables = {
     product: { id: productId },
@@ -211,7 +230,9 @@ async function attachMedia(api: AdminApi, productId: string, images: PublishImag
   if (!keys.every((key) => byKey.has(key))) byKey = (await findMarkedMedia(api, productId, keys, { signal }))?.byKey ?? new Map();
   const missing = keys.filter((key) => !byKey.has(key));
   if (missing.length > 0) {
-    throw new AdminApiError("GRAPHQL_ERROR", "Shopify's answer did not show the new media; they will be looked for again.", true, { missing });
+    throw new AdminApiError("GRAPHQL_ERROR", "Shopify's answer did not show the new media; they will be looked for again.", true, {
+      missing,
+    });
   }
   return new Map(keys.map((key) => [key, byKey.get(key)![0].id]));
 }
@@ -245,9 +266,14 @@ export async function findMarkedMedia(
     const settled = unidentified === 0 || keys.every((key) => byKey.has(key));
     if (settled || !opts.waitForUnidentified) return { count: product.mediaCount.count, byKey };
     if (Date.now() + opts.waitForUnidentified.intervalMs > deadline) {
-      throw new AdminApiError("MEDIA_TIMEOUT", `Shopify has not yet shown what ${unidentified} new media on the product are, so nothing was attached again.`, true, {
-        unidentified,
-      });
+      throw new AdminApiError(
+        "MEDIA_TIMEOUT",
+        `Shopify has not yet shown what ${unidentified} new media on the product are, so nothing was attached again.`,
+        true,
+        {
+          unidentified,
+        },
+      );
     }
     await sleep(opts.waitForUnidentified.intervalMs, opts.signal);
   }
@@ -283,7 +309,13 @@ interface Outcome {
 }
 
 /** Polls `nodes(ids:)` until every media is READY or FAILED; past the deadline it gives up (transient). */
-async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: number, timeoutMs: number, signal?: AbortSignal): Promise<Map<string, Outcome>> {
+async function waitForProcessing(
+  api: AdminApi,
+  mediaIds: string[],
+  intervalMs: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -303,9 +335,14 @@ async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: 
     });
     if (outcomes.size === new Set(mediaIds).size) return outcomes;
     if (Date.now() + intervalMs > deadline) {
-      throw new AdminApiError("MEDIA_TIMEOUT", `Shopify was still processing ${pending.length} image(s) after ${Math.round(timeoutMs / 1000)} s.`, true, {
-        pending,
-      });
+      throw new AdminApiError(
+        "MEDIA_TIMEOUT",
+        `Shopify was still processing ${pending.length} image(s) after ${Math.round(timeoutMs / 1000)} s.`,
+        true,
+        {
+          pending,
+        },
+      );
     }
     await sleep(intervalMs, signal);
   }
@@ -314,11 +351,9 @@ async function waitForProcessing(api: AdminApi, mediaIds: string[], intervalMs: 
 /** productReorderMedia runs as a Job; moves apply in order, so READY media land at 0, 1, 2… in input order. */
 async function moveToFront(api: AdminApi, productId: string, mediaIds: string[], intervalMs: number, timeoutMs: number): Promise<void> {
   const moves = mediaIds.map((id, index) => ({ id, newPosition: String(index) }));
-  const answer = await api.request<{ productReorderMedia: { job: { id: string; done: boolean } | null; mediaUserErrors: UserErrorLike[] } | null }>(
-    PRODUCT_REORDER_MEDIA_MUTATION,
-    { id: productId, moves },
-    { idempotent: true },
-  );
+  const answer = await api.request<{
+    productReorderMedia: { job: { id: string; done: boolean } | null; mediaUserErrors: UserErrorLike[] } | null;
+  }>(PRODUCT_REORDER_MEDIA_MUTATION, { id: productId, moves }, { idempotent: true });
   const payload = answer.productReorderMedia;
   if (payload?.mediaUserErrors.some((e) => e.code === "PRODUCT_DOES_NOT_EXIST")) throw productNotFound(productId);
   assertNoUserErrors(payload, "productReorderMedia");
@@ -335,7 +370,11 @@ async function moveToFront(api: AdminApi, productId: string, mediaIds: string[],
 
 /** Deletes the app's own files; one already gone is what was wanted. */
 async function deleteFiles(api: AdminApi, fileIds: string[]): Promise<void> {
-  const answer = await api.request<{ fileDelete: { userErrors: UserErrorLike[] } | null }>(FILE_DELETE_MUTATION, { fileIds }, { idempotent: true });
+  const answer = await api.request<{ fileDelete: { userErrors: UserErrorLike[] } | null }>(
+    FILE_DELETE_MUTATION,
+    { fileIds },
+    { idempotent: true },
+  );
   const errors = answer.fileDelete?.userErrors.filter((e) => e.code !== "FILE_DOES_NOT_EXIST") ?? [];
   assertNoUserErrors({ userErrors: errors }, "fileDelete");
 }
@@ -359,12 +398,21 @@ export async function restoreImages(
   return { removed: onProduct.map((media) => media.id), alreadyGone: keys.filter((key) => !marked?.byKey.has(key)) };
 }
 
-async function removeMedia(api: AdminApi, productId: string, media: { id: string; status: MediaStatus }[], signal?: AbortSignal): Promise<void> {
+async function removeMedia(
+  api: AdminApi,
+  productId: string,
+  media: { id: string; status: MediaStatus }[],
+  signal?: AbortSignal,
+): Promise<void> {
   const ready = media.filter((m) => m.status === "READY").map((m) => m.id);
   const unfinished = media.filter((m) => m.status !== "READY").map((m) => m.id);
   if (ready.length > 0) {
     const files = ready.map((id) => ({ id, referencesToRemove: [productId] }));
-    const answer = await api.request<{ fileUpdate: { userErrors: UserErrorLike[] } | null }>(FILE_UPDATE_MUTATION, { files }, { idempotent: true, signal });
+    const answer = await api.request<{ fileUpdate: { userErrors: UserErrorLike[] } | null }>(
+      FILE_UPDATE_MUTATION,
+      { files },
+      { idempotent: true, signal },
+    );
     assertNoUserErrors(answer.fileUpdate, "fileUpdate");
   }
   if (unfinished.length > 0) await deleteFiles(api, unfinished);

@@ -27,7 +27,13 @@ const newKey = () => `c${randomUUID().replace(/-/g, "").slice(0, 24)}`;
 
 async function makeImages(count: number, alt = "Mug on a white background"): Promise<PublishImage[]> {
   return Promise.all(
-    Array.from({ length: count }, async (_, i) => ({ key: newKey(), data: await makePng(i + 1), name: "Speckled Mug", mimeType: "image/png", alt })),
+    Array.from({ length: count }, async (_, i) => ({
+      key: newKey(),
+      data: await makePng(i + 1),
+      name: "Speckled Mug",
+      mimeType: "image/png",
+      alt,
+    })),
   );
 }
 
@@ -55,19 +61,26 @@ function losingAnswers(operationName: string, times = 1): typeof fetch {
   };
 }
 
-const attaches = (calls: () => { operationName: string | null }[]) => calls().filter((c) => c.operationName === "ProductAttachMedia").length;
+const attaches = (calls: () => { operationName: string | null }[]) =>
+  calls().filter((c) => c.operationName === "ProductAttachMedia").length;
 
 describe("the marker", () => {
   it("names the file after the product and ends it with the key", () => {
-    expect(markedFilename("Speckled Stoneware Mug – white", "cabc12345678", "image/png")).toBe("speckled-stoneware-mug-white-cabc12345678.png");
+    expect(markedFilename("Speckled Stoneware Mug – white", "cabc12345678", "image/png")).toBe(
+      "speckled-stoneware-mug-white-cabc12345678.png",
+    );
     expect(markedFilename("馬克杯", "cabc12345678", "image/jpeg")).toBe("image-cabc12345678.jpg");
     expect(() => markedFilename("mug", "Not-A-Key", "image/png")).toThrow();
   });
 
   it("is read from a staged URL, a CDN URL with Shopify's duplicate suffix and a signed URL, and nowhere else", () => {
     const keys = new Set(["cabc12345678"]);
-    expect(readMarker("https://shopify-staged-uploads.storage.googleapis.com/tmp/1/products/u/mug-cabc12345678.png", keys)).toBe("cabc12345678");
-    expect(readMarker("https://cdn.shopify.com/s/files/1/0496/files/mug-cabc12345678_5f0e3c1a-8b7d-4e2f-9a61-0c9d8e7f6a5b.png?v=17", keys)).toBe("cabc12345678");
+    expect(readMarker("https://shopify-staged-uploads.storage.googleapis.com/tmp/1/products/u/mug-cabc12345678.png", keys)).toBe(
+      "cabc12345678",
+    );
+    expect(
+      readMarker("https://cdn.shopify.com/s/files/1/0496/files/mug-cabc12345678_5f0e3c1a-8b7d-4e2f-9a61-0c9d8e7f6a5b.png?v=17", keys),
+    ).toBe("cabc12345678");
     expect(readMarker("https://storage.example/files/MUG-CABC12345678.PNG?X-Goog-Signature=-cabc12345678", keys)).toBe("cabc12345678");
     // The merchant's own files: a longer token, a prefix of the key, the key in the query only, no URL.
     expect(readMarker("https://cdn.shopify.com/s/files/1/files/mug-cabc12345678x.png", keys)).toBeUndefined();
@@ -195,7 +208,10 @@ describe("publishImages", () => {
       return response;
     };
     const losing = createAdminApi({ shop, accessToken: token, fetch: cut, log: { warn: () => {} }, retry: { tries: 1 } });
-    await expectAdminError(publishImages(losing, { productId: product.id, images, position: "append", search: false, ...POLL }), "NETWORK_ERROR");
+    await expectAdminError(
+      publishImages(losing, { productId: product.id, images, position: "append", search: false, ...POLL }),
+      "NETWORK_ERROR",
+    );
     expect(product.mediaIds).toHaveLength(before + 1);
 
     const api = createAdminApi({ shop, accessToken: token, log: { warn: () => {} } });
@@ -242,7 +258,13 @@ describe("publishImages", () => {
   it("uploads again an image whose earlier media the merchant deleted, and only that one", async () => {
     const { api, product, record } = openShop(emu);
     const images = await makeImages(2);
-    const { results: firstResults } = await publishImages(api, { productId: product.id, images, position: "append", search: false, ...POLL });
+    const { results: firstResults } = await publishImages(api, {
+      productId: product.id,
+      images,
+      position: "append",
+      search: false,
+      ...POLL,
+    });
     const [kept, deleted] = firstResults.map((r) => r.mediaId);
     product.mediaIds = product.mediaIds.filter((id) => id !== deleted);
     record.media.delete(deleted);
@@ -311,7 +333,13 @@ describe("publishImages", () => {
   it("makes the new images the first ones, in order, when asked to put them first", async () => {
     const { api, product } = openShop(emu);
     const originals = [...product.mediaIds];
-    const { results } = await publishImages(api, { productId: product.id, images: await makeImages(2), position: "first", search: false, ...POLL });
+    const { results } = await publishImages(api, {
+      productId: product.id,
+      images: await makeImages(2),
+      position: "first",
+      search: false,
+      ...POLL,
+    });
 
     expect(product.mediaIds).toEqual([...results.map((r) => r.mediaId), ...originals]);
   });
@@ -333,12 +361,16 @@ describe("publishImages", () => {
   it("holds the lock while it writes media and lets go of it while Shopify processes them", async () => {
     const { api, product, calls } = openShop(emu);
     const held: string[][] = [];
-    const lock = async <T,>(work: (signal: AbortSignal) => Promise<T>) => {
+    const lock = async <T>(work: (signal: AbortSignal) => Promise<T>) => {
       const from = calls().length;
       try {
         return await work(new AbortController().signal);
       } finally {
-        held.push(calls().slice(from).map((c) => c.operationName ?? "?"));
+        held.push(
+          calls()
+            .slice(from)
+            .map((c) => c.operationName ?? "?"),
+        );
       }
     };
     await publishImages(api, { productId: product.id, images: await makeImages(1), position: "first", search: false, lock, ...POLL });
@@ -351,7 +383,13 @@ describe("publishImages", () => {
     const { api, product, shop, calls } = openShop(emu);
     emu.failNext(shop, { graphqlErrorCode: "THROTTLED", count: 2 });
     emu.failNext(shop, { status: 503 });
-    const { results } = await publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, ...POLL });
+    const { results } = await publishImages(api, {
+      productId: product.id,
+      images: await makeImages(1),
+      position: "append",
+      search: false,
+      ...POLL,
+    });
     expect(results[0].status).toBe("READY");
     expect(calls().filter((c) => c.throttled)).toHaveLength(2);
     expect(calls().filter((c) => c.status === 503)).toHaveLength(1);
@@ -374,7 +412,10 @@ describe("publishImages", () => {
     const { api, product, record, calls } = openShop(emu);
     record.products.delete(product.id);
     const mediaBefore = record.media.size;
-    await expectAdminError(publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, ...POLL }), "PRODUCT_NOT_FOUND");
+    await expectAdminError(
+      publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, ...POLL }),
+      "PRODUCT_NOT_FOUND",
+    );
     expect(record.media.size).toBe(mediaBefore);
     expect(calls().map((c) => c.operationName)).toEqual(["ProductMediaState"]);
   });
@@ -388,7 +429,10 @@ describe("publishImages", () => {
       return fetch(url, init);
     };
     const api = createAdminApi({ shop, accessToken: token, fetch: deletingFetch, log: { warn: () => {} } });
-    await expectAdminError(publishImages(api, { productId: product.id, images: await makeImages(2), position: "append", search: false, ...POLL }), "PRODUCT_NOT_FOUND");
+    await expectAdminError(
+      publishImages(api, { productId: product.id, images: await makeImages(2), position: "append", search: false, ...POLL }),
+      "PRODUCT_NOT_FOUND",
+    );
     expect(record.media.size).toBe(mediaBefore);
   });
 
@@ -396,7 +440,10 @@ describe("publishImages", () => {
     const { api, product, record, calls } = openShop(emu);
     while (product.mediaIds.length < 249) product.mediaIds.push(`gid://shopify/MediaImage/${9_000_000 + product.mediaIds.length}`);
     const mediaBefore = record.media.size;
-    const error = await expectAdminError(publishImages(api, { productId: product.id, images: await makeImages(2), position: "append", search: false, ...POLL }), "MEDIA_LIMIT");
+    const error = await expectAdminError(
+      publishImages(api, { productId: product.id, images: await makeImages(2), position: "append", search: false, ...POLL }),
+      "MEDIA_LIMIT",
+    );
     expect(error.message).toContain("249");
     expect(record.media.size).toBe(mediaBefore);
     expect(calls().some((c) => c.operationName === "StagedUploadsCreate")).toBe(false);
@@ -412,7 +459,10 @@ describe("publishImages", () => {
     };
     const api = createAdminApi({ shop, accessToken: token, fetch: fillingFetch, log: { warn: () => {} } });
     const mediaBefore = record.media.size;
-    await expectAdminError(publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, ...POLL }), "MEDIA_LIMIT");
+    await expectAdminError(
+      publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, ...POLL }),
+      "MEDIA_LIMIT",
+    );
     expect(record.media.size).toBe(mediaBefore);
   });
 
@@ -435,7 +485,13 @@ describe("publishImages", () => {
     const { shop, token, product, calls } = openShop(emu);
     const before = product.mediaIds.length;
     const api = createAdminApi({ shop, accessToken: token, fetch: losingAnswers("ProductAttachMedia"), log: { warn: () => {} } });
-    const { results } = await publishImages(api, { productId: product.id, images: await makeImages(2), position: "append", search: false, ...POLL });
+    const { results } = await publishImages(api, {
+      productId: product.id,
+      images: await makeImages(2),
+      position: "append",
+      search: false,
+      ...POLL,
+    });
 
     expect(product.mediaIds).toHaveLength(before + 2);
     expect(product.mediaIds.slice(-2)).toEqual(results.map((r) => r.mediaId));
@@ -445,7 +501,14 @@ describe("publishImages", () => {
   it("gives a transient MEDIA_TIMEOUT when processing outlasts the deadline", async () => {
     const { api, product } = openShop(emu);
     const error = await expectAdminError(
-      publishImages(api, { productId: product.id, images: await makeImages(1), position: "append", search: false, pollIntervalMs: 10, pollTimeoutMs: 30 }),
+      publishImages(api, {
+        productId: product.id,
+        images: await makeImages(1),
+        position: "append",
+        search: false,
+        pollIntervalMs: 10,
+        pollTimeoutMs: 30,
+      }),
       "MEDIA_TIMEOUT",
     );
     expect(error.transient).toBe(true);
@@ -487,7 +550,10 @@ describe("restoreImages", () => {
     expect(await restoreImages(api, { productId: product.id, keys: [images[0].key] })).toEqual({ removed: [mine], alreadyGone: [] });
     expect(product.mediaIds).toEqual(others);
     expect(product.mediaIds).toEqual(expect.arrayContaining([alsoMine, merchant.results[0].mediaId]));
-    expect(await restoreImages(api, { productId: product.id, keys: [images[0].key] })).toEqual({ removed: [], alreadyGone: [images[0].key] });
+    expect(await restoreImages(api, { productId: product.id, keys: [images[0].key] })).toEqual({
+      removed: [],
+      alreadyGone: [images[0].key],
+    });
   });
 
   it("reports everything already gone when the product was deleted", async () => {
@@ -495,6 +561,9 @@ describe("restoreImages", () => {
     const images = await makeImages(1);
     await publishImages(api, { productId: product.id, images, position: "append", search: false, ...POLL });
     record.products.delete(product.id);
-    expect(await restoreImages(api, { productId: product.id, keys: [images[0].key] })).toEqual({ removed: [], alreadyGone: [images[0].key] });
+    expect(await restoreImages(api, { productId: product.id, keys: [images[0].key] })).toEqual({
+      removed: [],
+      alreadyGone: [images[0].key],
+    });
   });
 });

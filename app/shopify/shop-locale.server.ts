@@ -15,7 +15,11 @@ query ShopLocales {
  */
 export async function readShopPrimaryLocale(api: AdminApi, opts: { signal?: AbortSignal } = {}): Promise<string | null> {
   try {
-    const data = await api.request<{ shopLocales: { locale: string; primary: boolean }[] }>(SHOP_LOCALES_QUERY, {}, { idempotent: true, signal: opts.signal });
+    const data = await api.request<{ shopLocales: { locale: string; primary: boolean }[] }>(
+      SHOP_LOCALES_QUERY,
+      {},
+      { idempotent: true, signal: opts.signal },
+    );
     return data.shopLocales.find((l) => l.primary)?.locale ?? null;
   } catch (error) {
     if (error instanceof AdminApiError && /ACCESS_DENIED/.test(JSON.stringify(error.details ?? ""))) return null;

@@ -26,7 +26,9 @@ describe("the shop's primary locale, from the Admin API (emulator, schema-valida
     const locale = await readShopPrimaryLocale(api);
 
     expect(locale).toBe("zh-TW");
-    expect(renderAltText("{title} – {mode}", { title: "手工陶瓷馬克杯", mode: "white", language: shopLanguage(locale) })).toBe("手工陶瓷馬克杯（白底圖）");
+    expect(renderAltText("{title} – {mode}", { title: "手工陶瓷馬克杯", mode: "white", language: shopLanguage(locale) })).toBe(
+      "手工陶瓷馬克杯（白底圖）",
+    );
     const call = emu.state.log.findLast((entry) => entry.shop === record.domain);
     expect(call?.rootFields).toEqual(["shopLocales"]);
   });
@@ -34,7 +36,12 @@ describe("the shop's primary locale, from the Admin API (emulator, schema-valida
   it("is unknown (alt text stays English) when the grant lacks read_locales, instead of failing the publish", async () => {
     const { shop, record } = openShop(emu);
     record.locales = [{ locale: "zh-TW", name: "Chinese (Traditional)", primary: true, published: true }];
-    const api = createAdminApi({ shop, accessToken: emu.issueToken(shop, "write_products,write_files"), log: { warn: () => {} }, retry: { baseDelayMs: 20 } });
+    const api = createAdminApi({
+      shop,
+      accessToken: emu.issueToken(shop, "write_products,write_files"),
+      log: { warn: () => {} },
+      retry: { baseDelayMs: 20 },
+    });
 
     expect(await readShopPrimaryLocale(api)).toBeNull();
     expect(shopLanguage(null)).toBe("en");

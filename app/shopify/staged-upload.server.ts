@@ -69,7 +69,9 @@ async function uploadToTarget(fetchImpl: typeof fetch, target: StagedTarget, fil
       }
       const text = (await response.text()).slice(0, 300);
       const message = `Uploading ${file.filename} failed with ${response.status}: ${readStorageMessage(text)}`;
-      lastError = new AdminApiError("UPLOAD_FAILED", message, response.status >= 500 || response.status === 429, { status: response.status });
+      lastError = new AdminApiError("UPLOAD_FAILED", message, response.status >= 500 || response.status === 429, {
+        status: response.status,
+      });
       if (!lastError.transient) throw lastError;
     } catch (error) {
       if (error instanceof AdminApiError) throw error;

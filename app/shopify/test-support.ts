@@ -7,7 +7,9 @@ import { createAdminApi, type AdminApiOptions } from "./admin-api.server";
 
 export async function makePng(seed: number, size = 64): Promise<Buffer> {
   const background = { r: (seed * 70) % 256, g: (seed * 130) % 256, b: (seed * 200) % 256 };
-  return sharp({ create: { width: size, height: size, channels: 3, background } }).png().toBuffer();
+  return sharp({ create: { width: size, height: size, channels: 3, background } })
+    .png()
+    .toBuffer();
 }
 
 /** A fresh seeded shop with its own token, so tests never share state (or Redis keys). */

@@ -43,7 +43,11 @@ function createFallbackPacer(shared: Pacer, local: Pacer, redis: Redis, log: (me
   const switchTo = (local: boolean, reason: string) => {
     if (usingLocal === local) return;
     usingLocal = local;
-    log(local ? `[pacer] Redis is unavailable (${reason}); pacing Admin API calls in this process` : "[pacer] Redis is back; pacing through Redis again");
+    log(
+      local
+        ? `[pacer] Redis is unavailable (${reason}); pacing Admin API calls in this process`
+        : "[pacer] Redis is back; pacing through Redis again",
+    );
   };
   // While ioredis is reconnecting a command would only wait and fail; a fresh connection is tried.
   const redisReady = () => !["reconnecting", "close", "end"].includes(redis.status);
@@ -121,9 +125,7 @@ function createRedisPacer(redis: Redis): Pacer {
       return Number(await redis.eval(RESERVE_SCRIPT, 2, ...keys(shop), requestId, String(cost)));
     },
     async record(shop, requestId, status) {
-      const args = status
-        ? [String(status.currentlyAvailable), String(status.maximumAvailable), String(status.restoreRate)]
-        : ["", "", ""];
+      const args = status ? [String(status.currentlyAvailable), String(status.maximumAvailable), String(status.restoreRate)] : ["", "", ""];
       await redis.eval(RECORD_SCRIPT, 2, ...keys(shop), requestId, ...args);
     },
   };

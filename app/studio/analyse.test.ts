@@ -30,7 +30,12 @@ afterEach(async () => {
 // A real google-auth-library client (the SDK's own copy, through google-gax) holding a token that
 // never needs refreshing: no network for auth.
 function testAuthClient() {
-  const client = new GoogleAuth().fromJSON({ type: "authorized_user", client_id: "test-client", client_secret: "test-secret", refresh_token: "test-refresh" });
+  const client = new GoogleAuth().fromJSON({
+    type: "authorized_user",
+    client_id: "test-client",
+    client_secret: "test-secret",
+    refresh_token: "test-refresh",
+  });
   client.setCredentials({ access_token: "vision-test-token", expiry_date: Date.now() + 3_600_000 });
   return client;
 }
@@ -38,7 +43,9 @@ function testAuthClient() {
 async function startFakes(visionAnswerList: VisionAnswer[]) {
   const vision = await startVisionFake(visionAnswerList);
   closers.push(vision.close);
-  const packshot = await sharp(await makeProductPhoto({ width: 600, height: 600, background: "#fdfdfc" })).png().toBuffer();
+  const packshot = await sharp(await makeProductPhoto({ width: 600, height: 600, background: "#fdfdfc" }))
+    .png()
+    .toBuffer();
   const gemini = await startGeminiFake([geminiAnswers.image(packshot)]);
   closers.push(gemini.close);
   const config: StudioConfig = {
@@ -103,7 +110,11 @@ describe("image analysis with Cloud Vision (the real SDK against a local fake)",
 
     const analysis = await analyseImage(photo, { vision: { ...vision.endpoint, authClient: testAuthClient() } });
 
-    expect(analysis).toMatchObject({ source: "local", labels: [], note: "Cloud Vision could not analyse the photo (Bad image data.); local analysis used" });
+    expect(analysis).toMatchObject({
+      source: "local",
+      labels: [],
+      note: "Cloud Vision could not analyse the photo (Bad image data.); local analysis used",
+    });
     expect(analysis.colours.length).toBeGreaterThan(0);
   });
 
@@ -112,7 +123,9 @@ describe("image analysis with Cloud Vision (the real SDK against a local fake)",
     closers.push(vision.close);
     const started = Date.now();
 
-    const analysis = await analyseImage(await makeProductPhoto({ width: 200, height: 150 }), { vision: { ...vision.endpoint, authClient: testAuthClient() } });
+    const analysis = await analyseImage(await makeProductPhoto({ width: 200, height: 150 }), {
+      vision: { ...vision.endpoint, authClient: testAuthClient() },
+    });
 
     expect(analysis.source).toBe("local");
     expect(analysis.note).toMatch(/^Cloud Vision unavailable/);

@@ -42,7 +42,11 @@ export async function analyseImage(photo: Buffer, config: StudioConfig): Promise
         requests: [
           {
             image: { content: photo.toString("base64") },
-            features: [{ type: "LABEL_DETECTION", maxResults: 8 }, { type: "OBJECT_LOCALIZATION", maxResults: 5 }, { type: "IMAGE_PROPERTIES" }],
+            features: [
+              { type: "LABEL_DETECTION", maxResults: 8 },
+              { type: "OBJECT_LOCALIZATION", maxResults: 5 },
+              { type: "IMAGE_PROPERTIES" },
+            ],
           },
         ],
       },
@@ -50,7 +54,8 @@ export async function analyseImage(photo: Buffer, config: StudioConfig): Promise
     );
     const response = batch.responses?.[0] ?? {};
     // A per-image failure comes back inside a successful answer.
-    if (response.error?.message) return { ...local, note: `Cloud Vision could not analyse the photo (${response.error.message}); local analysis used` };
+    if (response.error?.message)
+      return { ...local, note: `Cloud Vision could not analyse the photo (${response.error.message}); local analysis used` };
     const colours = (response.imagePropertiesAnnotation?.dominantColors?.colors ?? [])
       .slice()
       // Vision's score ranks salience; pixel share alone would put the backdrop first.
@@ -82,14 +87,24 @@ function describeVisionError(error: unknown): string {
 const PROBE_SIDE = 256;
 
 export async function analyseLocally(photo: Buffer): Promise<ImageAnalysis> {
-  const { data: small, info } = await sharp(photo).resize(PROBE_SIDE, PROBE_SIDE, { fit: "inside" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data: small, info } = await sharp(photo)
+    .resize(PROBE_SIDE, PROBE_SIDE, { fit: "inside" })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const probe = () => sharp(small, { raw: { width: info.width, height: info.height, channels: 3 } });
   // A 4×4 thumbnail of the centre (where the product usually is) gives its main colours cheaply.
   const thumb = await probe().resize(64, 64, { fit: "cover" }).raw().toBuffer();
-  const { data } = await sharp(thumb, { raw: { width: 64, height: 64, channels: 3 } }).extract({ left: 16, top: 16, width: 32, height: 32 }).resize(4, 4).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(thumb, { raw: { width: 64, height: 64, channels: 3 } })
+    .extract({ left: 16, top: 16, width: 32, height: 32 })
+    .resize(4, 4)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const buckets = new Map<string, number>();
   for (let i = 0; i < data.length; i += 3) {
-    const key = hex(...[data[i]!, data[i + 1]!, data[i + 2]!].map((v) => Math.min(255, Math.round(v / 32) * 32)) as [number, number, number]);
+    const key = hex(
+      ...([data[i]!, data[i + 1]!, data[i + 2]!].map((v) => Math.min(255, Math.round(v / 32) * 32)) as [number, number, number]),
+    );
     buckets.set(key, (buckets.get(key) ?? 0) + 1);
   }
   const stats = await probe().greyscale().stats();
@@ -97,7 +112,10 @@ export async function analyseLocally(photo: Buffer): Promise<ImageAnalysis> {
     source: "local",
     labels: [],
     objects: [],
-    colours: [...buckets.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k]) => k),
+    colours: [...buckets.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k]) => k),
     brightness: (stats.channels[0]?.mean ?? 128) / 255,
     aspect: info.width / info.height,
   };

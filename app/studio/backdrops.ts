@@ -63,7 +63,8 @@ interface PresetScene {
 // Each texture's filter is named after its shape so a scene can hold both wall and surface defs.
 const SCENES: Record<PresetName, PresetScene> = {
   "minimal-studio": {
-    wall: (w, hy) => `<defs><linearGradient id="paper" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#d9d6d2"/><stop offset="1" stop-color="#ebe9e6"/></linearGradient></defs><rect width="${w}" height="${hy}" fill="url(#paper)"/>`,
+    wall: (w, hy) =>
+      `<defs><linearGradient id="paper" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#d9d6d2"/><stop offset="1" stop-color="#ebe9e6"/></linearGradient></defs><rect width="${w}" height="${hy}" fill="url(#paper)"/>`,
     surface: (w, y, h, _seed, _grain, fromAbove) =>
       `<defs><linearGradient id="sweep" x1="0" y1="0" x2="${fromAbove ? 1 : 0}" y2="1"><stop offset="0" stop-color="${fromAbove ? "#eeece9" : "#ebe9e6"}"/><stop offset="0.3" stop-color="#f3f2f0"/><stop offset="1" stop-color="#dedbd7"/></linearGradient></defs><rect y="${y}" width="${w}" height="${h - y}" fill="url(#sweep)"/>`,
     glow: ["#ffffff", 0.55],
@@ -76,7 +77,8 @@ const SCENES: Record<PresetName, PresetScene> = {
       // Planks: seen from above they run straight across the frame; in front, the grain runs away.
       const plank = (fromAbove ? 0.16 : 0.45) * (h - y) * grain;
       let seams = "";
-      for (let sy = y + plank; sy < h; sy += plank) seams += `<rect y="${sy}" width="${w}" height="${Math.max(1, h * 0.004)}" fill="#3a2414" fill-opacity="0.6"/>`;
+      for (let sy = y + plank; sy < h; sy += plank)
+        seams += `<rect y="${sy}" width="${w}" height="${Math.max(1, h * 0.004)}" fill="#3a2414" fill-opacity="0.6"/>`;
       return `<defs><linearGradient id="table" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#7a4e2d"/><stop offset="1" stop-color="#9b6a42"/></linearGradient><filter id="grain" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${0.002 / grain} ${(fromAbove ? 0.03 : 0.06) / grain}" numOctaves="4" seed="${seed}"/><feColorMatrix values="0 0 0 0 0.2  0 0 0 0 0.1  0 0 0 0 0.04  0 0 0 2.2 -0.75"/></filter></defs>
 <rect y="${y}" width="${w}" height="${h - y}" fill="url(#table)"/><rect y="${y}" width="${w}" height="${h - y}" filter="url(#grain)"/>${seams}${fromAbove ? "" : `<rect y="${y}" width="${w}" height="${Math.max(1, h * 0.006)}" fill="#f3d2a2" fill-opacity="0.35"/>`}`;
     },
@@ -84,7 +86,8 @@ const SCENES: Record<PresetName, PresetScene> = {
     skirting: "#24170f",
   },
   "marble-luxury": {
-    wall: (w, hy) => `<defs><linearGradient id="wall" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#c9cdd1"/><stop offset="1" stop-color="#e4e6e8"/></linearGradient></defs><rect width="${w}" height="${hy}" fill="url(#wall)"/>`,
+    wall: (w, hy) =>
+      `<defs><linearGradient id="wall" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#c9cdd1"/><stop offset="1" stop-color="#e4e6e8"/></linearGradient></defs><rect width="${w}" height="${hy}" fill="url(#wall)"/>`,
     surface: (w, y, h, seed, grain, fromAbove) =>
       `<defs><filter id="veins" x="0" y="0" width="100%" height="100%"><feTurbulence type="turbulence" baseFrequency="${(fromAbove ? 0.008 : 0.006) / grain} ${(fromAbove ? 0.008 : 0.012) / grain}" numOctaves="4" seed="${seed}"/>
 <feColorMatrix type="luminanceToAlpha"/><feComponentTransfer><feFuncA type="table" tableValues="0.9 0.5 0.15 0 0 0 0 0"/></feComponentTransfer>
@@ -116,7 +119,9 @@ const SCENES: Record<PresetName, PresetScene> = {
     wall: (w, hy, seed) =>
       `<defs><linearGradient id="wall" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#2a0709"/><stop offset="1" stop-color="#5c1118"/></linearGradient><filter id="blur"><feGaussianBlur stdDeviation="${w * 0.012}"/></filter></defs><rect width="${w}" height="${hy}" fill="url(#wall)"/><g filter="url(#blur)">${bokeh(w, hy, hy, ["#ffd27a", "#ffb347", "#fff0c0"], 26, seed)}</g>`,
     surface: (w, y, h, seed, grain, fromAbove) => {
-      const confetti = fromAbove ? `<g>${bokeh(w, h, h, ["#ffd27a", "#e8b04a", "#fff0c0"], 40, seed + 5).replace(/r="([0-9.]+)"/g, (_m, r: string) => `r="${Number(r) * 0.12}"`)}</g>` : "";
+      const confetti = fromAbove
+        ? `<g>${bokeh(w, h, h, ["#ffd27a", "#e8b04a", "#fff0c0"], 40, seed + 5).replace(/r="([0-9.]+)"/g, (_m, r: string) => `r="${Number(r) * 0.12}"`)}</g>`
+        : "";
       return `<defs><filter id="grain" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${0.004 / grain} ${0.08 / grain}" numOctaves="3" seed="${seed}"/><feColorMatrix values="0 0 0 0 0.12 0 0 0 0 0.05 0 0 0 0 0.03 0 0 0 1 -0.4"/></filter></defs>
 <rect y="${y}" width="${w}" height="${h - y}" fill="${fromAbove ? "#5a1a1e" : "#4a2418"}"/><rect y="${y}" width="${w}" height="${h - y}" filter="url(#grain)"/>${confetti}`;
     },
@@ -135,7 +140,13 @@ const SCENES: Record<PresetName, PresetScene> = {
  * for marble veins, crossed fine noise for linen. `tint` pulls the wall (or the surface seen from
  * above) toward the merchant's colour.
  */
-export function drawBackdrop(preset: PresetName, width: number, height: number, layout: SceneLayout, tint: [number, number, number] | null): string {
+export function drawBackdrop(
+  preset: PresetName,
+  width: number,
+  height: number,
+  layout: SceneLayout,
+  tint: [number, number, number] | null,
+): string {
   const scene = SCENES[preset];
   const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`;
   const lx = layout.lightX * width;

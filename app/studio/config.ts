@@ -53,9 +53,10 @@ export type StudioEnv = z.infer<typeof studioEnvSchema>;
 
 export function studioConfigFromEnv(env: StudioEnv): StudioConfig {
   const config: StudioConfig = {};
-  const vertex = env.GOOGLE_GENAI_USE_VERTEXAI && env.GOOGLE_CLOUD_PROJECT
-    ? { project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION ?? "global" }
-    : undefined;
+  const vertex =
+    env.GOOGLE_GENAI_USE_VERTEXAI && env.GOOGLE_CLOUD_PROJECT
+      ? { project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION ?? "global" }
+      : undefined;
   if (env.GEMINI_API_KEY || vertex) {
     config.gemini = { apiKey: env.GEMINI_API_KEY, vertex, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_API_BASE_URL };
   }

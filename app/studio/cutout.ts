@@ -71,9 +71,21 @@ export function cutOutProduct(image: RawImage, choice: SubjectChoice, ownAlpha: 
   const box = { left: region.left + inner.left, top: region.top + inner.top, width: inner.width, height: inner.height };
   // The crop is flush with the frame where the product was cut, so the cut shows as a straight edge.
   const touchedEdges = choice.touchedEdges.filter((edge) =>
-    edge === "top" ? box.top === 0 : edge === "left" ? box.left === 0 : edge === "bottom" ? box.top + box.height === image.height : box.left + box.width === image.width,
+    edge === "top"
+      ? box.top === 0
+      : edge === "left"
+        ? box.left === 0
+        : edge === "bottom"
+          ? box.top + box.height === image.height
+          : box.left + box.width === image.width,
   );
-  return { rgba: { data, width: box.width, height: box.height, channels: 4 }, box, sourceWidth: image.width, sourceHeight: image.height, touchedEdges };
+  return {
+    rgba: { data, width: box.width, height: box.height, channels: 4 },
+    box,
+    sourceWidth: image.width,
+    sourceHeight: image.height,
+    touchedEdges,
+  };
 }
 
 function noProduct(): StudioError {
@@ -84,7 +96,13 @@ function noProduct(): StudioError {
  * The model mask sampled (bilinear, pixel centres aligned) at working resolution over `region`, then
  * sharpened around 50% by `gain` (null: kept soft, only marks where the mask is non-zero).
  */
-function upsampleAlpha(mask: { data: Uint8Array; width: number; height: number }, region: Box, sx: number, sy: number, gain: number | null): Uint8Array {
+function upsampleAlpha(
+  mask: { data: Uint8Array; width: number; height: number },
+  region: Box,
+  sx: number,
+  sy: number,
+  gain: number | null,
+): Uint8Array {
   const { width: mw, height: mh, data } = mask;
   const x0 = new Int32Array(region.width);
   const fx = new Float32Array(region.width);

@@ -54,7 +54,10 @@ export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): P
   let white = 0;
   let band = 0;
   let bandWhite = 0;
-  let left = width, right = -1, top = height, bottom = -1;
+  let left = width,
+    right = -1,
+    top = height,
+    bottom = -1;
   for (let y = 0; y < height; y++) {
     const inBandRow = y < bandY || y >= height - bandY;
     for (let x = 0; x < width; x++) {
@@ -129,7 +132,9 @@ export async function repairWhiteBackground(
   const found = findBox(footprint, rgb.width, rgb.height, 1);
   if (found) {
     before.fillRatio = Math.max(found.width / rgb.width, found.height / rgb.height);
-    before.centred = Math.abs(found.left + found.width / 2 - rgb.width / 2) / rgb.width <= CENTRE_TOLERANCE && Math.abs(found.top + found.height / 2 - rgb.height / 2) / rgb.height <= CENTRE_TOLERANCE;
+    before.centred =
+      Math.abs(found.left + found.width / 2 - rgb.width / 2) / rgb.width <= CENTRE_TOLERANCE &&
+      Math.abs(found.top + found.height / 2 - rgb.height / 2) / rgb.height <= CENTRE_TOLERANCE;
   }
   const cutout = cutOutProduct(rgb, chooseSubject(await segmentProduct(rgb)));
   const composed = await composeWhite(cutout, options);
@@ -147,7 +152,8 @@ function describeRepairs(before: QualityReport, options: WhiteOptions): string[]
   if (before.fillRatio !== undefined && Math.abs(before.fillRatio - options.fill) > FILL_TOLERANCE) {
     repaired.push(`product re-scaled to fill ${Math.round(options.fill * 100)}% (was ${Math.round(before.fillRatio * 100)}%)`);
   }
-  if (Math.max(before.width, before.height) !== options.size) repaired.push(`resized to ${options.size} px (was ${before.width}x${before.height})`);
+  if (Math.max(before.width, before.height) !== options.size)
+    repaired.push(`resized to ${options.size} px (was ${before.width}x${before.height})`);
   return repaired;
 }
 

@@ -28,7 +28,14 @@ describe("generate with the local provider", () => {
     expect(result.notes).toContain("local cannot change the viewpoint; top view not applied");
     expect(result.outputs).toHaveLength(1);
     const [output] = result.outputs;
-    expect(output).toMatchObject({ format: "jpeg", width: 1000, height: 1000, provider: "local", prompt: null, promptVersion: "local-white-v2" });
+    expect(output).toMatchObject({
+      format: "jpeg",
+      width: 1000,
+      height: 1000,
+      provider: "local",
+      prompt: null,
+      promptVersion: "local-white-v2",
+    });
     expect(output!.report).toMatchObject({ kind: "white", backgroundPurity: 1, centred: true, bytes: output!.data.length });
     expect(output!.report.fillRatio).toBeCloseTo(0.85, 2);
     expect((await sharp(output!.data).metadata()).format).toBe("jpeg");
@@ -38,7 +45,10 @@ describe("generate with the local provider", () => {
   it("refuses a provider that is not configured, before doing any work", async () => {
     const photo = await makeProductPhoto({ width: 200, height: 150 });
     await expect(
-      generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "gemini" }, {}),
+      generate(
+        { mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "gemini" },
+        {},
+      ),
     ).rejects.toMatchObject({ code: "PROVIDER_NOT_CONFIGURED", transient: false });
   });
 });

@@ -8,7 +8,14 @@ import { repairWhiteBackground } from "./gate";
 import { encodeImage } from "./image";
 import { decodePhoto, loadInputImage } from "./input";
 import { chooseScene, COMPOSITIONS, composeLifestyle } from "./lifestyle";
-import { frameSize, lifestyleOptionsSchema, whiteOptionsSchema, type LifestyleOptions, type ProviderName, type WhiteOptions } from "./options";
+import {
+  frameSize,
+  lifestyleOptionsSchema,
+  whiteOptionsSchema,
+  type LifestyleOptions,
+  type ProviderName,
+  type WhiteOptions,
+} from "./options";
 import { prepareProduct, type PreparedProduct } from "./product";
 import { buildLifestylePrompt, buildWhitePrompt, PROMPT_VERSIONS } from "./prompts";
 import { createGeminiProvider } from "./providers/gemini";
@@ -50,12 +57,19 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
   // The local provider decodes its one photo itself, once, at working size; photos are normalised
   // (decoded and re-encoded) only to be compared, analysed by Vision or sent to a generative provider.
   const normalise = request.provider !== "local" || request.photos.length > capabilities.maxInputImages || config.vision !== undefined;
-  const loaded = normalise ? await Promise.all(request.photos.map((photo) => loadInputImage(photo))) : request.photos.map((data) => ({ data }));
+  const loaded = normalise
+    ? await Promise.all(request.photos.map((photo) => loadInputImage(photo)))
+    : request.photos.map((data) => ({ data }));
   throwIfAborted(request.signal);
-  const usedPhotos = await choosePhotos(loaded.map((p) => p.data), capabilities.maxInputImages);
+  const usedPhotos = await choosePhotos(
+    loaded.map((p) => p.data),
+    capabilities.maxInputImages,
+  );
   const notes: string[] = [];
   if (usedPhotos.length < loaded.length) {
-    notes.push(`${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`);
+    notes.push(
+      `${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`,
+    );
   }
   const photos = usedPhotos.map((i) => loaded[i]!.data);
   // Generative providers read the analysis in their prompt; the local one only uses Vision's labels
@@ -69,13 +83,16 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
   let outputs: StudioOutput[];
   if (request.mode === "white") {
     const options = whiteOptionsSchema.parse(request.options) as WhiteOptions;
-    if (options.topView && !capabilities.canChangeViewpoint) notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
+    if (options.topView && !capabilities.canChangeViewpoint)
+      notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
     outputs = request.provider === "local" ? await makeLocalWhite(job, options) : await makeGenerativeWhite(job, options);
   } else {
     const options = lifestyleOptionsSchema.parse(request.options) as LifestyleOptions;
     const nudge = readStyle(options.style);
     if (request.provider === "local" && options.style.trim()) {
-      notes.push(nudge.matched.length ? `style keywords applied: ${nudge.matched.join(", ")}` : "no style keywords recognised; preset look used");
+      notes.push(
+        nudge.matched.length ? `style keywords applied: ${nudge.matched.join(", ")}` : "no style keywords recognised; preset look used",
+      );
     }
     outputs = request.provider === "local" ? await makeLocalLifestyle(job, options) : await makeGenerativeLifestyle(job, options);
   }
@@ -94,7 +111,9 @@ async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOu
   const scale = Math.min((options.fill * rendered.width) / box.width, (options.fill * rendered.height) / box.height);
   Object.assign(rendered.report, { fidelity: 1, fidelityFlag: false, fillTarget: options.fill }, describeSource(prepared, scale));
   rendered.report.notes.push(...prepared.notes, "local: the product's pixels are the photo's own");
-  return [{ ...rendered, format: options.format, provider: "local", prompt: null, promptVersion: "local-white-v2", ms: Date.now() - started }];
+  return [
+    { ...rendered, format: options.format, provider: "local", prompt: null, promptVersion: "local-white-v2", ms: Date.now() - started },
+  ];
 }
 
 /**
@@ -142,7 +161,18 @@ async function makeLocalLifestyle(job: Job, options: LifestyleOptions): Promise<
     };
     // The shared segmentation is charged to the first output.
     const ms = Date.now() - t + (i === 0 ? t - started : 0);
-    outputs.push({ data: image.data, width: image.width, height: image.height, format: options.format, provider: "local", prompt: null, promptVersion: "local-lifestyle-v2", report, ms, composition });
+    outputs.push({
+      data: image.data,
+      width: image.width,
+      height: image.height,
+      format: options.format,
+      provider: "local",
+      prompt: null,
+      promptVersion: "local-lifestyle-v2",
+      report,
+      ms,
+      composition,
+    });
     job.progress("generating", 20 + Math.round((70 * (i + 1)) / compositions.length));
   }
   return outputs;
@@ -169,7 +199,19 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
   // Every generative white image goes through the repair: models drift off-white and off-centre.
   const repaired = await repairWhiteBackground(answer.image, options);
   await scoreFidelity(repaired.report, reference, repaired.cutout);
-  return [{ data: repaired.data, width: repaired.width, height: repaired.height, format: options.format, provider: job.request.provider, prompt, promptVersion: PROMPT_VERSIONS.white, report: repaired.report, ms: Date.now() - started }];
+  return [
+    {
+      data: repaired.data,
+      width: repaired.width,
+      height: repaired.height,
+      format: options.format,
+      provider: job.request.provider,
+      prompt,
+      promptVersion: PROMPT_VERSIONS.white,
+      report: repaired.report,
+      ms: Date.now() - started,
+    },
+  ];
 }
 
 async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
@@ -185,20 +227,41 @@ async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Pro
     let best: { data: Buffer; report: QualityReport } | null = null;
     // A flagged image gets one more try; the better of the two is kept.
     for (let attempt = 0; attempt < 2 && (!best || best.report.fidelityFlag); attempt++) {
-      const answer = await provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, size: options.size, signal: job.request.signal });
+      const answer = await provider.createImage({
+        prompt,
+        photos: job.photos,
+        ratio: options.ratio,
+        size: options.size,
+        signal: job.request.signal,
+      });
       job.notes.push(...answer.notes);
       const candidate = await finishLifestyle(answer.image, reference, options, width, height);
       if (attempt > 0) candidate.report.notes.push("regenerated once because the product looked changed");
       if (!best || (candidate.report.fidelity ?? 0) > (best.report.fidelity ?? 0)) best = candidate;
     }
-    outputs.push({ data: best!.data, width, height, format: options.format, provider: job.request.provider, prompt, promptVersion: PROMPT_VERSIONS.lifestyle, report: best!.report, ms: Date.now() - started, composition });
+    outputs.push({
+      data: best!.data,
+      width,
+      height,
+      format: options.format,
+      provider: job.request.provider,
+      prompt,
+      promptVersion: PROMPT_VERSIONS.lifestyle,
+      report: best!.report,
+      ms: Date.now() - started,
+      composition,
+    });
     job.progress("generating", 20 + Math.round((70 * (i + 1)) / compositions.length));
   }
   return outputs;
 }
 
 async function finishLifestyle(image: Buffer, reference: PreparedProduct, options: LifestyleOptions, width: number, height: number) {
-  const { data: pixels } = await sharp(image).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data: pixels } = await sharp(image)
+    .resize(width, height, { fit: "cover" })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const data = await encodeImage({ data: pixels, width, height, channels: 3 }, options.format, "photo");
   const report: QualityReport = { kind: "lifestyle", width, height, bytes: data.length, format: options.format, notes: [] };
   const { image: working } = await decodePhoto(data, 1024);

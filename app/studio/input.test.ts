@@ -8,7 +8,10 @@ import { StudioError } from "./errors";
 const HEIC = new URL("../../test/fixtures/photos/product.heic", import.meta.url);
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(StudioError);
   return (error as StudioError).code;
 }
@@ -22,7 +25,9 @@ describe("loadInputImage", () => {
 
   it("refuses a decompression bomb from its header, without decoding it", async () => {
     // 8000x6000 of one colour compresses to a few KB but would decode to 144 MB.
-    const bomb = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: "#fff" } }).png().toBuffer();
+    const bomb = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: "#fff" } })
+      .png()
+      .toBuffer();
     expect(bomb.length).toBeLessThan(1_000_000);
     const started = Date.now();
     expect(await codeOf(loadInputImage(bomb))).toBe("INPUT_TOO_LARGE");
@@ -31,7 +36,9 @@ describe("loadInputImage", () => {
   });
 
   it("honours a lower pixel limit given by the caller", async () => {
-    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#abc" } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#abc" } })
+      .jpeg()
+      .toBuffer();
     expect(await codeOf(loadInputImage(photo, { maxPixels: 50_000 }))).toBe("INPUT_TOO_LARGE");
   });
 
@@ -56,9 +63,14 @@ describe("loadInputImage", () => {
   });
 
   it("keeps transparency as PNG and converts other colour spaces to sRGB", async () => {
-    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     expect((await loadInputImage(transparent)).format).toBe("png");
-    const cmyk = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#3366cc" } }).toColourspace("cmyk").jpeg().toBuffer();
+    const cmyk = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#3366cc" } })
+      .toColourspace("cmyk")
+      .jpeg()
+      .toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe("cmyk");
     const loaded = await loadInputImage(cmyk);
     expect((await sharp(loaded.data).metadata()).space).toBe("srgb");
@@ -66,8 +78,9 @@ describe("loadInputImage", () => {
 });
 
 describe("phone and odd photos", () => {
-  const pixelAt = (image: { data: Buffer; width: number; channels: number }, x: number, y: number) =>
-    [...image.data.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3)];
+  const pixelAt = (image: { data: Buffer; width: number; channels: number }, x: number, y: number) => [
+    ...image.data.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3),
+  ];
   const near = (a: number[], b: number[], tolerance: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
 
   it("decodes an iPhone-style HEIC (HEVC) photo in-process, which the bundled libvips refuses", async () => {
@@ -87,7 +100,10 @@ describe("phone and odd photos", () => {
 
   it("converts a Display P3 photo to sRGB instead of reading its numbers as sRGB", async () => {
     const orange = { r: 230, g: 120, b: 40 };
-    const p3 = await sharp({ create: { width: 64, height: 64, channels: 3, background: orange } }).withIccProfile("p3").png().toBuffer();
+    const p3 = await sharp({ create: { width: 64, height: 64, channels: 3, background: orange } })
+      .withIccProfile("p3")
+      .png()
+      .toBuffer();
     const stored = await sharp(p3, { ignoreIcc: true }).raw().toBuffer();
     // The file's own numbers are P3 numbers, clearly not the sRGB ones...
     expect(near([...stored.subarray(0, 3)], [orange.r, orange.g, orange.b], 6)).toBe(false);
@@ -99,8 +115,14 @@ describe("phone and odd photos", () => {
   it("reads CMYK JPEG and 16-bit PNG as 8-bit sRGB with the right colours", async () => {
     // A colour well inside the CMYK gamut, so the round trip through print colours keeps it.
     const blue = { r: 120, g: 140, b: 160 };
-    const cmyk = await sharp({ create: { width: 64, height: 64, channels: 3, background: blue } }).toColourspace("cmyk").jpeg({ quality: 95 }).toBuffer();
-    const deep = await sharp({ create: { width: 64, height: 64, channels: 3, background: blue } }).toColourspace("rgb16").png().toBuffer();
+    const cmyk = await sharp({ create: { width: 64, height: 64, channels: 3, background: blue } })
+      .toColourspace("cmyk")
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const deep = await sharp({ create: { width: 64, height: 64, channels: 3, background: blue } })
+      .toColourspace("rgb16")
+      .png()
+      .toBuffer();
     expect((await sharp(deep).metadata()).depth).toBe("ushort");
     for (const file of [cmyk, deep]) {
       const decoded = await decodePhoto(file, 4096);
@@ -110,7 +132,11 @@ describe("phone and odd photos", () => {
   });
 
   it("keeps a transparent PNG's own alpha as the product's outline and flattens its colour onto white", async () => {
-    const cutOut = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><circle cx="100" cy="100" r="60" fill="#a33"/></svg>')).png().toBuffer();
+    const cutOut = await sharp(
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><circle cx="100" cy="100" r="60" fill="#a33"/></svg>'),
+    )
+      .png()
+      .toBuffer();
     const decoded = await decodePhoto(cutOut, 4096);
     expect(decoded.alpha).not.toBeNull();
     expect(decoded.alpha![100 * 200 + 100]).toBe(255);
@@ -118,13 +144,17 @@ describe("phone and odd photos", () => {
     expect(pixelAt(decoded.image, 5, 5)).toEqual([255, 255, 255]);
     expect(decoded.notes).toContain("the photo's own transparency was used as the product's outline");
     // An opaque PNG with an alpha channel is no cut-out.
-    const opaque = await sharp({ create: { width: 50, height: 50, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } }).png().toBuffer();
+    const opaque = await sharp({ create: { width: 50, height: 50, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } })
+      .png()
+      .toBuffer();
     expect((await decodePhoto(opaque, 4096)).alpha).toBeNull();
   });
 
   it("uses the first frame of an animated GIF and says so", async () => {
     const frames = Buffer.concat([Buffer.alloc(40 * 40 * 3, 200), Buffer.alloc(40 * 40 * 3, 40)]);
-    const gif = await sharp(frames, { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } as sharp.Raw }).gif().toBuffer();
+    const gif = await sharp(frames, { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } as sharp.Raw })
+      .gif()
+      .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const decoded = await decodePhoto(gif, 4096);
     expect(decoded.source).toMatchObject({ width: 40, height: 40, format: "gif" });
@@ -141,7 +171,9 @@ describe("phone and odd photos", () => {
     const error = (await loadInputImage(bytes).catch((e: unknown) => e)) as StudioError;
     expect(error).toBeInstanceOf(StudioError);
     expect(error.code).toBe("INPUT_UNSUPPORTED_FORMAT");
-    expect(error.merchantMessage).toBe(`${name} files can't be used as product photos. Save the photo as JPEG, PNG, WebP or HEIC and upload it again.`);
+    expect(error.merchantMessage).toBe(
+      `${name} files can't be used as product photos. Save the photo as JPEG, PNG, WebP or HEIC and upload it again.`,
+    );
   });
 
   it("refuses a BMP, which the bundled decoder cannot read, by name", async () => {

@@ -51,9 +51,13 @@ function isCameraRaw(b: Buffer): boolean {
 function refuseUnsupported(data: Buffer): void {
   const refused = REFUSED.find((f) => f.test(data));
   if (refused) {
-    throw new StudioError("INPUT_UNSUPPORTED_FORMAT", `${refused.name} files can't be used as product photos. Save the photo as JPEG, PNG, WebP or HEIC and upload it again.`, {
-      detail: `refused ${refused.name}`,
-    });
+    throw new StudioError(
+      "INPUT_UNSUPPORTED_FORMAT",
+      `${refused.name} files can't be used as product photos. Save the photo as JPEG, PNG, WebP or HEIC and upload it again.`,
+      {
+        detail: `refused ${refused.name}`,
+      },
+    );
   }
 }
 
@@ -155,10 +159,7 @@ export async function decodePhoto(data: Buffer, maxSide: number): Promise<Decode
   const opened = await openPhoto(data, MAX_INPUT_PIXELS);
   const source = { width: opened.width, height: opened.height, format: opened.format };
   try {
-    const pipeline = opened
-      .open()
-      .resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true })
-      .toColourspace("srgb");
+    const pipeline = opened.open().resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true }).toColourspace("srgb");
     if (!opened.hasAlpha) {
       const { data: rgb, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
       return { image: { data: rgb, width: info.width, height: info.height, channels: 3 }, alpha: null, source, notes: opened.notes };

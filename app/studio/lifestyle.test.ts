@@ -48,7 +48,10 @@ describe("generate lifestyle with the local provider (real segmentation)", () =>
     expect(differ(thumbs[0]!, thumbs[1]!)).toBeGreaterThan(8);
     expect(differ(thumbs[0]!, thumbs[2]!)).toBeGreaterThan(8);
     // The close-up crops into the jar: its label fills the middle, its red body the lower part.
-    const { data } = await sharp(result.outputs[1]!.data).extract({ left: 350, top: 850, width: 100, height: 50 }).stats().then((s) => ({ data: s.channels.map((c) => c.mean) }));
+    const { data } = await sharp(result.outputs[1]!.data)
+      .extract({ left: 350, top: 850, width: 100, height: 50 })
+      .stats()
+      .then((s) => ({ data: s.channels.map((c) => c.mean) }));
     expect(data[0]!).toBeGreaterThan(data[2]! + 40);
   });
 });
@@ -57,7 +60,13 @@ describe("composeLifestyle's backdrop cache", () => {
   it("renders the same image again from the cached backdrop, without the first image drawn into it", async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300"><rect x="20" y="10" width="160" height="280" rx="30" fill="#2e86c1"/></svg>`;
     const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const cutout: Cutout = { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 200, height: 300 }, sourceWidth: 200, sourceHeight: 300, touchedEdges: [] };
+    const cutout: Cutout = {
+      rgba: { data, width: info.width, height: info.height, channels: 4 },
+      box: { left: 0, top: 0, width: 200, height: 300 },
+      sourceWidth: 200,
+      sourceHeight: 300,
+      touchedEdges: [],
+    };
     // A size no other test uses, so the first call renders.
     const options = lifestyleOptionsSchema.parse({ preset: "rustic-wood", size: 1111, format: "png" });
 
@@ -77,7 +86,11 @@ describe("drawBackdrop", () => {
     for (const preset of PRESET_NAMES) {
       const thumbs = await Promise.all(
         (["top", "table", "floor"] as const).map((view) =>
-          sharp(Buffer.from(drawBackdrop(preset, 200, 200, { view, horizon: 0.5, lightX: 0.3, seed: 3 }, null))).resize(20, 20).greyscale().raw().toBuffer(),
+          sharp(Buffer.from(drawBackdrop(preset, 200, 200, { view, horizon: 0.5, lightX: 0.3, seed: 3 }, null)))
+            .resize(20, 20)
+            .greyscale()
+            .raw()
+            .toBuffer(),
         ),
       );
       const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;

@@ -43,25 +43,135 @@ interface Framing {
 // third, lowers the camera, rolls it and rakes the light from one side with a long shadow.
 const FRAMINGS: Record<Viewpoint, Record<Composition, Framing>> = {
   table: {
-    "in-scene": { height: 0.42, maxWidth: 0.55, centreX: 0.5, anchorY: 0.8, horizon: 0.58, blur: 4, lightX: 0.3, shadowShift: 0.1, tilt: 0, sideLight: 0, turn: 0 },
-    "close-up": { height: 1.25, maxWidth: 1.2, centreX: 0.5, anchorY: 1.12, horizon: 0.9, blur: 16, lightX: 0.5, shadowShift: 0, tilt: 0, sideLight: 0, turn: 0 },
-    "artistic-angle": { height: 0.5, maxWidth: 0.45, centreX: 0.64, anchorY: 0.84, horizon: 0.44, blur: 7, lightX: 0.06, shadowShift: 0.6, tilt: -5, sideLight: 0.38, turn: 0 },
+    "in-scene": {
+      height: 0.42,
+      maxWidth: 0.55,
+      centreX: 0.5,
+      anchorY: 0.8,
+      horizon: 0.58,
+      blur: 4,
+      lightX: 0.3,
+      shadowShift: 0.1,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "close-up": {
+      height: 1.25,
+      maxWidth: 1.2,
+      centreX: 0.5,
+      anchorY: 1.12,
+      horizon: 0.9,
+      blur: 16,
+      lightX: 0.5,
+      shadowShift: 0,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "artistic-angle": {
+      height: 0.5,
+      maxWidth: 0.45,
+      centreX: 0.64,
+      anchorY: 0.84,
+      horizon: 0.44,
+      blur: 7,
+      lightX: 0.06,
+      shadowShift: 0.6,
+      tilt: -5,
+      sideLight: 0.38,
+      turn: 0,
+    },
   },
   floor: {
-    "in-scene": { height: 0.62, maxWidth: 0.74, centreX: 0.5, anchorY: 0.9, horizon: 0.5, blur: 3, lightX: 0.3, shadowShift: 0.08, tilt: 0, sideLight: 0, turn: 0 },
-    "close-up": { height: 1.2, maxWidth: 1.15, centreX: 0.5, anchorY: 1.08, horizon: 0.62, blur: 12, lightX: 0.5, shadowShift: 0, tilt: 0, sideLight: 0, turn: 0 },
-    "artistic-angle": { height: 0.6, maxWidth: 0.62, centreX: 0.6, anchorY: 0.93, horizon: 0.38, blur: 5, lightX: 0.06, shadowShift: 0.45, tilt: -4, sideLight: 0.32, turn: 0 },
+    "in-scene": {
+      height: 0.62,
+      maxWidth: 0.74,
+      centreX: 0.5,
+      anchorY: 0.9,
+      horizon: 0.5,
+      blur: 3,
+      lightX: 0.3,
+      shadowShift: 0.08,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "close-up": {
+      height: 1.2,
+      maxWidth: 1.15,
+      centreX: 0.5,
+      anchorY: 1.08,
+      horizon: 0.62,
+      blur: 12,
+      lightX: 0.5,
+      shadowShift: 0,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "artistic-angle": {
+      height: 0.6,
+      maxWidth: 0.62,
+      centreX: 0.6,
+      anchorY: 0.93,
+      horizon: 0.38,
+      blur: 5,
+      lightX: 0.06,
+      shadowShift: 0.45,
+      tilt: -4,
+      sideLight: 0.32,
+      turn: 0,
+    },
   },
   top: {
-    "in-scene": { height: 0.5, maxWidth: 0.5, centreX: 0.5, anchorY: 0.5, horizon: 0, blur: 1, lightX: 0.25, shadowShift: 0.03, tilt: 0, sideLight: 0, turn: 0 },
-    "close-up": { height: 1.3, maxWidth: 1.3, centreX: 0.5, anchorY: 0.58, horizon: 0, blur: 2, lightX: 0.4, shadowShift: 0.02, tilt: 0, sideLight: 0, turn: 0 },
-    "artistic-angle": { height: 0.56, maxWidth: 0.56, centreX: 0.6, anchorY: 0.56, horizon: 0, blur: 1, lightX: 0.02, shadowShift: 0.07, tilt: 0, sideLight: 0.3, turn: 18 },
+    "in-scene": {
+      height: 0.5,
+      maxWidth: 0.5,
+      centreX: 0.5,
+      anchorY: 0.5,
+      horizon: 0,
+      blur: 1,
+      lightX: 0.25,
+      shadowShift: 0.03,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "close-up": {
+      height: 1.3,
+      maxWidth: 1.3,
+      centreX: 0.5,
+      anchorY: 0.58,
+      horizon: 0,
+      blur: 2,
+      lightX: 0.4,
+      shadowShift: 0.02,
+      tilt: 0,
+      sideLight: 0,
+      turn: 0,
+    },
+    "artistic-angle": {
+      height: 0.56,
+      maxWidth: 0.56,
+      centreX: 0.6,
+      anchorY: 0.56,
+      horizon: 0,
+      blur: 1,
+      lightX: 0.02,
+      shadowShift: 0.07,
+      tilt: 0,
+      sideLight: 0.3,
+      turn: 18,
+    },
   },
 };
 
 // Words that say the product is seen from above, or is big (it stands on the floor).
-const TOP_WORDS = /\b(plates?|platters?|flat[- ]?lays?|top[- ]?view|overhead|from above|bird'?s[- ]eye|trays?|coasters?|placemats?|chargers?)\b/i;
-const LARGE_WORDS = /\b(sofas?|couch(es)?|armchairs?|chairs?|tables?|desks?|beds?|bicycles?|bikes?|e-?bikes?|motorcycles?|motorbikes?|scooters?|wardrobes?|cabinets?|dressers?|bookcases?|bookshelf|bookshelves|shelving|floor lamps?|strollers?|prams?|treadmills?|furniture|benches|bench|stools?|ottomans?|sideboards?|mattress(es)?|fridges?|refrigerators?|washing machines?|lawn ?mowers?|kayaks?|surfboards?)\b/i;
+const TOP_WORDS =
+  /\b(plates?|platters?|flat[- ]?lays?|top[- ]?view|overhead|from above|bird'?s[- ]eye|trays?|coasters?|placemats?|chargers?)\b/i;
+const LARGE_WORDS =
+  /\b(sofas?|couch(es)?|armchairs?|chairs?|tables?|desks?|beds?|bicycles?|bikes?|e-?bikes?|motorcycles?|motorbikes?|scooters?|wardrobes?|cabinets?|dressers?|bookcases?|bookshelf|bookshelves|shelving|floor lamps?|strollers?|prams?|treadmills?|furniture|benches|bench|stools?|ottomans?|sideboards?|mattress(es)?|fridges?|refrigerators?|washing machines?|lawn ?mowers?|kayaks?|surfboards?)\b/i;
 
 /**
  * The viewpoint that respects the photo: a product photographed from above goes onto a surface seen
@@ -120,9 +230,14 @@ export async function composeLifestyle(
   const product = await placeProduct(cutout, framing, scene.view, width, height);
   // A wide, low product cannot be as tall as a close-up asks: it stands higher in the frame instead,
   // and the surface's edge goes behind it rather than above its base.
-  if (scene.view !== "top") framing = { ...framing, horizon: Math.min(framing.horizon, Math.round(((product.box.top + product.box.height) / height - 0.12) * 100) / 100) };
+  if (scene.view !== "top")
+    framing = {
+      ...framing,
+      horizon: Math.min(framing.horizon, Math.round(((product.box.top + product.box.height) / height - 0.12) * 100) / 100),
+    };
   const backdrop = await renderBackdrop(options, scene.view, framing, width, height, seed, nudge);
-  const shadow = scene.view === "top" ? await drawDropShadow(product, framing, width, height) : await drawContactShadow(product, framing, width, height);
+  const shadow =
+    scene.view === "top" ? await drawDropShadow(product, framing, width, height) : await drawContactShadow(product, framing, width, height);
   const out = backdrop;
   const darkness = look.shadowDarkness;
   for (let i = 0; i < shadow.length; i++) {
@@ -136,8 +251,11 @@ export async function composeLifestyle(
 
   const vignette = Math.max(0, look.vignette + nudge.vignette);
   const scale = look.grade.map((g, c) => g * nudge.balance[c]! * nudge.brightness);
-  const overlays: sharp.OverlayOptions[] = [{ input: Buffer.from(drawVignette(width, height, vignette, framing.lightX)), blend: "multiply" }];
-  if (framing.sideLight > 0) overlays.push({ input: Buffer.from(drawSideLight(width, height, framing.sideLight, framing.lightX)), blend: "multiply" });
+  const overlays: sharp.OverlayOptions[] = [
+    { input: Buffer.from(drawVignette(width, height, vignette, framing.lightX)), blend: "multiply" },
+  ];
+  if (framing.sideLight > 0)
+    overlays.push({ input: Buffer.from(drawSideLight(width, height, framing.sideLight, framing.lightX)), blend: "multiply" });
   let graded = await sharp(out, { raw: { width, height, channels: 3 } })
     .linear(scale, [0, 0, 0])
     .modulate({ saturation: nudge.saturation })
@@ -156,7 +274,15 @@ export async function composeLifestyle(
 const BACKDROP_CACHE_BYTES = 96 * 1024 * 1024;
 const backdropCache = new Map<string, Buffer>();
 
-async function renderBackdrop(options: LifestyleOptions, view: Viewpoint, framing: Framing, width: number, height: number, seed: number, nudge: StyleNudge): Promise<Buffer> {
+async function renderBackdrop(
+  options: LifestyleOptions,
+  view: Viewpoint,
+  framing: Framing,
+  width: number,
+  height: number,
+  seed: number,
+  nudge: StyleNudge,
+): Promise<Buffer> {
   const key = JSON.stringify([options.preset, view, framing, width, height, seed, nudge.tint]);
   const cached = backdropCache.get(key);
   if (cached) {
@@ -241,7 +367,11 @@ async function drawContactShadow(product: Placed, framing: Framing, width: numbe
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#000"/>
 <ellipse cx="${cx + shift}" cy="${floor - ry * 0.2}" rx="${box.width * 0.55 + Math.abs(shift) * 0.6}" ry="${ry * 1.8}" fill="#fff" fill-opacity="0.45"/>
 <ellipse cx="${cx + shift * 0.2}" cy="${floor - ry * 0.4}" rx="${box.width * 0.46}" ry="${ry * 0.7}" fill="#fff" fill-opacity="0.85"/></svg>`;
-  return sharp(Buffer.from(svg)).extractChannel(0).blur(Math.max(2, box.width * 0.03)).raw().toBuffer();
+  return sharp(Buffer.from(svg))
+    .extractChannel(0)
+    .blur(Math.max(2, box.width * 0.03))
+    .raw()
+    .toBuffer();
 }
 
 // Seen from above, a product casts its own outline onto the surface, offset away from the light.
@@ -259,10 +389,22 @@ async function drawDropShadow(product: Placed, framing: Framing, width: number, 
       if (fx >= 0 && fx < width) canvas[fy * width + fx] = rgba.data[(y * rgba.width + x) * 4 + 3]!;
     }
   }
-  return sharp(canvas, { raw: { width, height, channels: 1 } }).blur(Math.max(2, Math.max(box.width, box.height) * 0.03)).linear(0.8, 0).raw().toBuffer();
+  return sharp(canvas, { raw: { width, height, channels: 1 } })
+    .blur(Math.max(2, Math.max(box.width, box.height) * 0.03))
+    .linear(0.8, 0)
+    .raw()
+    .toBuffer();
 }
 
-function blendOver(out: Buffer, rgba: RawImage, left: number, top: number, width: number, height: number, opacity = (_y: number) => 1): void {
+function blendOver(
+  out: Buffer,
+  rgba: RawImage,
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+  opacity = (_y: number) => 1,
+): void {
   for (let y = Math.max(0, -top); y < Math.min(rgba.height, height - top); y++) {
     const o = opacity(y);
     if (o <= 0) continue;
@@ -286,7 +428,15 @@ function blendReflection(out: Buffer, product: Placed, width: number, height: nu
   const top = Math.round(product.top + 2 * floorInImage - rgba.height);
   const fade = product.box.height * 0.25;
   const start = rgba.height - floorInImage;
-  blendOver(out, { ...rgba, data: flipped }, product.left, top, width, height, (y) => strength * Math.max(0, 1 - (y - start) / fade) * (y >= start ? 1 : 0));
+  blendOver(
+    out,
+    { ...rgba, data: flipped },
+    product.left,
+    top,
+    width,
+    height,
+    (y) => strength * Math.max(0, 1 - (y - start) / fade) * (y >= start ? 1 : 0),
+  );
 }
 
 // The artistic angle's camera roll: the frame turned and enlarged just enough that no corner is empty.

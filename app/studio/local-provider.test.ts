@@ -14,19 +14,39 @@ vi.setConfig({ testTimeout: 180_000 });
 // Synthetic photos with known true masks (scripts/synthetic/scenes.ts), through the real model.
 let scenes: Map<string, SyntheticScene>;
 beforeAll(async () => {
-  const made = await makeSyntheticScenes(["clutter-jar-with-props", "pair-of-shoes", "cup-saucer-spoon", "vase-cut-off-bottom", "plate-from-above", "sofa-large"]);
+  const made = await makeSyntheticScenes([
+    "clutter-jar-with-props",
+    "pair-of-shoes",
+    "cup-saucer-spoon",
+    "vase-cut-off-bottom",
+    "plate-from-above",
+    "sofa-large",
+  ]);
   scenes = new Map(made.map((s) => [s.name, s]));
 }, 120_000);
 const scene = (name: string) => scenes.get(name)!;
 
 const white = (photo: Buffer, title: string, options: Record<string, unknown> = {}) =>
-  generate({ mode: "white", options: whiteOptionsSchema.parse({ size: 1000, ...options }), photos: [photo], product: { title }, provider: "local" }, {});
+  generate(
+    {
+      mode: "white",
+      options: whiteOptionsSchema.parse({ size: 1000, ...options }),
+      photos: [photo],
+      product: { title },
+      provider: "local",
+    },
+    {},
+  );
 
 /** IoU of the prepared cut-out's solid silhouette against the scene's true mask. */
 async function silhouetteIou(s: SyntheticScene): Promise<number> {
   const { cutout } = await prepareProduct(s.photo, 2048, s.product);
   const { sourceWidth: w, sourceHeight: h, box, rgba } = cutout;
-  const truth = await sharp(s.mask, { raw: { width: s.width, height: s.height, channels: 1 } }).resize(w, h, { fit: "fill" }).extractChannel(0).raw().toBuffer();
+  const truth = await sharp(s.mask, { raw: { width: s.width, height: s.height, channels: 1 } })
+    .resize(w, h, { fit: "fill" })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   let inter = 0;
   let union = 0;
   for (let y = 0; y < h; y++) {
@@ -95,7 +115,16 @@ describe("the local provider on synthetic product photos (real segmentation mode
 
 describe("local lifestyle scenes that respect the photo (real segmentation model)", () => {
   const lifestyle = (s: SyntheticScene, preset = "rustic-wood") =>
-    generate({ mode: "lifestyle", options: lifestyleOptionsSchema.parse({ preset, size: 1000, ratio: "1:1", count: 3 }), photos: [s.photo], product: s.product, provider: "local" }, {});
+    generate(
+      {
+        mode: "lifestyle",
+        options: lifestyleOptionsSchema.parse({ preset, size: 1000, ratio: "1:1", count: 3 }),
+        photos: [s.photo],
+        product: s.product,
+        provider: "local",
+      },
+      {},
+    );
   // How blue the top and bottom tenths of a frame are (mean blue minus red): in the natural-outdoor
   // preset the sky behind a tabletop is blue and the stone ledge beige.
   async function topAndBottom(image: Buffer): Promise<[number, number]> {

@@ -18,21 +18,43 @@ const [W, H, CX, CY, RADIUS] = [1600, 1200, 800, 600, 400];
  */
 async function makeScene(): Promise<{ image: RawImage; mask: ModelMask }> {
   const disc = (r: number, fill: string, bg: string) =>
-    Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="${bg}"/><circle cx="${CX}" cy="${CY}" r="${r}" fill="${fill}"/></svg>`);
-  const { data } = await sharp(disc(RADIUS, `rgb(${PRODUCT})`, `rgb(${WOOD})`)).removeAlpha().blur(1.2).raw().toBuffer({ resolveWithObject: true });
-  const modelMask = await sharp(disc(RADIUS, "#fff", "#000")).extractChannel(0).resize(1024, 1024, { fit: "fill" }).blur(1).extractChannel(0).raw().toBuffer();
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="${bg}"/><circle cx="${CX}" cy="${CY}" r="${r}" fill="${fill}"/></svg>`,
+    );
+  const { data } = await sharp(disc(RADIUS, `rgb(${PRODUCT})`, `rgb(${WOOD})`))
+    .removeAlpha()
+    .blur(1.2)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const modelMask = await sharp(disc(RADIUS, "#fff", "#000"))
+    .extractChannel(0)
+    .resize(1024, 1024, { fit: "fill" })
+    .blur(1)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   return { image: { data, width: W, height: H, channels: 3 }, mask: { data: new Uint8Array(modelMask), width: 1024, height: 1024 } };
 }
 
 /** What a plain cut-out is: the photo's pixels as they are, under the mask stretched to the photo. */
 async function plainCutout(image: RawImage, mask: ModelMask): Promise<Cutout> {
-  const alpha = await sharp(Buffer.from(mask.data), { raw: { width: mask.width, height: mask.height, channels: 1 } }).resize(image.width, image.height, { fit: "fill" }).extractChannel(0).raw().toBuffer();
+  const alpha = await sharp(Buffer.from(mask.data), { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .resize(image.width, image.height, { fit: "fill" })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   const data = Buffer.alloc(image.width * image.height * 4);
   for (let i = 0; i < alpha.length; i++) {
     for (let c = 0; c < 3; c++) data[i * 4 + c] = image.data[i * 3 + c]!;
     data[i * 4 + 3] = alpha[i]!;
   }
-  return { rgba: { data, width: image.width, height: image.height, channels: 4 }, box: { left: 0, top: 0, width: image.width, height: image.height }, sourceWidth: image.width, sourceHeight: image.height, touchedEdges: [] };
+  return {
+    rgba: { data, width: image.width, height: image.height, channels: 4 },
+    box: { left: 0, top: 0, width: image.width, height: image.height },
+    sourceWidth: image.width,
+    sourceHeight: image.height,
+    touchedEdges: [],
+  };
 }
 
 /**

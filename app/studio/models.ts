@@ -72,7 +72,9 @@ export interface ModelSpec {
 
 const ALL_RATIOS = RATIOS;
 const half = (price: ModelSpec["price"]): ModelSpec["batchPrice"] =>
-  Object.fromEntries(Object.entries(price).map(([size, usd]) => [size, usd === undefined ? undefined : Math.round((usd / 2) * 10_000) / 10_000])) as ModelSpec["batchPrice"];
+  Object.fromEntries(
+    Object.entries(price).map(([size, usd]) => [size, usd === undefined ? undefined : Math.round((usd / 2) * 10_000) / 10_000]),
+  ) as ModelSpec["batchPrice"];
 
 const NANO_BANANA_PRO_PRICE = { "512": undefined, "1K": 0.134, "2K": 0.134, "4K": 0.24 };
 const NANO_BANANA_2_PRICE = { "512": 0.045, "1K": 0.067, "2K": 0.101, "4K": 0.151 };
@@ -170,7 +172,13 @@ export const MODELS: readonly ModelSpec[] = [
     canChangeViewpoint: true,
     price: NANO_BANANA_PRO_PRICE,
     batchPrice: half(NANO_BANANA_PRO_PRICE),
-    lifecycle: { stage: "retired", released: "2025-11-20", deprecated: "2026-05-28", shutdown: "2026-06-25", replacement: "gemini-3-pro-image" },
+    lifecycle: {
+      stage: "retired",
+      released: "2025-11-20",
+      deprecated: "2026-05-28",
+      shutdown: "2026-06-25",
+      replacement: "gemini-3-pro-image",
+    },
   },
   {
     id: "gemini-3.1-flash-image-preview",
@@ -183,7 +191,13 @@ export const MODELS: readonly ModelSpec[] = [
     canChangeViewpoint: true,
     price: NANO_BANANA_2_PRICE,
     batchPrice: { "512": 0.022, "1K": 0.034, "2K": 0.05, "4K": 0.076 },
-    lifecycle: { stage: "retired", released: "2026-02-26", deprecated: "2026-05-28", shutdown: "2026-06-25", replacement: "gemini-nano-banana-2.1" },
+    lifecycle: {
+      stage: "retired",
+      released: "2026-02-26",
+      deprecated: "2026-05-28",
+      shutdown: "2026-06-25",
+      replacement: "gemini-nano-banana-2.1",
+    },
   },
   {
     id: "gemini-2.5-flash-image-preview",
@@ -230,7 +244,10 @@ export interface ResolvedModel {
 
 /** The registry entry for a model id (or a gateway alias such as `nano-banana`), or conservative capabilities. */
 export function resolveModel(id: string): ResolvedModel {
-  const wanted = id.trim().toLowerCase().replace(/^models\//, "");
+  const wanted = id
+    .trim()
+    .toLowerCase()
+    .replace(/^models\//, "");
   const spec = MODELS.find((m) => m.id === wanted || m.aliases.includes(wanted));
   if (!spec) {
     return {
@@ -272,7 +289,12 @@ export const MODEL_SETTING: Record<Exclude<ProviderName, "local">, string> = {
  * `size` is the requested longest side in pixels (the native size is chosen as the provider does) or a
  * native size. Through a gateway the gateway's own price applies; the model's Google price is the estimate.
  */
-export function pricePerImageUsd(provider: ProviderName, model: string | undefined, size: number | ImageSize, options: { batch?: boolean } = {}): number {
+export function pricePerImageUsd(
+  provider: ProviderName,
+  model: string | undefined,
+  size: number | ImageSize,
+  options: { batch?: boolean } = {},
+): number {
   if (provider === "local" || !model) return 0;
   const { spec } = resolveModel(model);
   const native = typeof size === "number" ? nativeSizeFor(spec, size) : size;

@@ -7,14 +7,7 @@ export type OutputFormat = "jpeg" | "png" | "webp";
 export const RATIOS = ["1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "2:3", "3:2"] as const;
 export type Ratio = (typeof RATIOS)[number];
 
-export const PRESET_NAMES = [
-  "minimal-studio",
-  "rustic-wood",
-  "marble-luxury",
-  "cozy-home",
-  "natural-outdoor",
-  "festive",
-] as const;
+export const PRESET_NAMES = ["minimal-studio", "rustic-wood", "marble-luxury", "cozy-home", "natural-outdoor", "festive"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface WhiteOptions {

@@ -24,7 +24,12 @@ const WORKING_MARGIN = 1.25;
  * Decodes a photo once, at working size, finds the objects in it (the segmentation model, or the
  * photo's own transparency), chooses the product among them and cuts it out: the slow step, one model run.
  */
-export async function prepareProduct(photo: Buffer, outputSize: number, product?: ProductContext, labels: string[] = []): Promise<PreparedProduct> {
+export async function prepareProduct(
+  photo: Buffer,
+  outputSize: number,
+  product?: ProductContext,
+  labels: string[] = [],
+): Promise<PreparedProduct> {
   const decoded = await decodePhoto(photo, Math.ceil(outputSize * WORKING_MARGIN));
   const { image, alpha, source } = decoded;
   const mask = alpha ? await maskFromAlpha(alpha, image.width, image.height) : await segmentProduct(image);
@@ -43,6 +48,9 @@ export async function prepareProduct(photo: Buffer, outputSize: number, product?
 }
 
 async function maskFromAlpha(alpha: Buffer, width: number, height: number): Promise<ModelMask> {
-  const data = await sharp(alpha, { raw: { width, height, channels: 1 } }).resize(MODEL_SIDE, MODEL_SIDE, { fit: "fill" }).raw().toBuffer();
+  const data = await sharp(alpha, { raw: { width, height, channels: 1 } })
+    .resize(MODEL_SIDE, MODEL_SIDE, { fit: "fill" })
+    .raw()
+    .toBuffer();
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: MODEL_SIDE, height: MODEL_SIDE };
 }

@@ -24,7 +24,8 @@ function describeProduct(product: ProductContext, analysis: ImageAnalysis): stri
   return `${parts.join(", ")}${facts.length ? ` (${facts.join("; ")})` : ""}`;
 }
 
-const KEEP = "Keep the product exactly as in the reference photo: same shape, proportions, colours, materials, label text and logos. Do not add text, props on the product or watermarks.";
+const KEEP =
+  "Keep the product exactly as in the reference photo: same shape, proportions, colours, materials, label text and logos. Do not add text, props on the product or watermarks.";
 
 export function buildWhitePrompt(product: ProductContext, analysis: ImageAnalysis, options: WhiteOptions): string {
   return [
@@ -35,7 +36,12 @@ export function buildWhitePrompt(product: ProductContext, analysis: ImageAnalysi
   ].join(" ");
 }
 
-export function buildLifestylePrompt(product: ProductContext, analysis: ImageAnalysis, options: LifestyleOptions, composition: Composition): string {
+export function buildLifestylePrompt(
+  product: ProductContext,
+  analysis: ImageAnalysis,
+  options: LifestyleOptions,
+  composition: Composition,
+): string {
   const preset = PRESETS[options.preset];
   return [
     `Professional lifestyle product photograph of the product in the reference photo: ${describeProduct(product, analysis)}.`,

@@ -36,7 +36,14 @@ describe("holdReasons", () => {
   });
 
   it("holds a cut-off product with that reason alone, since its border and fill follow from the cut", () => {
-    const cut = { ...compliant, subjectTouchesEdge: true, touchedEdges: ["bottom" as const], borderPurity: 0.8, fillRatio: 0.9, centred: false };
+    const cut = {
+      ...compliant,
+      subjectTouchesEdge: true,
+      touchedEdges: ["bottom" as const],
+      borderPurity: 0.8,
+      fillRatio: 0.9,
+      centred: false,
+    };
     expect(holdReasons(cut, "white")).toEqual(["subject-cut-off"]);
   });
 
@@ -47,7 +54,16 @@ describe("holdReasons", () => {
   });
 
   it("judges lifestyle outputs on the subject and the source, not on white-background rules", () => {
-    const lifestyle: QualityReport = { kind: "lifestyle", width: 1600, height: 2000, bytes: 1, format: "jpeg", notes: [], keptObjects: 1, upscale: 1 };
+    const lifestyle: QualityReport = {
+      kind: "lifestyle",
+      width: 1600,
+      height: 2000,
+      bytes: 1,
+      format: "jpeg",
+      notes: [],
+      keptObjects: 1,
+      upscale: 1,
+    };
     expect(holdReasons(lifestyle, "lifestyle")).toEqual([]);
     expect(holdReasons({ ...lifestyle, subjectTouchesEdge: true }, "lifestyle")).toEqual(["subject-cut-off"]);
   });

@@ -75,13 +75,15 @@ export function holdReasons(report: QualityReport, mode: Mode): HoldReason[] {
     // follow from the cut, which is the reason given.
     if (!cut) {
       if ((report.borderPurity ?? 0) < 1) reasons.push("border-not-white");
-      if (report.fillRatio === undefined || Math.abs(report.fillRatio - (report.fillTarget ?? 0.85)) > FILL_TOLERANCE) reasons.push("fill-off-target");
+      if (report.fillRatio === undefined || Math.abs(report.fillRatio - (report.fillTarget ?? 0.85)) > FILL_TOLERANCE)
+        reasons.push("fill-off-target");
       if (report.centred !== true) reasons.push("not-centred");
     }
   }
   if (cut) reasons.push("subject-cut-off");
   if (report.subjectUnclear) reasons.push("subject-unclear");
-  if ((report.upscale ?? 1) > MAX_UPSCALE || (report.productSourcePx !== undefined && report.productSourcePx < MIN_PRODUCT_PX)) reasons.push("low-resolution");
+  if ((report.upscale ?? 1) > MAX_UPSCALE || (report.productSourcePx !== undefined && report.productSourcePx < MIN_PRODUCT_PX))
+    reasons.push("low-resolution");
   if (report.fidelityFlag) reasons.push("product-changed");
   return reasons;
 }

@@ -27,7 +27,10 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function loadSession(): Promise<ort.InferenceSession> {
   session ??= (async () => {
-    const resources = JSON.parse(readFileSync(path.join(modelDir, "resources.json"), "utf8")) as Record<string, { chunks: { hash: string }[] }>;
+    const resources = JSON.parse(readFileSync(path.join(modelDir, "resources.json"), "utf8")) as Record<
+      string,
+      { chunks: { hash: string }[] }
+    >;
     const model = Buffer.concat(resources["/models/medium"]!.chunks.map((chunk) => readFileSync(path.join(modelDir, chunk.hash))));
     // Without the memory arena and memory patterns a run peaks near 0.4 GB instead of 1.7 GB, at a
     // few percent of speed.

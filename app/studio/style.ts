@@ -41,8 +41,14 @@ const COLOURS: Record<string, [number, number, number]> = {
 };
 
 const MOODS: { words: string[]; apply: (n: StyleNudge) => void }[] = [
-  { words: ["warm", "golden", "sunset", "autumn", "cosy", "cozy"], apply: (n) => (n.balance = [n.balance[0] * 1.06, n.balance[1], n.balance[2] * 0.92]) },
-  { words: ["cool", "cold", "winter", "fresh", "icy"], apply: (n) => (n.balance = [n.balance[0] * 0.94, n.balance[1], n.balance[2] * 1.06]) },
+  {
+    words: ["warm", "golden", "sunset", "autumn", "cosy", "cozy"],
+    apply: (n) => (n.balance = [n.balance[0] * 1.06, n.balance[1], n.balance[2] * 0.92]),
+  },
+  {
+    words: ["cool", "cold", "winter", "fresh", "icy"],
+    apply: (n) => (n.balance = [n.balance[0] * 0.94, n.balance[1], n.balance[2] * 1.06]),
+  },
   { words: ["dark", "moody", "dramatic", "night", "low-key"], apply: (n) => ((n.brightness *= 0.82), (n.vignette += 0.2)) },
   { words: ["bright", "airy", "light", "clean", "high-key"], apply: (n) => ((n.brightness *= 1.08), (n.vignette -= 0.12)) },
   { words: ["pastel", "soft", "muted", "calm"], apply: (n) => (n.saturation *= 0.82) },
@@ -51,7 +57,12 @@ const MOODS: { words: string[]; apply: (n: StyleNudge) => void }[] = [
 
 export function readStyle(style: string): StyleNudge {
   const nudge: StyleNudge = { balance: [1, 1, 1], brightness: 1, saturation: 1, vignette: 0, tint: null, matched: [] };
-  const words = new Set(style.toLowerCase().split(/[^a-z-]+/).filter(Boolean));
+  const words = new Set(
+    style
+      .toLowerCase()
+      .split(/[^a-z-]+/)
+      .filter(Boolean),
+  );
   for (const mood of MOODS) {
     const hit = mood.words.find((w) => words.has(w));
     if (hit) {

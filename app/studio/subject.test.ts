@@ -14,19 +14,25 @@ const solidArea = (mask: ModelMask) => mask.data.reduce((n, v) => n + (v >= 128 
 describe("chooseSubject", () => {
   it("keeps the central product and drops a small tag beside it and a large object cut by the frame", async () => {
     const product = `<rect x="380" y="300" width="260" height="420" fill="#fff"/>`;
-    const mask = await maskOf(`${product}<rect x="700" y="640" width="90" height="50" fill="#fff"/><circle cx="0" cy="500" r="260" fill="#fff"/>`);
+    const mask = await maskOf(
+      `${product}<rect x="700" y="640" width="90" height="50" fill="#fff"/><circle cx="0" cy="500" r="260" fill="#fff"/>`,
+    );
     const choice = chooseSubject(mask, { title: "Jam" });
     expect(choice).toMatchObject({ keptObjects: 1, droppedObjects: 2, unclear: false, touchedEdges: [] });
     expect(solidArea(choice.mask)).toBeCloseTo(solidArea(await maskOf(product)), -3);
   });
 
   it("keeps both pieces of a pair as one product", async () => {
-    const mask = await maskOf(`<rect x="150" y="500" width="320" height="160" fill="#fff"/><rect x="540" y="500" width="320" height="160" fill="#fff"/>`);
+    const mask = await maskOf(
+      `<rect x="150" y="500" width="320" height="160" fill="#fff"/><rect x="540" y="500" width="320" height="160" fill="#fff"/>`,
+    );
     expect(chooseSubject(mask, { title: "Leather loafers, pair" })).toMatchObject({ keptObjects: 2, droppedObjects: 0 });
   });
 
   it("says when another object is nearly as likely to be the product", async () => {
-    const mask = await maskOf(`<rect x="180" y="380" width="220" height="300" fill="#fff"/><rect x="640" y="380" width="220" height="290" fill="#fff"/>`);
+    const mask = await maskOf(
+      `<rect x="180" y="380" width="220" height="300" fill="#fff"/><rect x="640" y="380" width="220" height="290" fill="#fff"/>`,
+    );
     const choice = chooseSubject(mask, { title: "Candle" });
     expect(choice.keptObjects).toBe(1);
     expect(choice.unclear).toBe(true);

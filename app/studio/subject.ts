@@ -48,7 +48,8 @@ const UNCLEAR_AREA = 0.25;
 // Edge contact shorter than this share of the side is a touch, not a cut.
 const EDGE_RUN = 0.01;
 // Words in the title or type that say the product comes in several pieces.
-const MULTIPART = /\b(pairs?|set|sets|shoes?|sneakers?|boots?|sandals?|socks?|gloves?|mittens?|earrings?|cufflinks?|chopsticks?|saucers?|kit|duo|trio|twins?|salt and pepper)\b/i;
+const MULTIPART =
+  /\b(pairs?|set|sets|shoes?|sneakers?|boots?|sandals?|socks?|gloves?|mittens?|earrings?|cufflinks?|chopsticks?|saucers?|kit|duo|trio|twins?|salt and pepper)\b/i;
 // Soft pixels this close (model px) to a kept part belong to its edge.
 const EDGE_ZONE = 3;
 
@@ -66,7 +67,14 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
   const notes: string[] = [];
   const real = parts.filter((p) => p.area >= width * height * SPECK_SHARE);
   if (real.length === 0) {
-    return { mask: { width, height, data: new Uint8Array(width * height) }, keptObjects: 0, droppedObjects: 0, touchedEdges: [], unclear: false, notes };
+    return {
+      mask: { width, height, data: new Uint8Array(width * height) },
+      keptObjects: 0,
+      droppedObjects: 0,
+      touchedEdges: [],
+      unclear: false,
+      notes,
+    };
   }
   const maxArea = Math.max(...real.map((p) => p.area));
   for (const p of real) {
@@ -93,7 +101,8 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
   }
   const rival = dropped.find((p) => p.score >= main.score * UNCLEAR_SCORE && p.area >= main.area * UNCLEAR_AREA);
   if (kept.length > 1) notes.push(`kept ${kept.length} parts as one product${multipart ? " (its title says it comes in pieces)" : ""}`);
-  if (dropped.length > 0) notes.push(`left out ${dropped.length} other object${dropped.length === 1 ? "" : "s"} (props, tags or background)`);
+  if (dropped.length > 0)
+    notes.push(`left out ${dropped.length} other object${dropped.length === 1 ? "" : "s"} (props, tags or background)`);
   if (rival) notes.push("another object was nearly as likely to be the product: check that the right one was kept");
 
   const keep = new Uint8Array(parts.length + 1);
@@ -107,13 +116,23 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
     const l = label[i]!;
     if (l ? keep[l] : near[i]) out[i] = data[i]!;
   }
-  return { mask: { width, height, data: out }, keptObjects: kept.length, droppedObjects: dropped.length, touchedEdges: touchedEdges(out, width, height), unclear: rival !== undefined, notes };
+  return {
+    mask: { width, height, data: out },
+    keptObjects: kept.length,
+    droppedObjects: dropped.length,
+    touchedEdges: touchedEdges(out, width, height),
+    unclear: rival !== undefined,
+    notes,
+  };
 }
 
 /** The frame edges that solid product pixels run along for more than a touch. */
 export function touchedEdges(mask: Uint8Array, width: number, height: number): Edge[] {
   const run = (count: number, side: number) => count > Math.max(2, side * EDGE_RUN);
-  let top = 0, bottom = 0, left = 0, right = 0;
+  let top = 0,
+    bottom = 0,
+    left = 0,
+    right = 0;
   for (let x = 0; x < width; x++) {
     if (mask[x]! >= SOLID) top++;
     if (mask[(height - 1) * width + x]! >= SOLID) bottom++;
@@ -143,8 +162,13 @@ function findParts(mask: ModelMask): { labels: Int32Array; parts: Part[] } {
     let sp = 0;
     stack[sp++] = start;
     labels[start] = id;
-    let sumX = 0, sumY = 0, sumConf = 0;
-    let onTop = false, onBottom = false, onLeft = false, onRight = false;
+    let sumX = 0,
+      sumY = 0,
+      sumConf = 0;
+    let onTop = false,
+      onBottom = false,
+      onLeft = false,
+      onRight = false;
     while (sp > 0) {
       const i = stack[--sp]!;
       const x = i % width;

@@ -9,7 +9,13 @@ import { composeWhite } from "./white";
 async function makeCutout(): Promise<Cutout> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><ellipse cx="150" cy="100" rx="150" ry="100" fill="#1b3a8c"/></svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { rgba: { data, width: info.width, height: info.height, channels: 4 }, box: { left: 0, top: 0, width: 300, height: 200 }, sourceWidth: 300, sourceHeight: 200, touchedEdges: [] };
+  return {
+    rgba: { data, width: info.width, height: info.height, channels: 4 },
+    box: { left: 0, top: 0, width: 300, height: 200 },
+    sourceWidth: 300,
+    sourceHeight: 200,
+    touchedEdges: [],
+  };
 }
 
 describe("composeWhite", () => {

@@ -36,7 +36,10 @@ interface Shadow {
  * white band on all four edges. A product the photo cut off stays flush with the frame on the cut
  * side (the cut is shown as a cut, not as a floating edge) and gets no floor shadow under a cut bottom.
  */
-export async function composeWhite(cutout: Cutout, options: Pick<WhiteOptions, "size" | "ratio" | "fill" | "shadow" | "format">): Promise<WhiteComposition> {
+export async function composeWhite(
+  cutout: Cutout,
+  options: Pick<WhiteOptions, "size" | "ratio" | "fill" | "shadow" | "format">,
+): Promise<WhiteComposition> {
   const { width, height } = frameSize(options.size, options.ratio);
   const { rgba, touchedEdges } = cutout;
   const cut = new Set(touchedEdges);

@@ -25,10 +25,15 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function readDigitalSourceType(file: Buffer, ext: string): Promise<string | undefined> {
   const target = path.join(dir, `${Math.random().toString(36).slice(2)}.${ext}`);
   await writeFile(target, file);
-  const { stdout } = await run("exiftool", ["-j", "-n", "-XMP-iptcExt:DigitalSourceType", "-Warning", target]).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") throw new Error("exiftool is not installed: `npm test` installs Debian's libimage-exiftool-perl (apt-get install libimage-exiftool-perl)");
-    throw error;
-  });
+  const { stdout } = await run("exiftool", ["-j", "-n", "-XMP-iptcExt:DigitalSourceType", "-Warning", target]).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT")
+        throw new Error(
+          "exiftool is not installed: `npm test` installs Debian's libimage-exiftool-perl (apt-get install libimage-exiftool-perl)",
+        );
+      throw error;
+    },
+  );
   const [tags] = JSON.parse(stdout) as { DigitalSourceType?: string; Warning?: string }[];
   expect(tags!.Warning, "exiftool found the file damaged").toBeUndefined();
   return tags!.DigitalSourceType;
@@ -44,7 +49,15 @@ describe("the XMP label written into the encoded file", () => {
     ["webp", "photo"],
   ] as const)("is read back by exiftool from %s (%s encoding), and the pixels stay exactly as encoded", async (format, purpose) => {
     const raw = await sharp({ create: { width: 97, height: 61, channels: 3, background: "#fff" } })
-      .composite([{ input: await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c33" } }).png().toBuffer(), left: 20, top: 10 }])
+      .composite([
+        {
+          input: await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c33" } })
+            .png()
+            .toBuffer(),
+          left: 20,
+          top: 10,
+        },
+      ])
       .raw()
       .toBuffer({ resolveWithObject: true });
     const encoded = await encodeImage({ data: raw.data, width: 97, height: 61, channels: 3 }, format, purpose);
@@ -60,10 +73,14 @@ describe("the XMP label written into the encoded file", () => {
 
 describe("every provider's output carries its IPTC DigitalSourceType", () => {
   const photo = () => makeProductPhoto({ width: 800, height: 600 });
-  const aiAnswer = async () => sharp(await makeProductPhoto({ width: 1024, height: 1024, background: "#fff" })).png().toBuffer();
+  const aiAnswer = async () =>
+    sharp(await makeProductPhoto({ width: 1024, height: 1024, background: "#fff" }))
+      .png()
+      .toBuffer();
 
   async function outputsOf(provider: ProviderName, mode: "white" | "lifestyle", format: OutputFormat) {
-    const options = mode === "white" ? whiteOptionsSchema.parse({ size: 1000, format }) : lifestyleOptionsSchema.parse({ size: 1000, count: 2, format });
+    const options =
+      mode === "white" ? whiteOptionsSchema.parse({ size: 1000, format }) : lifestyleOptionsSchema.parse({ size: 1000, count: 2, format });
     const request: StudioRequest = { mode, options, photos: [await photo()], product: { title: "Strawberry jam" }, provider };
     if (provider === "local") return (await generate(request, {})).outputs;
     if (provider === "gemini") {

@@ -91,6 +91,7 @@ export async function findLostRows(chaos: ChaosStack, shop: string, entries?: Qu
   const jobs = await chaos.db.prisma.job.findMany({ where: { shop, status: { notIn: TERMINAL } } });
   for (const job of jobs) if (!queued(job.id)) lost.push(`job ${job.id} "${job.status}" with no queue entry`);
   const outputs = await chaos.db.prisma.output.findMany({ where: { shop, reviewState: { in: [...BUSY_OUTPUT] } } });
-  for (const output of outputs) if (!queued(output.id, output.jobId)) lost.push(`output ${output.id} "${output.reviewState}" with no queue entry`);
+  for (const output of outputs)
+    if (!queued(output.id, output.jobId)) lost.push(`output ${output.id} "${output.reviewState}" with no queue entry`);
   return lost;
 }

@@ -34,7 +34,10 @@ export class ShopClient {
   ) {}
 
   async sessionToken(): Promise<string> {
-    const { token } = await getJwt(this.shop.replace(/\.myshopify\.com$/, ""), API_KEY, this.apiSecret, { jti: randomUUID(), sid: randomUUID() });
+    const { token } = await getJwt(this.shop.replace(/\.myshopify\.com$/, ""), API_KEY, this.apiSecret, {
+      jti: randomUUID(),
+      sid: randomUUID(),
+    });
     return token;
   }
 
@@ -79,7 +82,13 @@ export class ShopClient {
   }
 
   /** The new-generation page's form: one product, some of its photos. Gives the job id on success. */
-  async generate(input: { productId: string; mediaIds: string[]; mode?: "white" | "lifestyle"; provider?: string; options?: object }): Promise<Answer & { jobId?: string }> {
+  async generate(input: {
+    productId: string;
+    mediaIds: string[];
+    mode?: "white" | "lifestyle";
+    provider?: string;
+    options?: object;
+  }): Promise<Answer & { jobId?: string }> {
     const form = new FormData();
     form.set("productId", input.productId);
     form.set("mode", input.mode ?? "white");
@@ -93,8 +102,15 @@ export class ShopClient {
   }
 
   /** The admin extensions' endpoint (the bulk action on the product list). */
-  bulk(productIds: string[], mode: "white" | "lifestyle" = "white"): Promise<Answer<{ batchId?: string; jobs?: { id: string }[]; errors?: Record<string, string> }>> {
-    return this.send("/api/generate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ productIds, mode }) });
+  bulk(
+    productIds: string[],
+    mode: "white" | "lifestyle" = "white",
+  ): Promise<Answer<{ batchId?: string; jobs?: { id: string }[]; errors?: Record<string, string> }>> {
+    return this.send("/api/generate", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ productIds, mode }),
+    });
   }
 }
 

@@ -34,7 +34,9 @@ export const InferenceSession = {
         ];
         const mask = new Float32Array(plane);
         for (let i = 0; i < plane; i++) {
-          const near = backgrounds.some(([r, g, b]) => Math.abs(rgb(i, 0) - r) + Math.abs(rgb(i, 1) - g) + Math.abs(rgb(i, 2) - b) < THRESHOLD);
+          const near = backgrounds.some(
+            ([r, g, b]) => Math.abs(rgb(i, 0) - r) + Math.abs(rgb(i, 1) - g) + Math.abs(rgb(i, 2) - b) < THRESHOLD,
+          );
           mask[i] = near ? 0 : 1;
         }
         return { output: new Tensor("float32", mask, [1, 1, height, width]) };
@@ -43,7 +45,14 @@ export const InferenceSession = {
   },
 };
 
-function median(rgb: (i: number, c: number) => number, width: number, x0: number, x1: number, y0: number, y1: number): [number, number, number] {
+function median(
+  rgb: (i: number, c: number) => number,
+  width: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): [number, number, number] {
   const channels: number[][] = [[], [], []];
   for (let y = y0; y < y1; y += 2) {
     for (let x = x0; x < x1; x += 2) {

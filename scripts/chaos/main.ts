@@ -75,7 +75,16 @@ async function runScenario(chaos: ChaosStack, scenario: Scenario): Promise<Row> 
   if (findings.length) observed += `; audit: ${findings.join(", ")}`;
   chaos.note(`scenario ${scenario.id} ends: ${observed}`);
   const clean = duplicatedMedia === 0 && lostJobs === 0 && capOverruns === 0;
-  return { scenario, kind: chaos.kind, pass: pass && clean, observed, duplicatedMedia, lostJobs, capOverruns, seconds: (Date.now() - started) / 1000 };
+  return {
+    scenario,
+    kind: chaos.kind,
+    pass: pass && clean,
+    observed,
+    duplicatedMedia,
+    lostJobs,
+    capOverruns,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 function cell(text: string): string {
@@ -83,7 +92,9 @@ function cell(text: string): string {
 }
 
 function printRow(row: Row) {
-  console.log(`| ${row.scenario.id} | ${row.kind} | ${cell(row.scenario.fault)} | ${cell(row.scenario.expected)} | ${cell(row.observed)} | ${row.pass ? "pass" : "FAIL"} |`);
+  console.log(
+    `| ${row.scenario.id} | ${row.kind} | ${cell(row.scenario.fault)} | ${cell(row.scenario.expected)} | ${cell(row.observed)} | ${row.pass ? "pass" : "FAIL"} |`,
+  );
 }
 
 const rows: Row[] = [];
@@ -108,11 +119,21 @@ for (const kind of kinds) {
 
 const sum = (pick: (row: Row) => number) => rows.reduce((total, row) => total + pick(row), 0);
 const passed = rows.filter((r) => r.pass).length;
-log(`took ${((Date.now() - started) / 1000).toFixed(0)}s (${rows.map((r) => `${r.scenario.id}/${r.kind}: ${r.seconds.toFixed(0)}s`).join(", ")})`);
-const totals = { scenarios: rows.length, passed, duplicatedMedia: sum((r) => r.duplicatedMedia), lostJobs: sum((r) => r.lostJobs), capOverruns: sum((r) => r.capOverruns) };
+log(
+  `took ${((Date.now() - started) / 1000).toFixed(0)}s (${rows.map((r) => `${r.scenario.id}/${r.kind}: ${r.seconds.toFixed(0)}s`).join(", ")})`,
+);
+const totals = {
+  scenarios: rows.length,
+  passed,
+  duplicatedMedia: sum((r) => r.duplicatedMedia),
+  lostJobs: sum((r) => r.lostJobs),
+  capOverruns: sum((r) => r.capOverruns),
+};
 // The report npm test counts (scripts/test.ts).
 if (values.json) writeFileSync(values.json, JSON.stringify(totals));
 // The processes' logs are kept for a failed run only.
 if (passed === rows.length) rmSync(runDir, { recursive: true, force: true });
-console.log(`${totals.scenarios} scenarios, ${totals.passed} passed, ${totals.duplicatedMedia} duplicated media, ${totals.lostJobs} lost jobs, ${totals.capOverruns} cap overruns`);
+console.log(
+  `${totals.scenarios} scenarios, ${totals.passed} passed, ${totals.duplicatedMedia} duplicated media, ${totals.lostJobs} lost jobs, ${totals.capOverruns} cap overruns`,
+);
 process.exit(passed === rows.length && rows.length > 0 ? 0 : 1);

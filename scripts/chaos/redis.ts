@@ -53,16 +53,20 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => {});
   try {
-    await waitUntil(`redis-server on port ${port}`, async () => {
-      if (server.exitCode !== null) throw new Error(`redis-server exited with ${server.exitCode}`);
-      try {
-        if (probe.status !== "ready") await probe.connect();
-        return (await probe.ping()) === "PONG";
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000);
+    await waitUntil(
+      `redis-server on port ${port}`,
+      async () => {
+        if (server.exitCode !== null) throw new Error(`redis-server exited with ${server.exitCode}`);
+        try {
+          if (probe.status !== "ready") await probe.connect();
+          return (await probe.ping()) === "PONG";
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      },
+      10_000,
+    );
   } finally {
     probe.disconnect();
   }

@@ -77,7 +77,10 @@ export class ScenarioContext {
   /** The media on a product now, in the emulator's store. */
   productMedia(client: ShopClient, productId: string): MediaRecord[] {
     const store = this.chaos.emulator.state.shops.get(client.shop)!;
-    return store.products.get(productId)!.mediaIds.map((id) => store.media.get(id)).filter((m): m is MediaRecord => Boolean(m));
+    return store.products
+      .get(productId)!
+      .mediaIds.map((id) => store.media.get(id))
+      .filter((m): m is MediaRecord => Boolean(m));
   }
 
   /**
@@ -102,15 +105,25 @@ export class ScenarioContext {
   }
 
   async waitForStatus(client: ShopClient, jobId: string, statuses: string[], timeoutMs = 30_000): Promise<JobPage> {
-    return waitUntil(`job ${jobId} to be ${statuses.join(" or ")}`, async () => {
-      const page = await this.page(client, jobId);
-      return statuses.includes(page.job.status) ? page : null;
-    }, timeoutMs, 150);
+    return waitUntil(
+      `job ${jobId} to be ${statuses.join(" or ")}`,
+      async () => {
+        const page = await this.page(client, jobId);
+        return statuses.includes(page.job.status) ? page : null;
+      },
+      timeoutMs,
+      150,
+    );
   }
 
   /** Polls the job page until it stops polling (or the time is up); gives the last page. */
   async settle(client: ShopClient, jobId: string, timeoutMs: number): Promise<{ page: JobPage; settled: boolean }> {
-    const { value, ok } = await pollFor(() => this.page(client, jobId), (page) => !pagePolls(page), timeoutMs, 200);
+    const { value, ok } = await pollFor(
+      () => this.page(client, jobId),
+      (page) => !pagePolls(page),
+      timeoutMs,
+      200,
+    );
     return { page: value, settled: ok };
   }
 
@@ -123,7 +136,11 @@ export class ScenarioContext {
   }
 
   /** A finished job with its outputs waiting for review: what the publish scenarios start from. */
-  async doneJob(client: ShopClient, product: ProductRecord, opts: { lifestyle?: 2 | 3 } = {}): Promise<{ jobId: string; outputIds: string[] }> {
+  async doneJob(
+    client: ShopClient,
+    product: ProductRecord,
+    opts: { lifestyle?: 2 | 3 } = {},
+  ): Promise<{ jobId: string; outputIds: string[] }> {
     const jobId = await this.startJob(client, product, opts);
     const page = await this.waitForStatus(client, jobId, ["done", "failed"]);
     if (page.job.status !== "done") throw new Error(`The job to publish failed: ${page.job.errorCode} ${page.job.error}`);
@@ -132,7 +149,12 @@ export class ScenarioContext {
 
   /** Resolves once Shopify has run a productUpdate that attached media to the product. */
   async waitForAttach(client: ShopClient, productId: string, since: number, timeoutMs = 20_000) {
-    return waitUntil("a productUpdate that attaches media", async () => this.chaos.emulator.faults.attached.slice(since).find((a) => a.shop === client.shop && a.productId === productId), timeoutMs, 50);
+    return waitUntil(
+      "a productUpdate that attaches media",
+      async () => this.chaos.emulator.faults.attached.slice(since).find((a) => a.shop === client.shop && a.productId === productId),
+      timeoutMs,
+      50,
+    );
   }
 
   /** How many media productUpdate has attached to the product since `since` (an index into the attach log). */
@@ -205,7 +227,15 @@ export function copies(n: number): string {
  * The product after a publish of `outputIds`: exactly one more media per output, each carrying that
  * output's image (by its bytes, in the emulator's store), and the id the app recorded is that media.
  */
-export async function checkPublishedOnce(ctx: ScenarioContext, client: ShopClient, jobId: string, productId: string, mediaBefore: number, outputIds: string[], label = ""): Promise<Check[]> {
+export async function checkPublishedOnce(
+  ctx: ScenarioContext,
+  client: ShopClient,
+  jobId: string,
+  productId: string,
+  mediaBefore: number,
+  outputIds: string[],
+  label = "",
+): Promise<Check[]> {
   const copiesByOutput = await ctx.copiesOnProduct(client, jobId, productId);
   const rows = (await ctx.outputs(client, jobId)).filter((o) => outputIds.includes(o.id));
   const added = ctx.productMedia(client, productId).length - mediaBefore;
@@ -214,8 +244,14 @@ export async function checkPublishedOnce(ctx: ScenarioContext, client: ShopClien
   const prefix = label ? `${label}: ` : "";
   return [
     check(added === outputIds.length, `${prefix}product +${added} media for ${outputIds.length} output(s)`),
-    check(counts.every((n) => n === 1), `${prefix}${counts.map(copies).join(", ")} of the output image(s) on the product`),
+    check(
+      counts.every((n) => n === 1),
+      `${prefix}${counts.map(copies).join(", ")} of the output image(s) on the product`,
+    ),
     check(recordedRight === rows.length, `${prefix}${recordedRight}/${rows.length} recorded media id(s) are the output's media`),
-    check(rows.every((row) => row.reviewState === "published"), `${prefix}output(s) ${[...new Set(rows.map((r) => `"${r.reviewState}"`))].join(", ")}`),
+    check(
+      rows.every((row) => row.reviewState === "published"),
+      `${prefix}output(s) ${[...new Set(rows.map((r) => `"${r.reviewState}"`))].join(", ")}`,
+    ),
   ];
 }

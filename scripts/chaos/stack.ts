@@ -133,7 +133,8 @@ export class ChaosStack {
 
   async waitForLog(pattern: RegExp, opts: { name?: string | RegExp; since?: number; timeoutMs?: number } = {}): Promise<LogLine> {
     const since = opts.since ?? 0;
-    const matchesName = (name: string) => opts.name === undefined || (typeof opts.name === "string" ? name === opts.name : opts.name.test(name));
+    const matchesName = (name: string) =>
+      opts.name === undefined || (typeof opts.name === "string" ? name === opts.name : opts.name.test(name));
     return waitUntil(
       `a log line matching ${pattern}`,
       async () => this.logs.slice(since).find((l) => matchesName(l.name) && pattern.test(l.line)),

@@ -9,7 +9,8 @@ import type { ShopClient } from "./client.ts";
  * resident memory (VmRSS) sampled while it goes. Stops sending once the process has grown by
  * `abortGrowthMb`: the measurement has failed by then, and the machine is shared.
  */
-export type FormPart = { name: string; value: string } | { name: string; filename: string; bytes: Buffer } | { name: string; filename: string; size: number };
+export type FormPart =
+  { name: string; value: string } | { name: string; filename: string; bytes: Buffer } | { name: string; filename: string; size: number };
 
 export interface UploadResult {
   status: number | null;
@@ -27,10 +28,19 @@ export function readRssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-export async function uploadForm(client: ShopClient, pathname: string, parts: FormPart[], webPid: number, abortGrowthMb: number): Promise<UploadResult> {
+export async function uploadForm(
+  client: ShopClient,
+  pathname: string,
+  parts: FormPart[],
+  webPid: number,
+  abortGrowthMb: number,
+): Promise<UploadResult> {
   const boundary = `----chaos${randomBytes(8).toString("hex")}`;
   const pieces = parts.map((part) => {
-    const disposition = "filename" in part ? `form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: image/jpeg` : `form-data; name="${part.name}"`;
+    const disposition =
+      "filename" in part
+        ? `form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: image/jpeg`
+        : `form-data; name="${part.name}"`;
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`);
     const size = "value" in part ? Buffer.byteLength(part.value) : "bytes" in part ? part.bytes.length : part.size;
     return { head, part, size };
@@ -78,7 +88,9 @@ export async function uploadForm(client: ShopClient, pathname: string, parts: Fo
       });
       // A server that answers early and closes may break the upload before its answer is read: give the
       // answer a moment to arrive before calling it a broken connection.
-      req.on("error", (error) => setTimeout(() => finish(null, `connection: ${(error as NodeJS.ErrnoException).code ?? error.message}`), 500));
+      req.on("error", (error) =>
+        setTimeout(() => finish(null, `connection: ${(error as NodeJS.ErrnoException).code ?? error.message}`), 500),
+      );
       const write = async () => {
         const send = async (data: Buffer) => {
           if (settled || req.destroyed) return false;
@@ -109,7 +121,8 @@ export async function uploadForm(client: ShopClient, pathname: string, parts: Fo
           } else if ("bytes" in part) {
             if (!(await send(part.bytes))) return;
           } else {
-            for (let left = size; left > 0; left -= CHUNK.length) if (!(await send(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left)))) return;
+            for (let left = size; left > 0; left -= CHUNK.length)
+              if (!(await send(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left)))) return;
           }
           if (!(await send(Buffer.from("\r\n")))) return;
         }

@@ -16,7 +16,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it gives a truthy value; throws with `what` when `timeoutMs` passes first. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -27,7 +32,12 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | null |
 }
 
 /** Like waitUntil, but gives the last value instead of throwing: for outcomes a scenario reports. */
-export async function pollFor<T>(check: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = 200): Promise<{ value: T; ok: boolean }> {
+export async function pollFor<T>(
+  check: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<{ value: T; ok: boolean }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -79,7 +79,8 @@ export function planBulkQuery(schema: GraphQLSchema, text: string): { plan: Bulk
     );
   }
   for (const name of shape.topLevelNodeFields) errors.push(invalid(`Bulk queries cannot contain a top level \`${name}\` field.`));
-  if (shape.maxNesting > MAX_NESTING) errors.push(invalid(`Bulk queries cannot contain connections with a nesting depth greater than ${MAX_NESTING}.`));
+  if (shape.maxNesting > MAX_NESTING)
+    errors.push(invalid(`Bulk queries cannot contain connections with a nesting depth greater than ${MAX_NESTING}.`));
   if (shape.connections > MAX_CONNECTIONS) errors.push(invalid(`Bulk queries cannot contain more than ${MAX_CONNECTIONS} connections.`));
   if (shape.parentsWithoutId.length) {
     errors.push(
@@ -88,7 +89,8 @@ export function planBulkQuery(schema: GraphQLSchema, text: string): { plan: Bulk
       ),
     );
   }
-  if (shape.connectionWithinList) errors.push(invalid("Queries that contain a connection field within a list field are not currently supported."));
+  if (shape.connectionWithinList)
+    errors.push(invalid("Queries that contain a connection field within a list field are not currently supported."));
   if (shape.connections === 0) errors.push(invalid("Bulk queries must contain at least one connection."));
   // Not a captured message: Shopify documents "a single top-level field" and the emulator refuses more
   // rather than guess how they would be laid out.
@@ -118,7 +120,12 @@ function inlineFragments(operation: OperationDefinitionNode, document: DocumentN
   return visit(operation, {
     FragmentSpread(node) {
       const fragment = fragments.get(node.name.value)!;
-      return { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, selectionSet: inlineSelection(fragment, fragments), directives: node.directives };
+      return {
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: fragment.typeCondition,
+        selectionSet: inlineSelection(fragment, fragments),
+        directives: node.directives,
+      };
     },
   });
 }
@@ -144,7 +151,15 @@ interface Shape {
 
 /** One walk over the selection tree with the schema's types, collecting what the rules need. */
 function analyse(schema: GraphQLSchema, operation: OperationDefinitionNode): Shape {
-  const shape: Shape = { rootFields: [], topLevelNodeFields: [], connections: 0, maxNesting: 0, nodesSelections: [], parentsWithoutId: [], connectionWithinList: false };
+  const shape: Shape = {
+    rootFields: [],
+    topLevelNodeFields: [],
+    connections: 0,
+    maxNesting: 0,
+    nodesSelections: [],
+    parentsWithoutId: [],
+    connectionWithinList: false,
+  };
   const query = schema.getQueryType()!;
   for (const field of fieldsOf(operation.selectionSet.selections)) {
     shape.rootFields.push(field);
@@ -245,7 +260,8 @@ export function projectPage(schema: GraphQLSchema, plan: BulkQueryPlan, data: Re
       const line = JSON.stringify(object);
       if (grouped) lines.push(line);
       else (levels[depth] ??= []).push(line);
-      for (const [childValue, childShape] of children) emitConnection(childValue, childShape, (node.id as string | undefined) ?? parentId, depth + 1);
+      for (const [childValue, childShape] of children)
+        emitConnection(childValue, childShape, (node.id as string | undefined) ?? parentId, depth + 1);
     }
   };
 
@@ -262,14 +278,19 @@ export function projectPage(schema: GraphQLSchema, plan: BulkQueryPlan, data: Re
 }
 
 /** Copies an object's selected fields; connections inside it go to `children` instead. */
-function projectObject(value: Record<string, unknown>, shape: ObjectShape, children: [unknown, ConnectionShape][]): Record<string, unknown> {
+function projectObject(
+  value: Record<string, unknown>,
+  shape: ObjectShape,
+  children: [unknown, ConnectionShape][],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [responseKey, fieldValue] of Object.entries(value)) {
     const field = shape.fields.get(responseKey);
     if (!field || fieldValue === null) out[responseKey] = fieldValue;
     else if (field.kind === "connection") children.push([fieldValue, field.connection]);
     else if (field.kind === "leaf") out[responseKey] = fieldValue;
-    else if (Array.isArray(fieldValue)) out[responseKey] = fieldValue.map((item) => (item === null ? null : projectObject(item, field.object, children)));
+    else if (Array.isArray(fieldValue))
+      out[responseKey] = fieldValue.map((item) => (item === null ? null : projectObject(item, field.object, children)));
     else out[responseKey] = projectObject(fieldValue as Record<string, unknown>, field.object, children);
   }
   return out;
@@ -285,7 +306,10 @@ interface ConnectionShape {
   node: ObjectShape;
 }
 
-const projections = new WeakMap<BulkQueryPlan, { root: { kind: "connection"; connection: ConnectionShape } | { kind: "object"; object: ObjectShape } }>();
+const projections = new WeakMap<
+  BulkQueryPlan,
+  { root: { kind: "connection"; connection: ConnectionShape } | { kind: "object"; object: ObjectShape } }
+>();
 
 /** The selection tree with its types resolved once per query, so projecting a node is only copying. */
 function projectionOf(schema: GraphQLSchema, plan: BulkQueryPlan) {
@@ -294,7 +318,10 @@ function projectionOf(schema: GraphQLSchema, plan: BulkQueryPlan) {
   const rootType = schema.getQueryType()!.getFields()[plan.rootField.name.value].type;
   const root = isConnectionType(rootType)
     ? { kind: "connection" as const, connection: connectionShape(schema, rootType, [plan.rootField]) }
-    : { kind: "object" as const, object: objectShape(schema, getNamedType(rootType) as GraphQLCompositeType, plan.rootField.selectionSet?.selections ?? []) };
+    : {
+        kind: "object" as const,
+        object: objectShape(schema, getNamedType(rootType) as GraphQLCompositeType, plan.rootField.selectionSet?.selections ?? []),
+      };
   const projection = { root };
   projections.set(plan, projection);
   return projection;
@@ -309,7 +336,11 @@ function connectionShape(schema: GraphQLSchema, type: GraphQLOutputType, fields:
   return {
     edgesKey: edgesFields[0]?.alias?.value ?? "edges",
     nodeKey: nodeFields[0]?.alias?.value ?? "node",
-    node: objectShape(schema, nodeType, nodeFields.flatMap((n) => n.selectionSet?.selections ?? [])),
+    node: objectShape(
+      schema,
+      nodeType,
+      nodeFields.flatMap((n) => n.selectionSet?.selections ?? []),
+    ),
   };
 }
 
@@ -329,7 +360,8 @@ function objectShape(schema: GraphQLSchema, type: GraphQLCompositeType, selectio
     const named = getNamedType(fieldType);
     const subSelections = nodes.flatMap((f) => f.selectionSet?.selections ?? []);
     if (isConnectionType(fieldType)) fields.set(responseKey, { kind: "connection", connection: connectionShape(schema, fieldType, nodes) });
-    else if (isCompositeType(named) && subSelections.length) fields.set(responseKey, { kind: "object", object: objectShape(schema, named, subSelections) });
+    else if (isCompositeType(named) && subSelections.length)
+      fields.set(responseKey, { kind: "object", object: objectShape(schema, named, subSelections) });
     else fields.set(responseKey, { kind: "leaf" });
   }
   return { fields };

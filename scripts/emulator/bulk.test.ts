@@ -99,27 +99,40 @@ describe("bulkOperationRunQuery refuses what Shopify refuses", () => {
         "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection fields without 'id': products.",
       ],
     ],
-    ["a mutation", `mutation { productCreate(product: { title: "x" }) { product { id } } }`, ["Invalid operation type. Only `query` operations are supported."]],
+    [
+      "a mutation",
+      `mutation { productCreate(product: { title: "x" }) { product { id } } }`,
+      ["Invalid operation type. Only `query` operations are supported."],
+    ],
     [
       "a connection inside a list",
       `{ orders { edges { node { id fulfillments { events { edges { node { id } } } } } } } }`,
       ["Queries that contain a connection field within a list field are not currently supported."],
     ],
     ["an empty query", "", ["Invalid bulk query: syntax error, unexpected end of file"]],
-    ["a field the schema does not have", `{ products { edges { node { id colour } } } }`, ['Invalid bulk query: Cannot query field "colour" on type "Product".']],
+    [
+      "a field the schema does not have",
+      `{ products { edges { node { id colour } } } }`,
+      ['Invalid bulk query: Cannot query field "colour" on type "Product".'],
+    ],
   ];
 
   it.each(cases)("refuses %s with Shopify's userErrors", async (_name, query, messages) => {
     const { call, shop } = openShop({ productCount: 1 });
     const answer = await run(call, query);
-    expect(answer).toEqual({ bulkOperation: null, userErrors: messages.map((message) => ({ field: ["query"], message, code: "INVALID" })) });
+    expect(answer).toEqual({
+      bulkOperation: null,
+      userErrors: messages.map((message) => ({ field: ["query"], message, code: "INVALID" })),
+    });
     expect(emu.bulk.operations(shop)).toEqual([]);
   });
 
   it("refuses currentBulkOperation, deprecated in 2026-10, like every deprecated field", async () => {
     const { call } = openShop({ productCount: 1 });
     const { body } = await call(`{ currentBulkOperation(type: QUERY) { id } }`);
-    expect(body.errors[0].message).toMatch(/QueryRoot\.currentBulkOperation' is deprecated: Use `bulkOperations` with status filter instead/);
+    expect(body.errors[0].message).toMatch(
+      /QueryRoot\.currentBulkOperation' is deprecated: Use `bulkOperations` with status filter instead/,
+    );
   });
 });
 
@@ -133,9 +146,17 @@ describe("a bulk query operation", () => {
 
     const products = emu.state.shops.get(shop)!.products;
     const total = [...products.values()].reduce((sum, p) => sum + 1 + p.mediaIds.length, 0);
-    expect(op).toMatchObject({ status: "COMPLETED", errorCode: null, objectCount: String(total), rootObjectCount: "2000", partialDataUrl: null });
+    expect(op).toMatchObject({
+      status: "COMPLETED",
+      errorCode: null,
+      objectCount: String(total),
+      rootObjectCount: "2000",
+      partialDataUrl: null,
+    });
     expect(op.completedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(op.url).toMatch(new RegExp(`^${emu.origin}/bulk-operation-outputs/[a-z0-9_-]+-final\\?GoogleAccessId=.+&Expires=\\d+&Signature=`));
+    expect(op.url).toMatch(
+      new RegExp(`^${emu.origin}/bulk-operation-outputs/[a-z0-9_-]+-final\\?GoogleAccessId=.+&Expires=\\d+&Signature=`),
+    );
     const statuses = [...new Set(seen.map((s) => s.status))];
     expect(statuses).toEqual(["CREATED", "RUNNING", "COMPLETED"]);
     const counts = seen.map((s) => s.objectCount);
@@ -160,7 +181,14 @@ describe("a bulk query operation", () => {
       expected.push(JSON.stringify({ id: product.id, title: product.title }));
       for (const mediaId of product.mediaIds) {
         const media = record.media.get(mediaId)!;
-        expected.push(JSON.stringify({ id: media.id, alt: media.alt, image: { url: cdnUrl(emu.origin, record.domain, media) }, __parentId: product.id }));
+        expected.push(
+          JSON.stringify({
+            id: media.id,
+            alt: media.alt,
+            image: { url: cdnUrl(emu.origin, record.domain, media) },
+            __parentId: product.id,
+          }),
+        );
       }
     }
     expect(lines).toEqual([...expected, ""]);
@@ -194,7 +222,10 @@ describe("a bulk query operation", () => {
 
   it("answers a COMPLETED operation without a link when the query matched nothing", async () => {
     const { call } = openShop();
-    const { op } = await settle(call, (await run(call, `{ products(query: "title:nothing-like-this") { edges { node { id } } } }`)).bulkOperation!.id);
+    const { op } = await settle(
+      call,
+      (await run(call, `{ products(query: "title:nothing-like-this") { edges { node { id } } } }`)).bulkOperation!.id,
+    );
     expect(op).toMatchObject({ status: "COMPLETED", objectCount: "0", url: null, fileSize: null });
   });
 
@@ -259,7 +290,13 @@ describe("concurrency and cancelling", () => {
     const sixth = await run(call, PRODUCTS_WITH_MEDIA);
     expect(sixth).toEqual({
       bulkOperation: null,
-      userErrors: [{ field: null, message: `A bulk query operation for this app and shop is already in progress: ${ids.sort().join(", ")}.`, code: "OPERATION_IN_PROGRESS" }],
+      userErrors: [
+        {
+          field: null,
+          message: `A bulk query operation for this app and shop is already in progress: ${ids.sort().join(", ")}.`,
+          code: "OPERATION_IN_PROGRESS",
+        },
+      ],
     });
   });
 
@@ -277,7 +314,10 @@ describe("concurrency and cancelling", () => {
       userErrors: [{ field: null, message: "A bulk operation cannot be canceled when it is canceled" }],
     });
     const unknown = await call(CANCEL, { id: "gid://shopify/BulkOperation/1" });
-    expect(unknown.body.data.bulkOperationCancel).toEqual({ bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] });
+    expect(unknown.body.data.bulkOperationCancel).toEqual({
+      bulkOperation: null,
+      userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }],
+    });
   });
 });
 

@@ -203,7 +203,12 @@ export function createBulkQueryFields(ctx: RequestContext & { state: EmulatorSta
     bulkOperation: (args: Args) => findBulkOperation(ctx, args.id as string),
     bulkOperations: (args: Args) => {
       const found = sortOperations(searchOperations([...operationsOf(ctx.shop).values()], args.query as string | undefined, ctx.now), args);
-      return paginate(found, args, (op) => viewBulkOperation(ctx.state, ctx.origin, op, ctx.now), (op) => op.numericId);
+      return paginate(
+        found,
+        args,
+        (op) => viewBulkOperation(ctx.state, ctx.origin, op, ctx.now),
+        (op) => op.numericId,
+      );
     },
   };
 }
@@ -238,7 +243,8 @@ function searchOperations(operations: BulkOperationRecord[], query: string | und
 
 /** Newest first by default; `reverse` turns that around (as Shopify answers, captured 2026-04). */
 function sortOperations(operations: BulkOperationRecord[], args: Args): BulkOperationRecord[] {
-  const key = args.sortKey === "COMPLETED_AT" ? (op: BulkOperationRecord) => op.completedAt ?? 0 : (op: BulkOperationRecord) => op.createdAt;
+  const key =
+    args.sortKey === "COMPLETED_AT" ? (op: BulkOperationRecord) => op.completedAt ?? 0 : (op: BulkOperationRecord) => op.createdAt;
   const newestFirst = [...operations].sort((a, b) => key(b) - key(a) || b.numericId - a.numericId);
   return args.reverse ? newestFirst.reverse() : newestFirst;
 }
@@ -305,11 +311,18 @@ function cancelOperation(ctx: RequestContext & { state: EmulatorState }, id: str
 }
 
 /** For bulk runs: every connection answers all its items, the root one a page at a time. */
-function bulkFieldResolver(plan: BulkQueryPlan, paging: { after: string | null; next: string | null }): GraphQLFieldResolver<unknown, unknown> {
+function bulkFieldResolver(
+  plan: BulkQueryPlan,
+  paging: { after: string | null; next: string | null },
+): GraphQLFieldResolver<unknown, unknown> {
   return (source, args, context, info) => {
     const view = source as Record<string, unknown> | null;
     const fetchPage = (after: string | undefined) =>
-      (view![info.fieldName] as (a: Args, c: unknown, i: unknown) => any)({ ...args, first: PAGE_SIZE, last: undefined, before: undefined, after }, context, info);
+      (view![info.fieldName] as (a: Args, c: unknown, i: unknown) => any)(
+        { ...args, first: PAGE_SIZE, last: undefined, before: undefined, after },
+        context,
+        info,
+      );
     if (view && typeof view[info.fieldName] === "function" && isConnectionType(info.returnType)) {
       // `first`, `last` and cursors are ignored in bulk queries, as Shopify documents.
       if (!info.path.prev && plan.rootIsConnection) {
@@ -333,14 +346,19 @@ function bulkFieldResolver(plan: BulkQueryPlan, paging: { after: string | null; 
   };
 }
 
-async function runInBackground(ctx: RequestContext & { state: EmulatorState }, op: BulkOperationRecord, plan: BulkQueryPlan, denied: boolean) {
+async function runInBackground(
+  ctx: RequestContext & { state: EmulatorState },
+  op: BulkOperationRecord,
+  plan: BulkQueryPlan,
+  denied: boolean,
+) {
   const service = serviceOf(ctx.state);
   const schema = loadAdminSchema();
   const document = { kind: Kind.DOCUMENT, definitions: [plan.operation] } as const;
   const fault = service.faults.get(op.shop)?.shift();
   try {
     // In short steps, so that an operation cancelled before it starts stops soon after.
-    for (const until = Date.now() + service.startDelayMs; Date.now() < until && !op.cancelRequested; ) {
+    for (const until = Date.now() + service.startDelayMs; Date.now() < until && !op.cancelRequested;) {
       await pause(Math.min(20, until - Date.now()), service.signal);
     }
     if (op.cancelRequested) return stop(service, op, "CANCELED");
@@ -385,7 +403,12 @@ async function runInBackground(ctx: RequestContext & { state: EmulatorState }, o
   }
 }
 
-function stop(service: Service, op: BulkOperationRecord, status: "COMPLETED" | "FAILED" | "CANCELED", errorCode: BulkErrorCode | null = null) {
+function stop(
+  service: Service,
+  op: BulkOperationRecord,
+  status: "COMPLETED" | "FAILED" | "CANCELED",
+  errorCode: BulkErrorCode | null = null,
+) {
   const now = Date.now();
   op.status = status;
   op.errorCode = errorCode;
@@ -429,7 +452,12 @@ export async function serveBulkResult(state: EmulatorState, req: IncomingMessage
   const expected = Buffer.from(match ? sign(service, match[1], expires) : "");
   if (!match || !Number.isFinite(expires) || signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
     log(403);
-    return sendStorageError(res, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+    return sendStorageError(
+      res,
+      403,
+      "SignatureDoesNotMatch",
+      "The request signature we calculated does not match the signature you provided.",
+    );
   }
   if (Date.now() >= expires * 1000 || !op?.result || Date.now() >= op.result.expiresAt) {
     log(400);

@@ -15,15 +15,26 @@ function openShop(productCount?: number) {
   const shop = `collections-${randomUUID().slice(0, 8)}.myshopify.com`;
   emu.addShop(shop, { seed: true, productCount });
   const token = emu.issueToken(shop);
-  return { shop, record: emu.state.shops.get(shop)!, call: (query: string, variables?: Record<string, unknown>) => postGraphql(emu, shop, token, query, variables) };
+  return {
+    shop,
+    record: emu.state.shops.get(shop)!,
+    call: (query: string, variables?: Record<string, unknown>) => postGraphql(emu, shop, token, query, variables),
+  };
 }
 
 describe("collections", () => {
   it("seeds the demo collections by product type and lists them with their products", async () => {
     const { call, record } = openShop(18);
-    const { body } = await call(`{ collections(first: 10, sortKey: TITLE) { nodes { title productsCount { count } products(first: 3) { nodes { title productType } } } } }`);
+    const { body } = await call(
+      `{ collections(first: 10, sortKey: TITLE) { nodes { title productsCount { count } products(first: 3) { nodes { title productType } } } } }`,
+    );
     const collections = body.data.collections.nodes;
-    expect(collections.map((c: { title: string }) => c.title)).toEqual(["Accessories", "Home & Living", "Kitchen & Dining", "Shoes & Audio"]);
+    expect(collections.map((c: { title: string }) => c.title)).toEqual([
+      "Accessories",
+      "Home & Living",
+      "Kitchen & Dining",
+      "Shoes & Audio",
+    ]);
     const kitchen = collections.find((c: { title: string }) => c.title === "Kitchen & Dining");
     const expected = [...record.products.values()].filter((p) => ["Mugs", "Meal Kits"].includes(p.productType));
     expect(kitchen.productsCount.count).toBe(expected.length);
@@ -34,8 +45,17 @@ describe("collections", () => {
     const { shop, call, record } = openShop();
     const products = [...record.products.values()].slice(0, 3);
     const id = emu.addCollection(shop, { title: "Summer Picks", productIds: products.map((p) => p.id) });
-    const byId = await call(`query C($id: ID!) { collection(id: $id) { id title handle hasProduct(id: "${products[1].id}") products(first: 5, reverse: true) { nodes { id } } } }`, { id });
-    expect(byId.body.data.collection).toEqual({ id, title: "Summer Picks", handle: "summer-picks", hasProduct: true, products: { nodes: products.map((p) => ({ id: p.id })).reverse() } });
+    const byId = await call(
+      `query C($id: ID!) { collection(id: $id) { id title handle hasProduct(id: "${products[1].id}") products(first: 5, reverse: true) { nodes { id } } } }`,
+      { id },
+    );
+    expect(byId.body.data.collection).toEqual({
+      id,
+      title: "Summer Picks",
+      handle: "summer-picks",
+      hasProduct: true,
+      products: { nodes: products.map((p) => ({ id: p.id })).reverse() },
+    });
     const node = await call(`query N($id: ID!) { node(id: $id) { ... on Collection { title } } }`, { id });
     expect(node.body.data.node).toEqual({ title: "Summer Picks" });
     const other = openShop();

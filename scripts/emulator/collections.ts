@@ -26,7 +26,11 @@ export function collectionsOf(shop: ShopRecord): Map<string, CollectionRecord> {
   return collections;
 }
 
-export function addCollection(state: EmulatorState, shop: ShopRecord, input: { title: string; productIds: string[]; descriptionHtml?: string }): CollectionRecord {
+export function addCollection(
+  state: EmulatorState,
+  shop: ShopRecord,
+  input: { title: string; productIds: string[]; descriptionHtml?: string },
+): CollectionRecord {
   const unknown = input.productIds.filter((id) => !shop.products.has(id));
   if (unknown.length) throw new Error(`Unknown products for a collection: ${unknown.slice(0, 3).join(", ")}`);
   const numericId = takeId(state);
@@ -34,7 +38,10 @@ export function addCollection(state: EmulatorState, shop: ShopRecord, input: { t
     id: `gid://shopify/Collection/${numericId}`,
     numericId,
     title: input.title,
-    handle: input.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
+    handle: input.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, ""),
     descriptionHtml: input.descriptionHtml ?? "",
     productIds: [...new Set(input.productIds)],
     updatedAt: Date.now(),
@@ -75,7 +82,12 @@ export function createCollectionQueryFields(ctx: ViewContext) {
     collection: (args: Args) => findCollection(ctx, args.id as string),
     collections: (args: Args) => {
       const found = sortCollections(searchCollections(ctx.shop, args.query as string | undefined), args.sortKey as string | undefined);
-      return paginate(found, args, (c) => viewCollection(ctx, c), (c) => c.numericId);
+      return paginate(
+        found,
+        args,
+        (c) => viewCollection(ctx, c),
+        (c) => c.numericId,
+      );
     },
   };
 }
@@ -101,7 +113,13 @@ function viewCollection(ctx: ViewContext, collection: CollectionRecord) {
     seo: { title: null, description: null },
     hasProduct: (args: Args) => collection.productIds.includes(args.id as string),
     productsCount: () => ({ count: products().length, precision: "EXACT" }),
-    products: (args: Args) => paginate(sortCollectionProducts(products(), args.sortKey as string | undefined), args, (p) => viewProduct(ctx, p), (p) => p.numericId),
+    products: (args: Args) =>
+      paginate(
+        sortCollectionProducts(products(), args.sortKey as string | undefined),
+        args,
+        (p) => viewProduct(ctx, p),
+        (p) => p.numericId,
+      ),
   };
 }
 

@@ -34,8 +34,7 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
     productType: "Shoes",
     vendor: "Northline",
     tags: ["footwear", "canvas", "unisex", "navy"],
-    descriptionHtml:
-      "<p>A low-top in heavy navy canvas on a vulcanised rubber sole with a red stripe. Cushioned insole, cotton laces.</p>",
+    descriptionHtml: "<p>A low-top in heavy navy canvas on a vulcanised rubber sole with a red stripe. Cushioned insole, cotton laces.</p>",
     photos: [
       { key: "sneaker-floor", alt: "Navy canvas sneaker on a wooden floor" },
       { key: "sneaker-concrete", alt: "" },
@@ -47,8 +46,7 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
     productType: "Fragrance",
     vendor: "Maison Lumen",
     tags: ["perfume", "amber", "vanilla", "unisex"],
-    descriptionHtml:
-      "<p>Warm amber, tonka bean and a trace of smoked vanilla. Hand-filled in a heavy glass flacon with a gold collar.</p>",
+    descriptionHtml: "<p>Warm amber, tonka bean and a trace of smoked vanilla. Hand-filled in a heavy glass flacon with a gold collar.</p>",
     photos: [
       { key: "perfume-linen", alt: "Amber perfume bottle on linen" },
       { key: "perfume-marble", alt: "" },
@@ -73,8 +71,7 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
     productType: "Plants",
     vendor: "Greenhouse Goods",
     tags: ["houseplant", "low-light", "terracotta", "home"],
-    descriptionHtml:
-      "<p>Sansevieria, about 60 cm tall, potted in an unglazed terracotta pot. Thrives on neglect and low light.</p>",
+    descriptionHtml: "<p>Sansevieria, about 60 cm tall, potted in an unglazed terracotta pot. Thrives on neglect and low light.</p>",
     photos: [{ key: "plant-floor", alt: "Snake plant in a terracotta pot on the floor" }],
   },
   {
@@ -172,7 +169,14 @@ export function seedShop(
   }
 }
 
-function createDemoMedia(state: EmulatorState, shop: ShopRecord, photos: Map<string, DemoPhoto>, key: string, alt: string, at: number): MediaRecord {
+function createDemoMedia(
+  state: EmulatorState,
+  shop: ShopRecord,
+  photos: Map<string, DemoPhoto>,
+  key: string,
+  alt: string,
+  at: number,
+): MediaRecord {
   const photo = photos.get(key);
   if (!photo) throw new Error(`No demo photo ${key}`);
   const numericId = takeId(state);

@@ -137,7 +137,9 @@ describe("validation against the published schema", () => {
       `mutation Stage($input: [StagedUploadInput!]!) { stagedUploadsCreate(input: $input) { userErrors { message } } }`,
       { input: [{ resource: "PRODUCT_IMAGE", filename: "a.jpg", mimeType: "image/jpeg", httpMethod: "POST" }] },
     );
-    expect(variable.body.errors[0].message).toMatch(/StagedUploadTargetGenerateUploadResource\.PRODUCT_IMAGE' at \$input\[0\]\.resource is deprecated/);
+    expect(variable.body.errors[0].message).toMatch(
+      /StagedUploadTargetGenerateUploadResource\.PRODUCT_IMAGE' at \$input\[0\]\.resource is deprecated/,
+    );
   });
 
   it("answers a valid root field it does not emulate with an error, not a crash", async () => {
@@ -187,15 +189,16 @@ describe("catalogue queries", () => {
   });
 
   it("finds products and media by id through nodes", async () => {
-    const listed = await postGraphql(emulator, DEMO_SHOP, token, `{ products(first: 1) { nodes { id media(first: 1) { nodes { id } } } } }`);
-    const product = listed.body.data.products.nodes[0];
-    const { body } = await postGraphql(
+    const listed = await postGraphql(
       emulator,
       DEMO_SHOP,
       token,
-      `query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
-      { ids: [product.id, product.media.nodes[0].id, "gid://shopify/Product/1"] },
+      `{ products(first: 1) { nodes { id media(first: 1) { nodes { id } } } } }`,
     );
+    const product = listed.body.data.products.nodes[0];
+    const { body } = await postGraphql(emulator, DEMO_SHOP, token, `query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, {
+      ids: [product.id, product.media.nodes[0].id, "gid://shopify/Product/1"],
+    });
     expect(body.data.nodes).toEqual([
       { __typename: "Product", id: product.id },
       { __typename: "MediaImage", id: product.media.nodes[0].id },

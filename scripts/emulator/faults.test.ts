@@ -22,9 +22,17 @@ const ATTACH = `mutation Attach($product: ProductUpdateInput!, $media: [CreateMe
 
 /** A product of the demo store and a source for a new image on it (another product's photo on the emulator's CDN). */
 async function attachInput() {
-  const { body } = await postGraphql(emulator, DEMO_SHOP, token, `query { products(first: 2) { nodes { id media(first: 1) { nodes { ... on MediaImage { image { url } } } } } } }`);
+  const { body } = await postGraphql(
+    emulator,
+    DEMO_SHOP,
+    token,
+    `query { products(first: 2) { nodes { id media(first: 1) { nodes { ... on MediaImage { image { url } } } } } } }`,
+  );
   const [target, other] = body.data.products.nodes;
-  return { product: { id: target.id as string }, media: [{ originalSource: other.media.nodes[0].image.url as string, mediaContentType: "IMAGE", alt: "chaos" }] };
+  return {
+    product: { id: target.id as string },
+    media: [{ originalSource: other.media.nodes[0].image.url as string, mediaContentType: "IMAGE", alt: "chaos" }],
+  };
 }
 
 function mediaOf(productId: string) {

@@ -110,7 +110,9 @@ export async function answerGraphql(ctx: AnswerContext, throttle: Throttle, body
     document = parse(request.query);
   } catch (error) {
     const syntax = error as GraphQLError;
-    return answer({ body: { errors: [{ message: syntax.message, locations: syntax.locations, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] } });
+    return answer({
+      body: { errors: [{ message: syntax.message, locations: syntax.locations, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] },
+    });
   }
   const schema = loadAdminSchema();
   const invalid = validate(schema, document, [...specifiedRules, NoDeprecatedUsageRule]);
@@ -118,7 +120,16 @@ export async function answerGraphql(ctx: AnswerContext, throttle: Throttle, body
 
   const operation = getOperationAST(document, operationName);
   if (!operation) {
-    return answer({ body: { errors: [{ message: "An operation name is required when the document has several operations.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] } });
+    return answer({
+      body: {
+        errors: [
+          {
+            message: "An operation name is required when the document has several operations.",
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          },
+        ],
+      },
+    });
   }
   const name = operationName ?? operation.name?.value ?? null;
   const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
@@ -128,7 +139,10 @@ export async function answerGraphql(ctx: AnswerContext, throttle: Throttle, body
   if (coerced.errors) return answer({ ...described, body: { errors: coerced.errors.map((e) => formatError(e, "INVALID_VARIABLE")) } });
   const deprecated = findDeprecatedVariableUsage(schema, document, variables);
   if (deprecated.length) {
-    return answer({ ...described, body: { errors: deprecated.map((message) => ({ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) } });
+    return answer({
+      ...described,
+      body: { errors: deprecated.map((message) => ({ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) },
+    });
   }
   const oversized = findOversizedInputs(schema, document, coerced.coerced);
   if (oversized.length) return answer({ ...described, body: { errors: oversized } });
@@ -223,7 +237,12 @@ function maxCostBody(requested: number) {
     errors: [
       {
         message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-        extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: "https://shopify.dev/api/usage/rate-limits" },
+        extensions: {
+          code: "MAX_COST_EXCEEDED",
+          cost: requested,
+          maxCost: SINGLE_QUERY_MAX_COST,
+          documentation: "https://shopify.dev/api/usage/rate-limits",
+        },
       },
     ],
   };
@@ -257,4 +276,3 @@ function formatError(error: GraphQLError, code?: string): GraphQLFormattedError 
   const extensions = code ? { ...formatted.extensions, code } : formatted.extensions;
   return extensions && Object.keys(extensions).length ? { ...formatted, extensions } : formatted;
 }
-

@@ -15,7 +15,11 @@ import {
  */
 export const MAX_INPUT_ARRAY = 250;
 
-export function findOversizedInputs(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): GraphQLFormattedError[] {
+export function findOversizedInputs(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): GraphQLFormattedError[] {
   const errors: GraphQLFormattedError[] = [];
   const typeInfo = new TypeInfo(schema);
   visit(

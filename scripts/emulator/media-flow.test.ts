@@ -31,12 +31,16 @@ const ATTACH = `mutation Attach($product: ProductUpdateInput!, $media: [CreateMe
 const MEDIA = `query Media($id: ID!) { node(id: $id) { ... on MediaImage { id status alt mediaErrors { code } image { url width height } preview { status } } } }`;
 
 async function findProductId(title = "Mug"): Promise<string> {
-  const { body } = await gql(`query Find($query: String) { products(first: 1, query: $query) { nodes { id } } }`, { query: `title:${title}` });
+  const { body } = await gql(`query Find($query: String) { products(first: 1, query: $query) { nodes { id } } }`, {
+    query: `title:${title}`,
+  });
   return body.data.products.nodes[0].id;
 }
 
 async function stage(filename: string, mimeType: string, httpMethod: "POST" | "PUT", fileSize?: number) {
-  const { body } = await gql(STAGE, { input: [{ resource: "IMAGE", filename, mimeType, httpMethod, fileSize: fileSize && String(fileSize) }] });
+  const { body } = await gql(STAGE, {
+    input: [{ resource: "IMAGE", filename, mimeType, httpMethod, fileSize: fileSize && String(fileSize) }],
+  });
   return body.data.stagedUploadsCreate;
 }
 
@@ -47,7 +51,10 @@ async function uploadWithForm(target: { url: string; parameters: { name: string;
   return fetch(target.url, { method: "POST", body: form });
 }
 
-const photo = () => sharp({ create: { width: 900, height: 600, channels: 3, background: "#c33" } }).jpeg().toBuffer();
+const photo = () =>
+  sharp({ create: { width: 900, height: 600, channels: 3, background: "#c33" } })
+    .jpeg()
+    .toBuffer();
 
 describe("staged upload → productUpdate → processing", () => {
   it("moves a POSTed image from UPLOADED through PROCESSING to READY, then serves it", async () => {
@@ -81,8 +88,12 @@ describe("staged upload → productUpdate → processing", () => {
     const bytes = await photo();
     const [target] = (await stage("put.jpg", "image/jpeg", "PUT")).stagedTargets;
     const forged = target.url.replace(/X-Goog-Signature=[0-9a-f]+/, "X-Goog-Signature=00");
-    expect((await fetch(forged, { method: "PUT", body: new Uint8Array(bytes), headers: { "Content-Type": "image/jpeg" } })).status).toBe(403);
-    expect((await fetch(target.url, { method: "PUT", body: new Uint8Array(bytes), headers: { "Content-Type": "image/jpeg" } })).status).toBe(200);
+    expect((await fetch(forged, { method: "PUT", body: new Uint8Array(bytes), headers: { "Content-Type": "image/jpeg" } })).status).toBe(
+      403,
+    );
+    expect(
+      (await fetch(target.url, { method: "PUT", body: new Uint8Array(bytes), headers: { "Content-Type": "image/jpeg" } })).status,
+    ).toBe(200);
   });
 
   it("ends FAILED when the uploaded file is not an image, or when nothing was uploaded", async () => {
@@ -100,15 +111,26 @@ describe("staged upload → productUpdate → processing", () => {
     });
     const [text, empty] = body.data.productUpdate.product.media.nodes.slice(-2);
     await sleep(2 * PROCESSING_MS + 20);
-    expect((await gql(MEDIA, { id: text.id })).body.data.node).toMatchObject({ status: "FAILED", image: null, mediaErrors: [{ code: "IMAGE_PROCESSING_FAILURE" }] });
-    expect((await gql(MEDIA, { id: empty.id })).body.data.node).toMatchObject({ status: "FAILED", mediaErrors: [{ code: "IMAGE_DOWNLOAD_FAILURE" }] });
+    expect((await gql(MEDIA, { id: text.id })).body.data.node).toMatchObject({
+      status: "FAILED",
+      image: null,
+      mediaErrors: [{ code: "IMAGE_PROCESSING_FAILURE" }],
+    });
+    expect((await gql(MEDIA, { id: empty.id })).body.data.node).toMatchObject({
+      status: "FAILED",
+      mediaErrors: [{ code: "IMAGE_DOWNLOAD_FAILURE" }],
+    });
   });
 
   it("refuses an upload over 20 MB when staging and when sending", async () => {
     const staged = await stage("huge.jpg", "image/jpeg", "POST", 21 * 1024 * 1024);
     expect(staged.userErrors[0].field).toEqual(["input", "0", "fileSize"]);
     const [target] = (await stage("huge.jpg", "image/jpeg", "PUT")).stagedTargets;
-    const response = await fetch(target.url, { method: "PUT", body: new Uint8Array(21 * 1024 * 1024), headers: { "Content-Type": "image/jpeg" } });
+    const response = await fetch(target.url, {
+      method: "PUT",
+      body: new Uint8Array(21 * 1024 * 1024),
+      headers: { "Content-Type": "image/jpeg" },
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("EntityTooLarge");
   });
@@ -121,7 +143,10 @@ describe("file names", () => {
     const bytes = await photo();
     const [target] = (await stage(filename, "image/jpeg", "POST")).stagedTargets;
     await uploadWithForm(target, bytes, "image/jpeg");
-    const { body } = await gql(ATTACH, { product: { id: productId }, media: [{ originalSource: target.resourceUrl, mediaContentType: "IMAGE" }] });
+    const { body } = await gql(ATTACH, {
+      product: { id: productId },
+      media: [{ originalSource: target.resourceUrl, mediaContentType: "IMAGE" }],
+    });
     return { id: body.data.productUpdate.product.media.nodes.at(-1).id as string, bytes };
   }
 
@@ -143,7 +168,9 @@ describe("file names", () => {
     const first = await attachNamed(productId, "candle-cnamed0002.jpg");
     const second = await attachNamed(productId, "candle-cnamed0002.jpg");
     await sleep(2 * PROCESSING_MS + 20);
-    const [a, b] = await Promise.all([first.id, second.id].map(async (id) => (await gql(NAMED, { id })).body.data.node.image.url as string));
+    const [a, b] = await Promise.all(
+      [first.id, second.id].map(async (id) => (await gql(NAMED, { id })).body.data.node.image.url as string),
+    );
     expect(new URL(a).pathname).toMatch(/\/candle-cnamed0002\.jpg$/);
     expect(new URL(b).pathname).toMatch(/\/candle-cnamed0002_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jpg$/);
     expect(Buffer.from(await (await fetch(a)).arrayBuffer()).equals(first.bytes)).toBe(true);
@@ -164,7 +191,10 @@ describe("productUpdate errors", () => {
     const existing = product.mediaIds.length;
     const cdnUrl = `${emulator.origin}/cdn/s/files/x/files/1-a.jpg`;
     const tooMany = Array.from({ length: 251 - existing }, () => ({ originalSource: cdnUrl, mediaContentType: "IMAGE" }));
-    const { body } = await postGraphql(emulator, "full-shop.myshopify.com", fullToken, ATTACH, { product: { id: product.id }, media: tooMany });
+    const { body } = await postGraphql(emulator, "full-shop.myshopify.com", fullToken, ATTACH, {
+      product: { id: product.id },
+      media: tooMany,
+    });
     expect(body.data.productUpdate.userErrors).toEqual([{ field: ["media"], message: "Exceeded the limit of 250 media per product." }]);
     expect(product.mediaIds).toHaveLength(existing);
   });
@@ -193,9 +223,20 @@ describe("reordering, alt text, detaching and deleting", () => {
     const [first, second] = product.mediaIds;
     const update = await gql(
       `mutation Files($files: [FileUpdateInput!]!) { fileUpdate(files: $files) { files { id alt } userErrors { code field message } } }`,
-      { files: [{ id: first, alt: "New alt" }, { id: second, referencesToRemove: [productId] }] },
+      {
+        files: [
+          { id: first, alt: "New alt" },
+          { id: second, referencesToRemove: [productId] },
+        ],
+      },
     );
-    expect(update.body.data.fileUpdate).toEqual({ files: [{ id: first, alt: "New alt" }, { id: second, alt: expect.any(String) }], userErrors: [] });
+    expect(update.body.data.fileUpdate).toEqual({
+      files: [
+        { id: first, alt: "New alt" },
+        { id: second, alt: expect.any(String) },
+      ],
+      userErrors: [],
+    });
     expect(product.mediaIds).not.toContain(second);
     expect(emulator.state.shops.get(DEMO_SHOP)!.media.has(second)).toBe(true);
 

@@ -37,7 +37,12 @@ describe("demo photos", () => {
     const corner = await meanOf({ left: 0, top: height! - 200, width: 200, height: 200 });
     // The label sits 100-230 units above the jar's base; the drawing is scaled by scale × short side / 1000.
     const scale = (spec.scale * Math.min(width!, height!)) / 1000;
-    const object = await meanOf({ left: Math.round(width! * spec.x) - 60, top: Math.round(height! * spec.y - 200 * scale), width: 120, height: 60 });
+    const object = await meanOf({
+      left: Math.round(width! * spec.x) - 60,
+      top: Math.round(height! * spec.y - 200 * scale),
+      width: 120,
+      height: 60,
+    });
     const distance = corner.reduce((sum, c, i) => sum + Math.abs(c.mean - object[i].mean), 0);
     expect(distance).toBeGreaterThan(60);
   });

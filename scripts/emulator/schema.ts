@@ -84,11 +84,7 @@ export function NoDeprecatedUsageRule(context: ValidationContext): ASTVisitor {
 }
 
 /** The same check for values passed as variables, which document validation never sees. */
-export function findDeprecatedVariableUsage(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown>,
-): string[] {
+export function findDeprecatedVariableUsage(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const typeInfo = new TypeInfo(schema);
   visit(

@@ -67,7 +67,12 @@ describe("calculated query cost and the leaky bucket", () => {
 
   it("refuses a single query over 1000 points whatever the bucket holds", async () => {
     emulator.setThrottle({ bucketSize: 5000 });
-    const { body } = await postGraphql(emulator, DEMO_SHOP, token, `{ products(first: 250) { nodes { media(first: 10) { nodes { id } } } } }`);
+    const { body } = await postGraphql(
+      emulator,
+      DEMO_SHOP,
+      token,
+      `{ products(first: 250) { nodes { media(first: 10) { nodes { id } } } } }`,
+    );
     expect(body.errors[0].extensions).toMatchObject({ code: "MAX_COST_EXCEEDED", maxCost: 1000 });
   });
 });

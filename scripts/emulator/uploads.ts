@@ -45,7 +45,10 @@ export function createStagedTarget(
   state.uploads.set(key, upload);
   const signature = sign(secret, key);
   const resourceUrl = `${origin}${STAGED_PREFIX}/${key}`;
-  const date = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const date = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const credential = `emulator-staged-uploads@shopify.iam.gserviceaccount.com/${date.slice(0, 8)}/auto/storage/goog4_request`;
   if (request.httpMethod === "PUT") {
     const query = new URLSearchParams({
@@ -116,7 +119,12 @@ export async function handleStagedUpload(
     sendStorageError(res, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      sendStorageError(res, 400, "EntityTooLarge", "Your proposed upload is larger than the maximum object size specified in your Policy Document.");
+      sendStorageError(
+        res,
+        400,
+        "EntityTooLarge",
+        "Your proposed upload is larger than the maximum object size specified in your Policy Document.",
+      );
       return;
     }
     throw error;
@@ -129,7 +137,11 @@ async function receiveForm(req: IncomingMessage, res: ServerResponse, state: Emu
     return sendStorageError(res, 400, "InvalidArgument", "POST requires a multipart/form-data body.");
   }
   const body = await readBody(req, MAX_IMAGE_BYTES + FORM_OVERHEAD);
-  const form = await new Request("http://staged.local/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body) }).formData();
+  const form = await new Request("http://staged.local/", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: new Uint8Array(body),
+  }).formData();
   const key = String(form.get("key") ?? "");
   const upload = state.uploads.get(key);
   if (!upload || upload.httpMethod !== "POST" || !verify(secret, key, String(form.get("x-goog-signature") ?? ""))) {
@@ -138,9 +150,20 @@ async function receiveForm(req: IncomingMessage, res: ServerResponse, state: Emu
   const file = form.get("file");
   if (!(file instanceof Blob)) return sendStorageError(res, 400, "InvalidArgument", "Bucket POST must contain a field named 'file'.");
   const bytes = Buffer.from(await file.arrayBuffer());
-  if (bytes.length === 0) return sendStorageError(res, 400, "EntityTooSmall", "Your proposed upload is smaller than the minimum object size specified in your Policy Document.");
+  if (bytes.length === 0)
+    return sendStorageError(
+      res,
+      400,
+      "EntityTooSmall",
+      "Your proposed upload is smaller than the minimum object size specified in your Policy Document.",
+    );
   if (bytes.length > MAX_IMAGE_BYTES) {
-    return sendStorageError(res, 400, "EntityTooLarge", "Your proposed upload is larger than the maximum object size specified in your Policy Document.");
+    return sendStorageError(
+      res,
+      400,
+      "EntityTooLarge",
+      "Your proposed upload is larger than the maximum object size specified in your Policy Document.",
+    );
   }
   upload.bytes = bytes;
   sendText(
@@ -160,7 +183,12 @@ async function receivePut(req: IncomingMessage, res: ServerResponse, url: URL, s
   // The signed headers include content-type: another type breaks the signature on Google Cloud Storage.
   const sentType = req.headers["content-type"];
   if (sentType && sentType.split(";")[0].trim() !== upload.mimeType) {
-    return sendStorageError(res, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+    return sendStorageError(
+      res,
+      403,
+      "SignatureDoesNotMatch",
+      "The request signature we calculated does not match the signature you provided.",
+    );
   }
   const bytes = await readBody(req, MAX_IMAGE_BYTES);
   if (bytes.length === 0) return sendStorageError(res, 400, "EntityTooSmall", "The upload is empty.");

@@ -40,7 +40,13 @@ export function viewProduct(ctx: ViewContext, product: ProductRecord) {
       const first = media()[0];
       return first ? viewMedia(ctx, first) : null;
     },
-    media: (args: Args) => paginate(media(), args, (m) => viewMedia(ctx, m), (m) => m.numericId),
+    media: (args: Args) =>
+      paginate(
+        media(),
+        args,
+        (m) => viewMedia(ctx, m),
+        (m) => m.numericId,
+      ),
     mediaCount: () => ({ count: product.mediaIds.length, precision: "EXACT" }),
   };
 }

@@ -18,7 +18,10 @@ import { composeWhite } from "../../app/studio/white";
 import { BASELINE_COMMIT, loadBaselineEngine } from "../baseline";
 import { makeSyntheticScenes } from "./scenes";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: "string", default: "docs/studio-samples/synthetic" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { out: { type: "string", default: "docs/studio-samples/synthetic" } },
+});
 const out = values.out!;
 await mkdir(out, { recursive: true });
 
@@ -27,8 +30,18 @@ const shadowed = whiteOptionsSchema.parse({ size: SIZE, format: "jpeg" });
 const plain = whiteOptionsSchema.parse({ size: SIZE, format: "jpeg", shadow: false });
 
 /** IoU of the cut-out's solid silhouette, placed back in its frame, against the true mask. */
-async function iou(cutout: { rgba: { data: Buffer; width: number }; box: { left: number; top: number; width: number; height: number } }, frame: { width: number; height: number }, mask: Buffer, maskWidth: number, maskHeight: number): Promise<number> {
-  const truth = await sharp(mask, { raw: { width: maskWidth, height: maskHeight, channels: 1 } }).resize(frame.width, frame.height, { fit: "fill" }).extractChannel(0).raw().toBuffer();
+async function iou(
+  cutout: { rgba: { data: Buffer; width: number }; box: { left: number; top: number; width: number; height: number } },
+  frame: { width: number; height: number },
+  mask: Buffer,
+  maskWidth: number,
+  maskHeight: number,
+): Promise<number> {
+  const truth = await sharp(mask, { raw: { width: maskWidth, height: maskHeight, channels: 1 } })
+    .resize(frame.width, frame.height, { fit: "fill" })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   let inter = 0;
   let union = 0;
   for (let y = 0; y < frame.height; y++) {
@@ -47,7 +60,12 @@ async function iou(cutout: { rgba: { data: Buffer; width: number }; box: { left:
 
 async function measure(data: Buffer) {
   const r = await checkWhiteBackground(data);
-  return { borderPurity: round(r.borderPurity ?? 0, 5), fillRatio: round(r.fillRatio ?? 0, 4), backgroundPurity: round(r.backgroundPurity ?? 0, 5), centred: r.centred ?? false };
+  return {
+    borderPurity: round(r.borderPurity ?? 0, 5),
+    fillRatio: round(r.fillRatio ?? 0, 4),
+    backgroundPurity: round(r.backgroundPurity ?? 0, 5),
+    centred: r.centred ?? false,
+  };
 }
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -68,7 +86,10 @@ for (const scene of scenes) {
   const afterIou = await iou(after.cutout, frame, scene.mask, scene.width, scene.height);
   const plainImage = await composeWhite(after.cutout, plain);
   const shadowImage = await composeWhite(after.cutout, shadowed);
-  thumbs.push(await sharp(scene.photo).resize(THUMB, THUMB, { fit: "contain", background: "#222" }).toBuffer(), await sharp(shadowImage.data).resize(THUMB, THUMB).toBuffer());
+  thumbs.push(
+    await sharp(scene.photo).resize(THUMB, THUMB, { fit: "contain", background: "#222" }).toBuffer(),
+    await sharp(shadowImage.data).resize(THUMB, THUMB).toBuffer(),
+  );
   const view = chooseScene(after.cutout, scene.product).view;
   const row = {
     scene: scene.name,
@@ -93,7 +114,10 @@ for (const scene of scenes) {
   );
 }
 
-const stats = (values: number[]) => ({ mean: round(values.reduce((a, b) => a + b, 0) / values.length, 4), worst: round(Math.min(...values), 4) });
+const stats = (values: number[]) => ({
+  mean: round(values.reduce((a, b) => a + b, 0) / values.length, 4),
+  worst: round(Math.min(...values), 4),
+});
 // Border and fill are judged on whole products: a cut-off product is flush with the frame on purpose.
 const whole = rows.filter((r) => !r.expect.touchesEdge);
 const summary = {
@@ -101,8 +125,14 @@ const summary = {
   baselineCommit: BASELINE_COMMIT,
   iou: { before: stats(rows.map((r) => r.before.iou)), after: stats(rows.map((r) => r.after.iou)) },
   borderPureShare: {
-    before: { shadow: whole.filter((r) => r.before.shadow.borderPurity === 1).length / whole.length, noShadow: whole.filter((r) => r.before.noShadow.borderPurity === 1).length / whole.length },
-    after: { shadow: whole.filter((r) => r.after.shadow.borderPurity === 1).length / whole.length, noShadow: whole.filter((r) => r.after.noShadow.borderPurity === 1).length / whole.length },
+    before: {
+      shadow: whole.filter((r) => r.before.shadow.borderPurity === 1).length / whole.length,
+      noShadow: whole.filter((r) => r.before.noShadow.borderPurity === 1).length / whole.length,
+    },
+    after: {
+      shadow: whole.filter((r) => r.after.shadow.borderPurity === 1).length / whole.length,
+      noShadow: whole.filter((r) => r.after.noShadow.borderPurity === 1).length / whole.length,
+    },
   },
   fill: {
     before: { shadow: range(whole.map((r) => r.before.shadow.fillRatio)), noShadow: range(whole.map((r) => r.before.noShadow.fillRatio)) },

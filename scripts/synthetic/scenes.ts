@@ -83,7 +83,12 @@ function vase(cx: number, top: number, h: number, colour: string): Thing {
 
 function cupAndSaucer(cx: number, bottom: number, h: number): Thing[] {
   const w = h * 1.6;
-  const saucer: Thing = { shape: `<ellipse cx="${cx}" cy="${bottom - h * 0.1}" rx="${w / 2}" ry="${h * 0.12}" fill="FILL"/>`, colour: "#f2efe9", product: true, shadow: [cx, bottom - h * 0.04, w * 0.52, h * 0.06] };
+  const saucer: Thing = {
+    shape: `<ellipse cx="${cx}" cy="${bottom - h * 0.1}" rx="${w / 2}" ry="${h * 0.12}" fill="FILL"/>`,
+    colour: "#f2efe9",
+    product: true,
+    shadow: [cx, bottom - h * 0.04, w * 0.52, h * 0.06],
+  };
   const cw = w * 0.52;
   const cupTop = bottom - h;
   const cup: Thing = {
@@ -159,10 +164,27 @@ function bag(cx: number, bottom: number, h: number, colour: string): Thing {
 }
 
 // Props: never part of the product.
-const tag = (x: number, y: number, s: number): Thing => ({ shape: `<rect x="${x}" y="${y}" width="${s}" height="${s * 0.6}" rx="${s * 0.08}" fill="FILL"/>`, colour: "#f6e27a", details: `<circle cx="${x + s * 0.15}" cy="${y + s * 0.3}" r="${s * 0.06}" fill="#777"/>`, product: false });
-const clip = (x: number, y: number, s: number): Thing => ({ shape: `<rect x="${x}" y="${y}" width="${s * 0.35}" height="${s}" rx="${s * 0.17}" fill="FILL"/>`, colour: "#d35400", product: false });
-const leaf = (cx: number, cy: number, s: number): Thing => ({ shape: `<ellipse cx="${cx}" cy="${cy}" rx="${s}" ry="${s * 0.38}" transform="rotate(-25 ${cx} ${cy})" fill="FILL"/>`, colour: "#3f7d3a", product: false });
-const pebble = (cx: number, cy: number, s: number): Thing => ({ shape: `<ellipse cx="${cx}" cy="${cy}" rx="${s}" ry="${s * 0.7}" fill="FILL"/>`, colour: "#8e8a84", product: false });
+const tag = (x: number, y: number, s: number): Thing => ({
+  shape: `<rect x="${x}" y="${y}" width="${s}" height="${s * 0.6}" rx="${s * 0.08}" fill="FILL"/>`,
+  colour: "#f6e27a",
+  details: `<circle cx="${x + s * 0.15}" cy="${y + s * 0.3}" r="${s * 0.06}" fill="#777"/>`,
+  product: false,
+});
+const clip = (x: number, y: number, s: number): Thing => ({
+  shape: `<rect x="${x}" y="${y}" width="${s * 0.35}" height="${s}" rx="${s * 0.17}" fill="FILL"/>`,
+  colour: "#d35400",
+  product: false,
+});
+const leaf = (cx: number, cy: number, s: number): Thing => ({
+  shape: `<ellipse cx="${cx}" cy="${cy}" rx="${s}" ry="${s * 0.38}" transform="rotate(-25 ${cx} ${cy})" fill="FILL"/>`,
+  colour: "#3f7d3a",
+  product: false,
+});
+const pebble = (cx: number, cy: number, s: number): Thing => ({
+  shape: `<ellipse cx="${cx}" cy="${cy}" rx="${s}" ry="${s * 0.7}" fill="FILL"/>`,
+  colour: "#8e8a84",
+  product: false,
+});
 const plantPot = (x: number, bottom: number, h: number): Thing => ({
   shape: `<path d="M${x - h * 0.3} ${bottom - h * 0.45} L${x + h * 0.3} ${bottom - h * 0.45} L${x + h * 0.22} ${bottom} L${x - h * 0.22} ${bottom} Z" fill="FILL"/><circle cx="${x}" cy="${bottom - h * 0.65}" r="${h * 0.3}" fill="FILL"/><circle cx="${x + h * 0.22}" cy="${bottom - h * 0.8}" r="${h * 0.22}" fill="FILL"/>`,
   colour: "#5d7f4a",
@@ -195,7 +217,9 @@ async function render(spec: SceneSpec): Promise<SyntheticScene> {
   spec.things.forEach((t, i) => {
     const shade = `<linearGradient id="s${i}" x1="0" x2="1"><stop offset="0" stop-color="#fff" stop-opacity="0.18"/><stop offset="0.4" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.28"/></linearGradient><clipPath id="c${i}">${fill(t.shape, "#000")}</clipPath>`;
     const blur = t.blur ? `<filter id="b${i}"><feGaussianBlur stdDeviation="${t.blur}"/></filter>` : "";
-    const shadow = t.shadow ? `<ellipse cx="${t.shadow[0]}" cy="${t.shadow[1]}" rx="${t.shadow[2]}" ry="${t.shadow[3]}" fill="#000" fill-opacity="0.35" filter="url(#soft)"/>` : "";
+    const shadow = t.shadow
+      ? `<ellipse cx="${t.shadow[0]}" cy="${t.shadow[1]}" rx="${t.shadow[2]}" ry="${t.shadow[3]}" fill="#000" fill-opacity="0.35" filter="url(#soft)"/>`
+      : "";
     shapes += `<defs>${shade}${blur}</defs>${shadow}<g${t.blur ? ` filter="url(#b${i})"` : ""}>${fill(t.shape, t.colour)}<g clip-path="url(#c${i})">${t.details ?? ""}<rect width="100%" height="100%" fill="url(#s${i})"/></g></g>`;
   });
   const soft = `<defs><filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${Math.max(w, h) * 0.008}"/></filter></defs>`;
@@ -204,10 +228,16 @@ async function render(spec: SceneSpec): Promise<SyntheticScene> {
     .map((t) => fill(t.shape, t.product ? "#fff" : "#000"))
     .join("")}</svg>`;
   // A lens is never perfectly sharp, and a sensor is never silent.
-  const base = await sharp(Buffer.from(photoSvg)).removeAlpha().blur(Math.max(0.6, w / 3000)).raw().toBuffer();
+  const base = await sharp(Buffer.from(photoSvg))
+    .removeAlpha()
+    .blur(Math.max(0.6, w / 3000))
+    .raw()
+    .toBuffer();
   const noise = makeNoise(base.length, spec.name);
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, Math.min(255, base[i]! + noise[i]!));
-  const photo = await sharp(base, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  const photo = await sharp(base, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
   const mask = await sharp(Buffer.from(maskSvg)).extractChannel(0).raw().toBuffer();
   return { name: spec.name, kind: spec.kind, photo, mask, width: w, height: h, product: spec.product, expect: spec.expect };
 }
@@ -229,16 +259,49 @@ function specs(): SceneSpec[] {
   const W = 2400;
   const H = 1800;
   return [
-    { name: "jar-on-wood", kind: "plain", width: W, height: H, surface: "wood", things: [jar(1200, 1400, 1000, "#c0392b")], product: { title: "Strawberry jam" }, expect: TABLE },
-    { name: "bottle-on-marble", kind: "plain", width: 1800, height: 2400, surface: "marble", things: [bottle(900, 2050, 1700, "#1e6b52")], product: { title: "Olive oil 500 ml" }, expect: TABLE },
-    { name: "jar-on-paper", kind: "plain", width: W, height: H, surface: "paper", things: [jar(1150, 1450, 1100, "#2e86c1")], product: { title: "Blueberry jam" }, expect: TABLE },
+    {
+      name: "jar-on-wood",
+      kind: "plain",
+      width: W,
+      height: H,
+      surface: "wood",
+      things: [jar(1200, 1400, 1000, "#c0392b")],
+      product: { title: "Strawberry jam" },
+      expect: TABLE,
+    },
+    {
+      name: "bottle-on-marble",
+      kind: "plain",
+      width: 1800,
+      height: 2400,
+      surface: "marble",
+      things: [bottle(900, 2050, 1700, "#1e6b52")],
+      product: { title: "Olive oil 500 ml" },
+      expect: TABLE,
+    },
+    {
+      name: "jar-on-paper",
+      kind: "plain",
+      width: W,
+      height: H,
+      surface: "paper",
+      things: [jar(1150, 1450, 1100, "#2e86c1")],
+      product: { title: "Blueberry jam" },
+      expect: TABLE,
+    },
     {
       name: "clutter-jar-with-props",
       kind: "clutter",
       width: W,
       height: H,
       surface: "linen",
-      things: [plantPot(150, 1500, 1200), jar(1250, 1450, 900, "#8e44ad"), clip(1780, 1200, 160), leaf(1800, 1550, 130), pebble(700, 1560, 45)],
+      things: [
+        plantPot(150, 1500, 1200),
+        jar(1250, 1450, 900, "#8e44ad"),
+        clip(1780, 1200, 160),
+        leaf(1800, 1550, 130),
+        pebble(700, 1560, 45),
+      ],
       product: { title: "Plum jam" },
       expect: TABLE,
     },
@@ -248,11 +311,26 @@ function specs(): SceneSpec[] {
       width: W,
       height: H,
       surface: "concrete",
-      things: [bottle(1150, 1600, 1300, "#7d3c98"), tag(1450, 1450, 170), pebble(850, 1580, 50), pebble(1600, 1650, 35), leaf(700, 1350, 110)],
+      things: [
+        bottle(1150, 1600, 1300, "#7d3c98"),
+        tag(1450, 1450, 170),
+        pebble(850, 1580, 50),
+        pebble(1600, 1650, 35),
+        leaf(700, 1350, 110),
+      ],
       product: { title: "Lavender syrup" },
       expect: TABLE,
     },
-    { name: "cup-saucer-spoon", kind: "multi-part", width: W, height: H, surface: "wood", things: cupAndSaucer(1200, 1350, 620), product: { title: "Espresso cup with saucer" }, expect: TABLE },
+    {
+      name: "cup-saucer-spoon",
+      kind: "multi-part",
+      width: W,
+      height: H,
+      surface: "wood",
+      things: cupAndSaucer(1200, 1350, 620),
+      product: { title: "Espresso cup with saucer" },
+      expect: TABLE,
+    },
     {
       name: "pair-of-shoes",
       kind: "multi-part",
@@ -274,13 +352,76 @@ function specs(): SceneSpec[] {
       product: { title: "Canvas sneakers, pair" },
       expect: { keptObjects: 2, touchesEdge: false, view: "table" },
     },
-    { name: "vase-cut-off-bottom", kind: "cut-off", width: W, height: H, surface: "paper", things: [vase(1200, 500, 1500, "#117a65")], product: { title: "Ceramic vase" }, expect: { keptObjects: 1, touchesEdge: true, view: "table" } },
-    { name: "bag-cut-off-right", kind: "cut-off", width: W, height: H, surface: "linen", things: [bag(2050, 1500, 1000, "#922b21")], product: { title: "Tote bag" }, expect: { keptObjects: 1, touchesEdge: true, view: "table" } },
-    { name: "plate-from-above", kind: "top-view", width: W, height: H, surface: "linen", things: [plateFromAbove(1200, 900, 640)], product: { title: "Stoneware dinner plate" }, expect: { keptObjects: 1, touchesEdge: false, view: "top" } },
-    { name: "espresso-cup-from-above", kind: "top-view", width: W, height: H, surface: "wood", things: [cupFromAbove(1150, 900, 480)], product: { title: "Espresso cup" }, expect: { keptObjects: 1, touchesEdge: false, view: "top" } },
-    { name: "sofa-large", kind: "large", width: W, height: H, surface: "floor", things: [sofa(1200, 1500, 1900, "#5b6770")], product: { title: "Three-seat sofa", productType: "Furniture" }, expect: { keptObjects: 1, touchesEdge: false, view: "floor" } },
-    { name: "jar-small-in-frame", kind: "plain", width: W, height: H, surface: "marble", things: [jar(1200, 1150, 520, "#d35400")], product: { title: "Marmalade" }, expect: TABLE },
-    { name: "green-bottle-on-wood", kind: "plain", width: W, height: H, surface: "wood", things: [bottle(1250, 1650, 1450, "#196f3d")], product: { title: "Herb liqueur" }, expect: TABLE },
+    {
+      name: "vase-cut-off-bottom",
+      kind: "cut-off",
+      width: W,
+      height: H,
+      surface: "paper",
+      things: [vase(1200, 500, 1500, "#117a65")],
+      product: { title: "Ceramic vase" },
+      expect: { keptObjects: 1, touchesEdge: true, view: "table" },
+    },
+    {
+      name: "bag-cut-off-right",
+      kind: "cut-off",
+      width: W,
+      height: H,
+      surface: "linen",
+      things: [bag(2050, 1500, 1000, "#922b21")],
+      product: { title: "Tote bag" },
+      expect: { keptObjects: 1, touchesEdge: true, view: "table" },
+    },
+    {
+      name: "plate-from-above",
+      kind: "top-view",
+      width: W,
+      height: H,
+      surface: "linen",
+      things: [plateFromAbove(1200, 900, 640)],
+      product: { title: "Stoneware dinner plate" },
+      expect: { keptObjects: 1, touchesEdge: false, view: "top" },
+    },
+    {
+      name: "espresso-cup-from-above",
+      kind: "top-view",
+      width: W,
+      height: H,
+      surface: "wood",
+      things: [cupFromAbove(1150, 900, 480)],
+      product: { title: "Espresso cup" },
+      expect: { keptObjects: 1, touchesEdge: false, view: "top" },
+    },
+    {
+      name: "sofa-large",
+      kind: "large",
+      width: W,
+      height: H,
+      surface: "floor",
+      things: [sofa(1200, 1500, 1900, "#5b6770")],
+      product: { title: "Three-seat sofa", productType: "Furniture" },
+      expect: { keptObjects: 1, touchesEdge: false, view: "floor" },
+    },
+    {
+      name: "jar-small-in-frame",
+      kind: "plain",
+      width: W,
+      height: H,
+      surface: "marble",
+      things: [jar(1200, 1150, 520, "#d35400")],
+      product: { title: "Marmalade" },
+      expect: TABLE,
+    },
+    {
+      name: "green-bottle-on-wood",
+      kind: "plain",
+      width: W,
+      height: H,
+      surface: "wood",
+      things: [bottle(1250, 1650, 1450, "#196f3d")],
+      product: { title: "Herb liqueur" },
+      expect: TABLE,
+    },
   ];
 }
 

@@ -43,7 +43,10 @@ async function startBulk(count: number) {
   await expect.poll(() => modal.getByRole("radio", { name: "White background" }).isChecked()).toBe(true);
   await modal.getByRole("button", { name: "Generate" }).click();
   const started = Date.now();
-  await modal.getByRole("status").filter({ hasText: `${count} jobs queued` }).waitFor();
+  await modal
+    .getByRole("status")
+    .filter({ hasText: `${count} jobs queued` })
+    .waitFor();
   return { modal, started };
 }
 
@@ -63,7 +66,13 @@ describe("the bulk action on ten products", () => {
     await page.getByRole("heading", { name: "Batch of 10 products" }).waitFor();
     await page.getByText("10 done", { exact: true }).waitFor({ timeout: 300_000 });
     const seconds = (Date.now() - started) / 1000;
-    await expect.poll(() => page.getByRole("img", { name: /^Result for / }).evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length)).toBe(10);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("img", { name: /^Result for / })
+          .evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length),
+      )
+      .toBe(10);
     await page.screenshot({ path: path.join(SCREENSHOTS, "batch-done-en.png"), fullPage: true });
 
     // Measured, not asserted: from Generate in the bulk action to all ten results on screen.
@@ -130,7 +139,10 @@ describe("every page, in English and Traditional Chinese", () => {
       // Polaris draws its own radio over the input
       await page.getByRole("radio", { name: locale === "en" ? "Lifestyle photography" : "情境攝影" }).check({ force: true });
       await page.getByTestId("preset-rustic-wood").click();
-      await page.locator("img[src^='/presets/']").last().evaluate((img: HTMLImageElement) => img.decode());
+      await page
+        .locator("img[src^='/presets/']")
+        .last()
+        .evaluate((img: HTMLImageElement) => img.decode());
       await shot("new");
 
       await page.goto(embeddedUrl(stack, batchUrl, locale));
@@ -138,17 +150,30 @@ describe("every page, in English and Traditional Chinese", () => {
       await shot("batch");
 
       await page.goto(embeddedUrl(stack, lifestyleJobUrl, locale));
-      await expect.poll(() => page.getByTestId("output-image").evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length)).toBe(3);
-      await page.getByRole("button", { name: locale === "en" ? "Regenerate…" : "重新生成…" }).first().click();
+      await expect
+        .poll(() =>
+          page.getByTestId("output-image").evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length),
+        )
+        .toBe(3);
+      await page
+        .getByRole("button", { name: locale === "en" ? "Regenerate…" : "重新生成…" })
+        .first()
+        .click();
       await shot("job");
 
       await page.goto(embeddedUrl(stack, "/app/settings", locale));
-      await page.getByRole("button", { name: locale === "en" ? "Save" : "儲存" }).first().waitFor();
+      await page
+        .getByRole("button", { name: locale === "en" ? "Save" : "儲存" })
+        .first()
+        .waitFor();
       await shot("settings");
 
       await page.goto(`${stack.appUrl}/demo/admin?locale=${locale}`);
       await page.getByRole("checkbox").nth(1).check();
-      await page.getByRole("button", { name: locale === "en" ? "Generate photos" : "生成商品照片", exact: true }).first().click();
+      await page
+        .getByRole("button", { name: locale === "en" ? "Generate photos" : "生成商品照片", exact: true })
+        .first()
+        .click();
       await page.frameLocator("iframe").getByRole("radio").first().waitFor();
       await shot("admin-bulk-action");
     });

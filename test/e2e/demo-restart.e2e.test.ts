@@ -22,7 +22,9 @@ async function run(): Promise<Stack> {
 async function productList(current: Stack) {
   const session = await fetch(`${current.appUrl}/demo/session-token?shop=${DEMO_SHOP}`, { headers: { "user-agent": USER_AGENT } });
   const { token } = (await session.json()) as { token: string };
-  const response = await fetch(`${current.appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } });
+  const response = await fetch(`${current.appUrl}/demo/products`, {
+    headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT },
+  });
   return { status: response.status, products: response.ok ? ((await response.json()) as { products: unknown[] }).products : [] };
 }
 

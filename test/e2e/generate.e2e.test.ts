@@ -55,7 +55,10 @@ describe("the walking skeleton in a browser", () => {
     const result = page.getByTestId("output-image").first();
     await result.waitFor();
     await expect.poll(() => result.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
-    await page.getByText(/Background pure white/).first().waitFor();
+    await page
+      .getByText(/Background pure white/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-done.png"), fullPage: true });
 
     // The stored output really is a pure white, square image

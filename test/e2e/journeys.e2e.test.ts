@@ -114,7 +114,6 @@ describe("a job that fails, and its retry", () => {
     await expect.poll(() => page.getByText("The product photo could not be downloaded (HTTP 404).").count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-retried-en.png"), fullPage: true });
   });
-
 });
 
 describe("keyboard use", () => {

@@ -67,7 +67,9 @@ function send(path: string, body: MultipartBody, declareLength: boolean): Promis
 beforeAll(async () => {
   stack = await startTestStack();
   token = await sessionToken();
-  const products = (await (await fetch(`${stack.appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } })).json()) as {
+  const products = (await (
+    await fetch(`${stack.appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } })
+  ).json()) as {
     products: { id: string }[];
   };
   fields = [
@@ -80,7 +82,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (figures.length) console.log(["upload abuse against the built web process (RSS growth while the request ran):", ...figures].join("\n  "));
+  if (figures.length)
+    console.log(["upload abuse against the built web process (RSS growth while the request ran):", ...figures].join("\n  "));
   await stack?.stop();
 });
 
@@ -99,7 +102,9 @@ describe("abusive uploads to the running web process", () => {
       const answer = await send("/app/new?_data=routes%2Fapp.new", body, declareLength).finally(() => clearInterval(sampler));
       peak = Math.max(peak, rss(webPid()));
       const growth = peak - before;
-      figures.push(`${name}, ${declareLength ? "Content-Length" : "chunked"}: ${answer.status}, sent ${(answer.sent / MB).toFixed(1)} MB of ${(body.length / MB).toFixed(0)} MB, RSS ${(before / MB).toFixed(0)} MB -> peak +${(growth / MB).toFixed(1)} MB`);
+      figures.push(
+        `${name}, ${declareLength ? "Content-Length" : "chunked"}: ${answer.status}, sent ${(answer.sent / MB).toFixed(1)} MB of ${(body.length / MB).toFixed(0)} MB, RSS ${(before / MB).toFixed(0)} MB -> peak +${(growth / MB).toFixed(1)} MB`,
+      );
       expect([400, 413]).toContain(answer.status);
       expect(JSON.parse(answer.text).errors.photos).toMatch(/too large|at most 5 photos|25 MB or smaller/);
       expect(growth).toBeLessThan(50 * MB);

@@ -26,7 +26,11 @@ export async function startAdminProxy(upstream: string): Promise<AdminProxy> {
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === "string" && name !== "host" && name !== "content-length") headers.set(name, value);
       }
-      const answer = await fetch(`${upstream}${req.url}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body) });
+      const answer = await fetch(`${upstream}${req.url}`, {
+        method: req.method,
+        headers,
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body),
+      });
       const bytes = Buffer.from(await answer.arrayBuffer());
       const hook = operationName ? hooks.get(operationName) : undefined;
       if (hook) {

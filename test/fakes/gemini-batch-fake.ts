@@ -18,7 +18,13 @@ import type { RecordedRequest } from "./http-fake";
  */
 
 export type BatchAnswer = { response: unknown } | { error: { code: number; message: string; status: string } };
-export type FakeBatchState = "BATCH_STATE_PENDING" | "BATCH_STATE_RUNNING" | "BATCH_STATE_SUCCEEDED" | "BATCH_STATE_FAILED" | "BATCH_STATE_CANCELLED" | "BATCH_STATE_EXPIRED";
+export type FakeBatchState =
+  | "BATCH_STATE_PENDING"
+  | "BATCH_STATE_RUNNING"
+  | "BATCH_STATE_SUCCEEDED"
+  | "BATCH_STATE_FAILED"
+  | "BATCH_STATE_CANCELLED"
+  | "BATCH_STATE_EXPIRED";
 
 interface FakeBatch {
   id: string;
@@ -35,7 +41,9 @@ interface FakeBatch {
 
 const TERMINAL = new Set<FakeBatchState>(["BATCH_STATE_SUCCEEDED", "BATCH_STATE_FAILED", "BATCH_STATE_CANCELLED", "BATCH_STATE_EXPIRED"]);
 
-export async function startGeminiBatchFake(answer: (request: { key: string; request: Record<string, unknown> }, index: number) => BatchAnswer) {
+export async function startGeminiBatchFake(
+  answer: (request: { key: string; request: Record<string, unknown> }, index: number) => BatchAnswer,
+) {
   const requests: RecordedRequest[] = [];
   const batches = new Map<string, FakeBatch>();
   const files = new Map<string, { bytes: Buffer; mimeType: string; displayName?: string }>();
@@ -47,7 +55,8 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
-  const notFound = (res: ServerResponse, what: string) => send(res, 404, { error: { code: 404, message: `${what} not found.`, status: "NOT_FOUND" } });
+  const notFound = (res: ServerResponse, what: string) =>
+    send(res, 404, { error: { code: 404, message: `${what} not found.`, status: "NOT_FOUND" } });
 
   const operation = (batch: FakeBatch) => {
     const output =
@@ -77,22 +86,41 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
 
   async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://fake");
-    if (req.headers["x-goog-api-key"] !== "test-key") return send(res, 403, { error: { code: 403, message: "API key not valid.", status: "PERMISSION_DENIED" } });
+    if (req.headers["x-goog-api-key"] !== "test-key")
+      return send(res, 403, { error: { code: 403, message: "API key not valid.", status: "PERMISSION_DENIED" } });
     let match: RegExpExecArray | null;
 
     if (req.method === "POST" && (match = /^\/v1(?:beta)?\/models\/([^/:]+):batchGenerateContent$/.exec(target.pathname))) {
-      const { batch: input } = JSON.parse(body.toString()) as { batch: { displayName?: string; inputConfig: { requests?: { requests: Record<string, unknown>[] }; fileName?: string } } };
+      const { batch: input } = JSON.parse(body.toString()) as {
+        batch: { displayName?: string; inputConfig: { requests?: { requests: Record<string, unknown>[] }; fileName?: string } };
+      };
       const id = `fake${++counter}`;
       const now = new Date().toISOString();
       let list: FakeBatch["requests"];
       if (input.inputConfig.fileName) {
         const file = files.get(input.inputConfig.fileName);
         if (!file) return notFound(res, input.inputConfig.fileName);
-        list = file.bytes.toString("utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { key: string; request: Record<string, unknown> });
+        list = file.bytes
+          .toString("utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { key: string; request: Record<string, unknown> });
       } else {
-        list = input.inputConfig.requests!.requests.map((r, i) => ({ key: String((r.metadata as { key?: string } | undefined)?.key ?? i), request: r.request as Record<string, unknown> }));
+        list = input.inputConfig.requests!.requests.map((r, i) => ({
+          key: String((r.metadata as { key?: string } | undefined)?.key ?? i),
+          request: r.request as Record<string, unknown>,
+        }));
       }
-      const batch: FakeBatch = { id, model: match[1]!, displayName: input.displayName ?? "", state: "BATCH_STATE_PENDING", source: input.inputConfig.fileName ? "file" : "inline", requests: list, createTime: now, updateTime: now };
+      const batch: FakeBatch = {
+        id,
+        model: match[1]!,
+        displayName: input.displayName ?? "",
+        state: "BATCH_STATE_PENDING",
+        source: input.inputConfig.fileName ? "file" : "inline",
+        requests: list,
+        createTime: now,
+        updateTime: now,
+      };
       batches.set(id, batch);
       return send(res, 200, operation(batch));
     }
@@ -101,7 +129,10 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
       const start = Number(target.searchParams.get("pageToken") ?? 0);
       const all = [...batches.values()];
       const page = all.slice(start, start + size);
-      return send(res, 200, { operations: page.map(operation), ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) });
+      return send(res, 200, {
+        operations: page.map(operation),
+        ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}),
+      });
     }
     if ((match = /^\/v1(?:beta)?\/batches\/([^/:]+)(:cancel)?$/.exec(target.pathname))) {
       const batch = batches.get(match[1]!);
@@ -118,7 +149,12 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
         const uploadId = String(++counter);
         const meta = JSON.parse(body.toString()) as { file: { mimeType: string; displayName?: string } };
         uploads.set(uploadId, { chunks: [], mimeType: meta.file.mimeType, displayName: meta.file.displayName });
-        return send(res, 200, {}, { "x-goog-upload-url": `${url}${target.pathname}?upload_id=${uploadId}`, "x-goog-upload-status": "active" });
+        return send(
+          res,
+          200,
+          {},
+          { "x-goog-upload-url": `${url}${target.pathname}?upload_id=${uploadId}`, "x-goog-upload-status": "active" },
+        );
       }
       const upload = uploads.get(target.searchParams.get("upload_id") ?? "");
       if (!upload) return notFound(res, "upload");
@@ -127,9 +163,27 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
       const name = `files/upload${counter}`;
       const bytes = Buffer.concat(upload.chunks);
       files.set(name, { bytes, mimeType: upload.mimeType, displayName: upload.displayName });
-      return send(res, 200, { file: { name, displayName: upload.displayName, mimeType: upload.mimeType, sizeBytes: String(bytes.length), state: "ACTIVE", source: "UPLOADED" } }, { "x-goog-upload-status": "final" });
+      return send(
+        res,
+        200,
+        {
+          file: {
+            name,
+            displayName: upload.displayName,
+            mimeType: upload.mimeType,
+            sizeBytes: String(bytes.length),
+            state: "ACTIVE",
+            source: "UPLOADED",
+          },
+        },
+        { "x-goog-upload-status": "final" },
+      );
     }
-    if (req.method === "GET" && (match = /^\/v1(?:beta)?\/files\/([^/:]+):download$/.exec(target.pathname)) && target.searchParams.get("alt") === "media") {
+    if (
+      req.method === "GET" &&
+      (match = /^\/v1(?:beta)?\/files\/([^/:]+):download$/.exec(target.pathname)) &&
+      target.searchParams.get("alt") === "media"
+    ) {
       const file = files.get(`files/${match[1]}`);
       if (!file) return notFound(res, `files/${match[1]}`);
       res.writeHead(200, { "content-type": "application/octet-stream" });
@@ -144,7 +198,9 @@ export async function startGeminiBatchFake(answer: (request: { key: string; requ
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      handle(req, body, res).catch((error: unknown) => send(res, 500, { error: { code: 500, message: String(error), status: "INTERNAL" } }));
+      handle(req, body, res).catch((error: unknown) =>
+        send(res, 500, { error: { code: 500, message: String(error), status: "INTERNAL" } }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

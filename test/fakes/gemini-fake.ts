@@ -11,14 +11,29 @@ export const geminiAnswers = {
   image: (png: Buffer): FakeAnswer => ({
     status: 200,
     body: {
-      candidates: [{ content: { role: "model", parts: [{ inlineData: { mimeType: "image/png", data: png.toString("base64") } }] }, finishReason: "STOP", index: 0 }],
+      candidates: [
+        {
+          content: { role: "model", parts: [{ inlineData: { mimeType: "image/png", data: png.toString("base64") } }] },
+          finishReason: "STOP",
+          index: 0,
+        },
+      ],
       usageMetadata: { promptTokenCount: 1290, candidatesTokenCount: 1290, totalTokenCount: 2580 },
       modelVersion: "gemini-2.5-flash-image",
     },
   }),
-  rateLimited: (): FakeAnswer => ({ status: 429, body: { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } } }),
-  unavailable: (): FakeAnswer => ({ status: 503, body: { error: { code: 503, message: "The model is overloaded. Please try again later.", status: "UNAVAILABLE" } } }),
-  badRequest: (): FakeAnswer => ({ status: 400, body: { error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" } } }),
+  rateLimited: (): FakeAnswer => ({
+    status: 429,
+    body: { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } },
+  }),
+  unavailable: (): FakeAnswer => ({
+    status: 503,
+    body: { error: { code: 503, message: "The model is overloaded. Please try again later.", status: "UNAVAILABLE" } },
+  }),
+  badRequest: (): FakeAnswer => ({
+    status: 400,
+    body: { error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" } },
+  }),
   /** What the Gemini API answers for a model id it does not serve (retired, or never existed). */
   modelNotFound: (model: string): FakeAnswer => ({
     status: 404,
@@ -30,11 +45,25 @@ export const geminiAnswers = {
       },
     },
   }),
-  promptBlocked: (): FakeAnswer => ({ status: 200, body: { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 1290, totalTokenCount: 1290 } } }),
-  imageSafety: (): FakeAnswer => ({ status: 200, body: { candidates: [{ content: { role: "model", parts: [] }, finishReason: "IMAGE_SAFETY", index: 0 }] } }),
+  promptBlocked: (): FakeAnswer => ({
+    status: 200,
+    body: { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 1290, totalTokenCount: 1290 } },
+  }),
+  imageSafety: (): FakeAnswer => ({
+    status: 200,
+    body: { candidates: [{ content: { role: "model", parts: [] }, finishReason: "IMAGE_SAFETY", index: 0 }] },
+  }),
   textOnly: (): FakeAnswer => ({
     status: 200,
-    body: { candidates: [{ content: { role: "model", parts: [{ text: "I can't edit this image, but here is a description of it." }] }, finishReason: "STOP", index: 0 }] },
+    body: {
+      candidates: [
+        {
+          content: { role: "model", parts: [{ text: "I can't edit this image, but here is a description of it." }] },
+          finishReason: "STOP",
+          index: 0,
+        },
+      ],
+    },
   }),
 };
 
@@ -113,7 +142,10 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
     waitForHeld: (count, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         if (held.length >= count) return resolve();
-        const timer = setTimeout(() => reject(new Error(`The Gemini fake did not get ${count} request(s) to hold within ${timeoutMs / 1000}s`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`The Gemini fake did not get ${count} request(s) to hold within ${timeoutMs / 1000}s`)),
+          timeoutMs,
+        );
         heldWaiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
       }),
     close: () =>
@@ -138,12 +170,20 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   const strip = Math.max(4, Math.round(Math.min(width, height) / 64));
   const sample = (x0: number, x1: number, y0: number, y1: number) => {
     const channels: number[][] = [[], [], []];
-    for (let y = y0; y < y1; y += 2) for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
+    for (let y = y0; y < y1; y += 2)
+      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
     return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
   };
-  const backdrops = [sample(0, width, 0, strip), sample(0, width, height - strip, height), sample(0, strip, 0, height), sample(width - strip, width, 0, height)];
+  const backdrops = [
+    sample(0, width, 0, strip),
+    sample(0, width, height - strip, height),
+    sample(0, strip, 0, height),
+    sample(width - strip, width, 0, height),
+  ];
   for (let i = 0; i < width * height; i++) {
-    const near = backdrops.some(([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48);
+    const near = backdrops.some(
+      ([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48,
+    );
     if (near) data.fill(255, i * 3, i * 3 + 3);
   }
   const side = 1024;

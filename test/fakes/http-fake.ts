@@ -14,7 +14,9 @@ export interface FakeAnswer {
 }
 
 /** A local HTTP server answering queued responses in order (the last one repeats) and recording requests. */
-export async function startFakeServer(answers: FakeAnswer[]): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
+export async function startFakeServer(
+  answers: FakeAnswer[],
+): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

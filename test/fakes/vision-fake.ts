@@ -29,14 +29,29 @@ export const visionAnswers = {
   scene: (scene: VisionScene): VisionAnswer => ({ scene }),
   permissionDenied: (): FakeAnswer => ({
     status: 403,
-    body: { error: { code: 403, message: "Cloud Vision API has not been used in project 123456 before or it is disabled.", status: "PERMISSION_DENIED" } },
+    body: {
+      error: {
+        code: 403,
+        message: "Cloud Vision API has not been used in project 123456 before or it is disabled.",
+        status: "PERMISSION_DENIED",
+      },
+    },
   }),
-  unavailable: (): FakeAnswer => ({ status: 503, body: { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } } }),
+  unavailable: (): FakeAnswer => ({
+    status: 503,
+    body: { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } },
+  }),
   /** The API's per-image failure: HTTP 200 with the error inside the image's response. */
   imageError: (): FakeAnswer => ({ status: 200, body: { responses: [{ error: { code: 3, message: "Bad image data." } }] } }),
   quotaExceeded: (): FakeAnswer => ({
     status: 429,
-    body: { error: { code: 429, message: "Quota exceeded for quota metric 'Requests' of service 'vision.googleapis.com'.", status: "RESOURCE_EXHAUSTED" } },
+    body: {
+      error: {
+        code: 429,
+        message: "Quota exceeded for quota metric 'Requests' of service 'vision.googleapis.com'.",
+        status: "RESOURCE_EXHAUSTED",
+      },
+    },
   }),
 };
 
@@ -65,17 +80,39 @@ function annotate(request: WireRequest, scene: VisionScene): Record<string, unkn
     const type = typeof feature.type === "string" ? FEATURE_BY_NAME[feature.type] : feature.type;
     const limit = feature.maxResults || 10;
     if (type === FEATURE.LABEL_DETECTION) {
-      out.labelAnnotations = scene.labels.slice(0, limit).map((l, i) => ({ mid: `/m/0${i}`, description: l.description, score: l.score, topicality: l.score }));
+      out.labelAnnotations = scene.labels
+        .slice(0, limit)
+        .map((l, i) => ({ mid: `/m/0${i}`, description: l.description, score: l.score, topicality: l.score }));
     } else if (type === FEATURE.OBJECT_LOCALIZATION) {
       out.localizedObjectAnnotations = scene.objects.slice(0, limit).map((o, i) => {
         const [x0, y0, x1, y1] = o.box;
-        return { mid: `/m/1${i}`, name: o.name, score: o.score, boundingPoly: { normalizedVertices: [{ x: x0, y: y0 }, { x: x1, y: y0 }, { x: x1, y: y1 }, { x: x0, y: y1 }] } };
+        return {
+          mid: `/m/1${i}`,
+          name: o.name,
+          score: o.score,
+          boundingPoly: {
+            normalizedVertices: [
+              { x: x0, y: y0 },
+              { x: x1, y: y0 },
+              { x: x1, y: y1 },
+              { x: x0, y: y1 },
+            ],
+          },
+        };
       });
     } else if (type === FEATURE.IMAGE_PROPERTIES) {
       out.imagePropertiesAnnotation = {
-        dominantColors: { colors: scene.colours.map((c) => ({ color: { red: c.rgb[0], green: c.rgb[1], blue: c.rgb[2] }, score: c.score, pixelFraction: c.pixelFraction })) },
+        dominantColors: {
+          colors: scene.colours.map((c) => ({
+            color: { red: c.rgb[0], green: c.rgb[1], blue: c.rgb[2] },
+            score: c.score,
+            pixelFraction: c.pixelFraction,
+          })),
+        },
       };
-      out.cropHintsAnnotation = { cropHints: [{ boundingPoly: { vertices: [{}, { x: 1 }, { x: 1, y: 1 }, { y: 1 }] }, confidence: 0.8, importanceFraction: 1 }] };
+      out.cropHintsAnnotation = {
+        cropHints: [{ boundingPoly: { vertices: [{}, { x: 1 }, { x: 1, y: 1 }, { y: 1 }] }, confidence: 0.8, importanceFraction: 1 }],
+      };
     }
   }
   return out;

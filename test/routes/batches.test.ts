@@ -257,7 +257,11 @@ describe("Cancel the rest", () => {
     expect(await waitingEntries(jobIds)).toEqual([`generate-${done}-0`, `generate-${failed}-0`].sort());
 
     const page = (await (await loadBatchPage(SHOP_A, batchId)).json()) as { batch: Record<string, unknown> };
-    expect(page.batch).toMatchObject({ counts: { total: 4, done: 1, inProgress: 0, failed: 1, cancelled: 2 }, cancellable: 0, retryable: 3 });
+    expect(page.batch).toMatchObject({
+      counts: { total: 4, done: 1, inProgress: 0, failed: 1, cancelled: 2 },
+      cancellable: 0,
+      retryable: 3,
+    });
   });
 
   test("the worker leaves a cancelled job alone, and runs it once it is retried", async () => {

@@ -114,15 +114,24 @@ describe("the monthly cap on a paid provider", () => {
 
     await startWorker();
     const ids = accepted.map(jobIdOf);
-    const finished = await waitFor("the accepted jobs to finish", async () => {
-      const rows = await prisma.job.findMany({ where: { id: { in: ids } }, include: { outputs: true } });
-      return rows.every((row) => ["done", "failed"].includes(row.status)) ? rows : null;
-    }, 240_000);
+    const finished = await waitFor(
+      "the accepted jobs to finish",
+      async () => {
+        const rows = await prisma.job.findMany({ where: { id: { in: ids } }, include: { outputs: true } });
+        return rows.every((row) => ["done", "failed"].includes(row.status)) ? rows : null;
+      },
+      240_000,
+    );
     for (const row of finished) expect(row).toMatchObject({ status: "done", reservedImages: 0, error: null });
     expect(finished.flatMap((row) => row.outputs)).toHaveLength(3);
     expect(await prisma.output.count()).toBe(3);
     expect(gemini.calls).toBe(3);
-    expect(await usageRow()).toMatchObject({ images: 3, paidImages: 3, reserved: 0, costMicros: 3 * usage.imagePriceMicros("gemini", 1024) });
+    expect(await usageRow()).toMatchObject({
+      images: 3,
+      paidImages: 3,
+      reserved: 0,
+      costMicros: 3 * usage.imagePriceMicros("gemini", 1024),
+    });
   }, 300_000);
 
   test("twenty reservations at once never hold more than the cap", async () => {
@@ -215,7 +224,11 @@ describe("the monthly cap on a paid provider", () => {
     await prisma.usage.create({ data: { shop: SHOP_A, month: usage.currentMonth(), images: 1, paidImages: 1 } });
     const legacy = await prisma.job.create({
       data: {
-        shop: SHOP_A, productId: "gid://shopify/Product/1", mode: "white", provider: "gemini", options: JSON.stringify({ size: 1024 }),
+        shop: SHOP_A,
+        productId: "gid://shopify/Product/1",
+        mode: "white",
+        provider: "gemini",
+        options: JSON.stringify({ size: 1024 }),
         sources: { create: [{ shop: SHOP_A, position: 0, origin: "product", url: "https://cdn.shopify.com/x.jpg" }] },
       },
     });

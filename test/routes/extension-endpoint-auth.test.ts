@@ -81,7 +81,10 @@ describe("/api/generate, the admin extensions' endpoint", () => {
   }
 
   test("answers a valid token: the control case for the refusals above", async () => {
-    const read = await call(route.loader, await asShop(SHOP_A, "/api/generate", { headers: { Origin: "https://extensions.shopifycdn.com" } }));
+    const read = await call(
+      route.loader,
+      await asShop(SHOP_A, "/api/generate", { headers: { Origin: "https://extensions.shopifycdn.com" } }),
+    );
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual({ defaultMode: "white" });
     // The extension runs on Shopify's CDN origin: the answer allows it to read the response.

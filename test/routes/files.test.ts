@@ -7,18 +7,28 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 // longer than the link's life, and lists get small thumbnails made once per file, stored beside it.
 
 let app: AppTest;
-let routes: { job: typeof import("~/routes/app.jobs.$id"); home: typeof import("~/routes/app._index"); files: typeof import("~/routes/files.$") };
+let routes: {
+  job: typeof import("~/routes/app.jobs.$id");
+  home: typeof import("~/routes/app._index");
+  files: typeof import("~/routes/files.$");
+};
 let prisma: typeof import("~/infra/db.server").prisma;
 let storage: typeof import("~/infra/storage.server");
 let job: { id: string; outputKey: string; uploadKey: string };
 
 async function photo(width: number, height: number) {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } } })
+    .png()
+    .toBuffer();
 }
 
 beforeAll(async () => {
   app = await startAppTest();
-  routes = { job: await import("~/routes/app.jobs.$id"), home: await import("~/routes/app._index"), files: await import("~/routes/files.$") };
+  routes = {
+    job: await import("~/routes/app.jobs.$id"),
+    home: await import("~/routes/app._index"),
+    files: await import("~/routes/files.$"),
+  };
   prisma = (await import("~/infra/db.server")).prisma;
   storage = await import("~/infra/storage.server");
   const outputKey = storage.fileKey(SHOP_A, "job-files", "output.png");
@@ -27,9 +37,19 @@ beforeAll(async () => {
   await storage.saveFile(uploadKey, await photo(1200, 1600));
   const created = await prisma.job.create({
     data: {
-      shop: SHOP_A, productId: "gid://shopify/Product/1", productTitle: "Mug", mode: "white", provider: "local", status: "generating", progress: 50,
+      shop: SHOP_A,
+      productId: "gid://shopify/Product/1",
+      productTitle: "Mug",
+      mode: "white",
+      provider: "local",
+      status: "generating",
+      progress: 50,
       sources: { create: [{ shop: SHOP_A, position: 0, origin: "upload", storageKey: uploadKey }] },
-      outputs: { create: [{ shop: SHOP_A, position: 0, storageKey: outputKey, format: "png", width: 1600, height: 1200, bytes: 1, provider: "local" }] },
+      outputs: {
+        create: [
+          { shop: SHOP_A, position: 0, storageKey: outputKey, format: "png", width: 1600, height: 1200, bytes: 1, provider: "local" },
+        ],
+      },
     },
   });
   job = { id: created.id, outputKey, uploadKey };
@@ -136,7 +156,9 @@ describe("image URLs while the job page polls", () => {
 
 describe("thumbnails in lists", () => {
   test("the home list, and the job page's photo list, point at thumbnails that fit 256 px", async () => {
-    const home = (await (await call(routes.home.loader, await asShop(SHOP_A, "/app"))).json()) as { jobs: { id: string; thumbnail: string }[] };
+    const home = (await (await call(routes.home.loader, await asShop(SHOP_A, "/app"))).json()) as {
+      jobs: { id: string; thumbnail: string }[];
+    };
     const listed = home.jobs.find((j) => j.id === job.id)!;
     expect(new URL(listed.thumbnail, "http://x").searchParams.get("variant")).toBe("thumbnail");
     const page = await pollJobPage();
@@ -157,7 +179,9 @@ describe("thumbnails in lists", () => {
     const stored = await storage.loadFile(`${job.outputKey}.thumb.webp`);
     expect(stored.equals(first)).toBe(true);
     // Replace the stored thumbnail: a later request serves what is stored instead of encoding again.
-    const marker = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#00ff00" } }).webp().toBuffer();
+    const marker = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#00ff00" } })
+      .webp()
+      .toBuffer();
     await storage.saveFile(`${job.outputKey}.thumb.webp`, marker);
     expect(Buffer.from(await (await fetchFile(url)).arrayBuffer()).equals(marker)).toBe(true);
   });

@@ -11,7 +11,9 @@ let productId: string;
 let mediaIds: string[];
 
 async function photo(width = 400, height = 300) {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 60 } } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 60 } } })
+    .jpeg()
+    .toBuffer();
 }
 
 function form(fields: Record<string, string | string[]>, files: { name: string; data: Buffer; type: string }[] = []) {
@@ -58,7 +60,9 @@ describe("starting a generation with bad input", () => {
   });
 
   test("an image over the pixel limit is refused before it is decoded", async () => {
-    const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: "#fff" } }).png({ compressionLevel: 9 }).toBuffer();
+    const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: "#fff" } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const response = await submit(form({ productId, mode: "white", options: "{}" }, [{ name: "huge.png", data: huge, type: "image/png" }]));
     expect(response.status).toBe(400);
     const body = await response.json();
@@ -77,9 +81,11 @@ describe("starting a generation with bad input", () => {
   });
 
   test("an unknown product is refused", async () => {
-    const response = await submit(form({ productId: "gid://shopify/Product/999999999", mode: "white", options: "{}" }, [
-      { name: "ok.jpg", data: await photo(), type: "image/jpeg" },
-    ]));
+    const response = await submit(
+      form({ productId: "gid://shopify/Product/999999999", mode: "white", options: "{}" }, [
+        { name: "ok.jpg", data: await photo(), type: "image/jpeg" },
+      ]),
+    );
     expect(response.status).toBe(404);
     expect((await response.json()).errors.productId).toMatch(/does not exist/);
     expect(await jobCount()).toBe(0);
@@ -93,7 +99,9 @@ describe("starting a generation with bad input", () => {
   });
 
   test("options outside the allowed ranges are refused per field", async () => {
-    const response = await submit(form({ productId, mode: "white", options: JSON.stringify({ size: 99999 }), mediaIds: mediaIds.slice(0, 1) }));
+    const response = await submit(
+      form({ productId, mode: "white", options: JSON.stringify({ size: 99999 }), mediaIds: mediaIds.slice(0, 1) }),
+    );
     expect(response.status).toBe(400);
     expect((await response.json()).errors.size).toBeTruthy();
     expect(await jobCount()).toBe(0);

@@ -88,14 +88,20 @@ describe("a request with shop A's session token", () => {
     expect(unsigned.status).toBe(403);
     const signed = new URL(storage.signedFileUrl(jobB.outputKey), "http://localhost");
     const forged = `${signed.pathname.replace("output.png", "other.png")}${signed.search}`;
-    const tampered = await call(routes.files.loader, new Request(`http://localhost${forged}`), { "*": jobB.outputKey.replace("output.png", "other.png") });
+    const tampered = await call(routes.files.loader, new Request(`http://localhost${forged}`), {
+      "*": jobB.outputKey.replace("output.png", "other.png"),
+    });
     expect(tampered.status).toBe(403);
     const ok = await call(routes.files.loader, new Request(signed), { "*": jobB.outputKey });
     expect(ok.status).toBe(200);
   });
 
   test("without any session token is refused", async () => {
-    const response = await call(routes.job.loader, new Request(`http://localhost:3000/app/jobs/${jobB.id}`, { headers: { authorization: "Bearer not-a-token" } }), { id: jobB.id });
+    const response = await call(
+      routes.job.loader,
+      new Request(`http://localhost:3000/app/jobs/${jobB.id}`, { headers: { authorization: "Bearer not-a-token" } }),
+      { id: jobB.id },
+    );
     expect(response.status).toBe(401);
   });
 });

@@ -71,10 +71,22 @@ async function jobWithOutputs(count: number, status = "done") {
   });
   for (let position = 0; position < count; position++) {
     const key = fileKey(SHOP_A, job.id, `${position}.png`);
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40 * position, g: 200, b: 90 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40 * position, g: 200, b: 90 } } })
+      .png()
+      .toBuffer();
     await saveFile(key, png);
     await prisma.output.create({
-      data: { shop: SHOP_A, jobId: job.id, position, storageKey: key, format: "png", width: 64, height: 64, bytes: png.length, provider: "local" },
+      data: {
+        shop: SHOP_A,
+        jobId: job.id,
+        position,
+        storageKey: key,
+        format: "png",
+        width: 64,
+        height: 64,
+        bytes: png.length,
+        provider: "local",
+      },
     });
   }
   return prisma.job.findUniqueOrThrow({ where: { id: job.id }, include: { outputs: { orderBy: { position: "asc" } } } });
@@ -115,8 +127,16 @@ async function queueJobs(kind: string, outputId: string) {
 
 /** A photo the merchant adds in the admin at the same moment, with the same alt text as ours. */
 async function merchantAddsPhoto(name: string) {
-  const bytes = await sharp({ create: { width: 80, height: 80, channels: 3, background: "#345" } }).jpeg().toBuffer();
-  const media = await createUploadedMedia(app.emulator.state, { filename: name, alt: "Speckled mug", originalSource: `https://merchant.example/${name}`, bytes, processingMs: 0 });
+  const bytes = await sharp({ create: { width: 80, height: 80, channels: 3, background: "#345" } })
+    .jpeg()
+    .toBuffer();
+  const media = await createUploadedMedia(app.emulator.state, {
+    filename: name,
+    alt: "Speckled mug",
+    originalSource: `https://merchant.example/${name}`,
+    bytes,
+    processingMs: 0,
+  });
   shopState.media.set(media.id, media);
   product.mediaIds.push(media.id);
   return media.id;
@@ -247,7 +267,12 @@ describe("publishing from the job page", () => {
     const page = await (await call(route.loader, await asShop(SHOP_A, `/app/jobs/${job.id}`), { id: job.id })).json();
     expect(page.outputs[0]).toMatchObject({ reviewState: "failed", errorCode: "MEDIA_FAILED", stuck: false });
 
-    await saveFile(out.storageKey, await sharp({ create: { width: 64, height: 64, channels: 3, background: "#fff" } }).png().toBuffer());
+    await saveFile(
+      out.storageKey,
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#fff" } })
+        .png()
+        .toBuffer(),
+    );
     expect((await act(job.id, "publish", [out.id])).body.ok).toBe(true);
     expect(await settled(out.id, ["published", "failed"])).toMatchObject({ reviewState: "published", errorCode: null, error: null });
     expect(markedMedia(out.id)).toHaveLength(1);
@@ -352,7 +377,12 @@ describe("outputs stuck publishing or restoring", () => {
     // Claimed, but its queue entry never made it (Redis flushed right after).
     await prisma.output.update({
       where: { id: out.id },
-      data: { reviewState: "publishing", mediaAttempt: 1, mediaQueueId: `publish-${out.id}-1`, updatedAt: new Date(Date.now() - 5 * 60_000) },
+      data: {
+        reviewState: "publishing",
+        mediaAttempt: 1,
+        mediaQueueId: `publish-${out.id}-1`,
+        updatedAt: new Date(Date.now() - 5 * 60_000),
+      },
     });
     const page = await (await call(route.loader, await asShop(SHOP_A, `/app/jobs/${job.id}`), { id: job.id })).json();
     expect(page.outputs[0]).toMatchObject({ reviewState: "publishing", stuck: true });

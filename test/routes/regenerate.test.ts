@@ -51,12 +51,22 @@ async function finishedJob(shop: string, mode: "white" | "lifestyle", options: o
       options: JSON.stringify(options),
       sources: {
         create: [
-          { shop, position: 0, origin: "product", shopifyMediaId: "gid://shopify/MediaImage/70", url: "https://cdn.shopify.com/apron.jpg", width: 1200, height: 1500 },
+          {
+            shop,
+            position: 0,
+            origin: "product",
+            shopifyMediaId: "gid://shopify/MediaImage/70",
+            url: "https://cdn.shopify.com/apron.jpg",
+            width: 1200,
+            height: 1500,
+          },
           { shop, position: 1, origin: "upload", storageKey: `${shop}/uploads/back.jpg`, width: 900, height: 900, bytes: 123_456 },
         ],
       },
       outputs: {
-        create: [{ shop, position: 0, storageKey: `${shop}/out/0.jpg`, format: "jpeg", width: 2048, height: 2048, bytes: 1000, provider: "local" }],
+        create: [
+          { shop, position: 0, storageKey: `${shop}/out/0.jpg`, format: "jpeg", width: 2048, height: 2048, bytes: 1000, provider: "local" },
+        ],
       },
     },
   });
@@ -98,7 +108,14 @@ describe("regenerating a finished job with changes", () => {
   });
 
   test("a lifestyle job can change its preset, style and number of scenes", async () => {
-    const earlier = await finishedJob(SHOP_A, "lifestyle", { preset: "minimal-studio", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" });
+    const earlier = await finishedJob(SHOP_A, "lifestyle", {
+      preset: "minimal-studio",
+      style: "",
+      count: 3,
+      ratio: "4:5",
+      size: 2048,
+      format: "jpeg",
+    });
 
     const response = await regenerate(SHOP_A, earlier.id, JSON.stringify({ preset: "festive", style: "gold ribbon", count: 2 }));
 
@@ -148,7 +165,13 @@ describe("regenerating a finished job with changes", () => {
   });
 
   test("a regeneration reserves its images, and the local provider is never capped", async () => {
-    const paid = await finishedJob(SHOP_A, "lifestyle", { preset: "festive", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" }, "done", "gemini");
+    const paid = await finishedJob(
+      SHOP_A,
+      "lifestyle",
+      { preset: "festive", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" },
+      "done",
+      "gemini",
+    );
     const local = await finishedJob(SHOP_A, "white", whiteOptions);
     await capAt(SHOP_A, 5, 2);
 

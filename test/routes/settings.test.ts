@@ -195,8 +195,22 @@ describe("saving settings", () => {
       monthlyCap: 250,
       retentionDays: 30,
     });
-    expect(JSON.parse(saved!.whiteOptions)).toEqual({ size: 1600, ratio: "4:3", fill: 0.78, shadow: false, format: "webp", topView: false });
-    expect(JSON.parse(saved!.lifestyleOptions)).toEqual({ preset: "rustic-wood", style: "", count: 2, ratio: "16:9", size: 3000, format: "png" });
+    expect(JSON.parse(saved!.whiteOptions)).toEqual({
+      size: 1600,
+      ratio: "4:3",
+      fill: 0.78,
+      shadow: false,
+      format: "webp",
+      topView: false,
+    });
+    expect(JSON.parse(saved!.lifestyleOptions)).toEqual({
+      preset: "rustic-wood",
+      style: "",
+      count: 2,
+      ratio: "16:9",
+      size: 3000,
+      format: "png",
+    });
 
     // The page shows what was saved.
     const body = await (await load(SHOP_A)).json();
@@ -241,7 +255,13 @@ describe("saving settings", () => {
   test("the messages say what to enter", async () => {
     const response = await save(
       SHOP_A,
-      settingsForm({ monthlyCap: "-1", retentionDays: "0", altTextTemplate: "{title} {price}", provider: "gemini", "lifestyleOptions.preset": "x" }),
+      settingsForm({
+        monthlyCap: "-1",
+        retentionDays: "0",
+        altTextTemplate: "{title} {price}",
+        provider: "gemini",
+        "lifestyleOptions.preset": "x",
+      }),
     );
     const { errors } = await response.json();
     expect(errors).toEqual({

@@ -60,7 +60,8 @@ function productWithPhotos(shop: string) {
   return [...app.emulator.state.shops.get(shop)!.products.values()].find((p) => p.mediaIds.length > 0)!;
 }
 
-const requestsAnswered = (shop: string, status: number) => app.emulator.state.log.filter((e) => e.shop === shop && e.status === status).length;
+const requestsAnswered = (shop: string, status: number) =>
+  app.emulator.state.log.filter((e) => e.shop === shop && e.status === status).length;
 
 describe("a page load whose stored token Shopify refuses", () => {
   test("recovers by exchanging the session token for a new access token, in the same request", async () => {
@@ -87,11 +88,14 @@ describe("a page load whose stored token Shopify refuses", () => {
   test("an extension's request recovers the same way: the bulk action's jobs are queued", async () => {
     const product = productWithPhotos(SHOP_B);
     const post = async () =>
-      call(routes.generate.action, await asShop(SHOP_B, "/api/generate", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ productIds: [product.id], mode: "white" }),
-      }));
+      call(
+        routes.generate.action,
+        await asShop(SHOP_B, "/api/generate", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ productIds: [product.id], mode: "white" }),
+        }),
+      );
     expect((await post()).status).toBe(200);
     revokeEveryToken(SHOP_B);
     const response = await post();
@@ -157,7 +161,9 @@ describe("a job whose stored token Shopify refuses", () => {
     expect(await storedToken(SHOP_A)).toMatch(/^shpat_/);
     const retry = new FormData();
     retry.set("intent", "retry");
-    const retried = await call(routes.job.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: retry }), { id: jobId });
+    const retried = await call(routes.job.action, await asShop(SHOP_A, `/app/jobs/${jobId}`, { method: "POST", body: retry }), {
+      id: jobId,
+    });
     expect(retried.status).toBe(200);
 
     // THEN the job is done

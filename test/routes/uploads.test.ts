@@ -11,7 +11,11 @@ import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body"
 // the folder is gone after the request.
 
 let app: AppTest;
-let routes: { newPage: typeof import("~/routes/app.new"); generate: typeof import("~/routes/api.generate"); job: typeof import("~/routes/app.jobs.$id") };
+let routes: {
+  newPage: typeof import("~/routes/app.new");
+  generate: typeof import("~/routes/api.generate");
+  job: typeof import("~/routes/app.jobs.$id");
+};
 let prisma: typeof import("~/infra/db.server").prisma;
 let fields: Part[];
 const uploadsDir = mkdtempSync(path.join(tmpdir(), "studio-upload-test-"));
@@ -21,7 +25,11 @@ beforeAll(async () => {
   // Temporary upload folders of this file's requests land here, where the test can count them.
   process.env.TMPDIR = uploadsDir;
   app = await startAppTest();
-  routes = { newPage: await import("~/routes/app.new"), generate: await import("~/routes/api.generate"), job: await import("~/routes/app.jobs.$id") };
+  routes = {
+    newPage: await import("~/routes/app.new"),
+    generate: await import("~/routes/api.generate"),
+    job: await import("~/routes/app.jobs.$id"),
+  };
   prisma = (await import("~/infra/db.server")).prisma;
   const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;
   fields = [
@@ -37,7 +45,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const leftoverUploads = () => readdirSync(uploadsDir).filter((name) => name.startsWith("studio-upload-") && name !== path.basename(uploadsDir));
+const leftoverUploads = () =>
+  readdirSync(uploadsDir).filter((name) => name.startsWith("studio-upload-") && name !== path.basename(uploadsDir));
 
 async function post(parts: Part[], { declareLength }: { declareLength: boolean }) {
   const body = multipartBody(parts);
@@ -54,7 +63,10 @@ async function post(parts: Part[], { declareLength }: { declareLength: boolean }
 const LIMIT = 5 * 25 * MB + 256 * 1024;
 
 describe("the New generation page's upload", () => {
-  for (const [name, parts] of Object.entries({ ...abusiveUploads([]), "a part of 26 MB": [{ name: "photos", filename: "big.jpg", bytes: 26 * MB }] })) {
+  for (const [name, parts] of Object.entries({
+    ...abusiveUploads([]),
+    "a part of 26 MB": [{ name: "photos", filename: "big.jpg", bytes: 26 * MB }],
+  })) {
     test(`${name} with its Content-Length is refused before the body is read`, async () => {
       const total = multipartBody([...parts]).length;
       const { response, pulledAtAnswer, errors } = await post(parts, { declareLength: true });
@@ -95,7 +107,11 @@ describe("the New generation page's upload", () => {
 
   test("five photos of exactly 25 MB pass the file limit, and padding past the total is refused at the total", async () => {
     // Five legal 25 MB photos and fields padded past the total: the count stops the stream.
-    const parts: Part[] = [...fields, ...Array.from({ length: 5 }, (_, i) => ({ name: "photos", filename: `p${i}.jpg`, bytes: 25 * MB })), { name: "mediaIds", value: "x".repeat(15 * 1024) }];
+    const parts: Part[] = [
+      ...fields,
+      ...Array.from({ length: 5 }, (_, i) => ({ name: "photos", filename: `p${i}.jpg`, bytes: 25 * MB })),
+      { name: "mediaIds", value: "x".repeat(15 * 1024) },
+    ];
     for (let i = 0; i < 20; i++) parts.push({ name: "mediaIds", value: "x".repeat(15 * 1024) });
     const { response, errors } = await post(parts, { declareLength: false });
     expect(response.status).toBe(413);
@@ -117,7 +133,9 @@ describe("the New generation page's upload", () => {
   });
 
   test("photos within the limits are stored with the job, read back from the temporary folder", async () => {
-    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 20, g: 120, b: 200 } } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 20, g: 120, b: 200 } } })
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     for (const field of fields) form.set(field.name, field.value!);
     form.append("photos", new File([new Uint8Array(jpeg)], "one.jpg", { type: "image/jpeg" }));
@@ -126,7 +144,10 @@ describe("the New generation page's upload", () => {
     expect(response.status).toBe(302);
     const jobId = response.headers.get("location")!.split("/").pop()!;
     const sources = await prisma.sourceImage.findMany({ where: { shop: SHOP_A, jobId }, orderBy: { position: "asc" } });
-    expect(sources.map((s) => [s.origin, s.width, s.height])).toEqual([["upload", 640, 480], ["upload", 640, 480]]);
+    expect(sources.map((s) => [s.origin, s.width, s.height])).toEqual([
+      ["upload", 640, 480],
+      ["upload", 640, 480],
+    ]);
     const { loadFile } = await import("~/infra/storage.server");
     expect((await loadFile(sources[0].storageKey!)).length).toBeGreaterThan(0);
     await prisma.job.deleteMany({ where: { shop: SHOP_A } });
@@ -141,7 +162,11 @@ describe("other request bodies", () => {
   test("the extensions' endpoint refuses a JSON body over 100 KB with 413 and CORS headers", async () => {
     const big = JSON.stringify({ productIds: Array.from({ length: 5000 }, (_, i) => `gid://shopify/Product/${i}`) });
     expect(big.length).toBeGreaterThan(100 * 1024);
-    const request = await asShop(SHOP_A, "/api/generate", { method: "POST", headers: { "content-type": "application/json", origin: "https://extensions.shopifycdn.com" }, body: big });
+    const request = await asShop(SHOP_A, "/api/generate", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://extensions.shopifycdn.com" },
+      body: big,
+    });
     const response = await call(routes.generate.action, request);
     expect(response.status).toBe(413);
     expect(((await response.json()) as { errors: { body?: string; form?: string } }).errors.form).toBe("The request is too large.");

@@ -52,11 +52,18 @@ describe("webhooks", () => {
     await seedSession(SHOP_B);
     const storage = await import("~/infra/storage.server");
     const files = { a: storage.fileKey(SHOP_A, "job-u", "out.png"), b: storage.fileKey(SHOP_B, "job-u", "out.png") };
-    for (const [shop, key] of [[SHOP_A, files.a], [SHOP_B, files.b]] as const) {
+    for (const [shop, key] of [
+      [SHOP_A, files.a],
+      [SHOP_B, files.b],
+    ] as const) {
       await storage.saveFile(key, Buffer.from(`image of ${shop}`));
       await prisma.job.create({
         data: {
-          shop, productId: "gid://shopify/Product/1", mode: "white", provider: "local", status: "done",
+          shop,
+          productId: "gid://shopify/Product/1",
+          mode: "white",
+          provider: "local",
+          status: "done",
           outputs: { create: [{ shop, position: 0, storageKey: key, format: "png", width: 1, height: 1, bytes: 1, provider: "local" }] },
         },
       });
@@ -109,7 +116,10 @@ describe("webhooks", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await prisma.job.create({ data: { shop: SHOP_B, productId: "gid://shopify/Product/2", mode: "white", provider: "local" } });
     await prisma.shopSettings.upsert({ where: { shop: SHOP_B }, create: { shop: SHOP_B }, update: {} });
-    const before = { jobs: await prisma.job.count({ where: { shop: SHOP_B } }), sessions: await prisma.session.count({ where: { shop: SHOP_B } }) };
+    const before = {
+      jobs: await prisma.job.count({ where: { shop: SHOP_B } }),
+      sessions: await prisma.session.count({ where: { shop: SHOP_B } }),
+    };
     const { action } = await import("~/routes/webhooks.shop.redact");
     // A genuine, signed shop/redact for shop A, replayed with shop B in the header the HMAC does not cover.
     const response = await call(action, webhookRequest("shop/redact", SHOP_B, { shop_id: 1, shop_domain: SHOP_A }));

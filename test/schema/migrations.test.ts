@@ -44,7 +44,10 @@ async function migratedShape(kind: DatabaseKind, dirs = MIGRATION_DIRS): Promise
 }
 
 test("both providers have the same migrations, each folder locked to its provider", () => {
-  const names = (dir: string) => readdirSync(dir).filter((name) => name !== "migration_lock.toml").sort();
+  const names = (dir: string) =>
+    readdirSync(dir)
+      .filter((name) => name !== "migration_lock.toml")
+      .sort();
   expect(names(MIGRATION_DIRS.postgresql)).toEqual(names(MIGRATION_DIRS.sqlite));
   expect(readFileSync(path.join(MIGRATION_DIRS.sqlite, "migration_lock.toml"), "utf8")).toMatch(/^provider = "sqlite"$/m);
   expect(readFileSync(path.join(MIGRATION_DIRS.postgresql, "migration_lock.toml"), "utf8")).toMatch(/^provider = "postgresql"$/m);
@@ -70,7 +73,10 @@ describe.each(["sqlite", "postgresql"] as const)("migrations on %s", (kind) => {
   });
 
   test("a migration with the wrong onDelete no longer matches the schema", async () => {
-    const sourceFk = kind === "sqlite" ? /(REFERENCES "Job" \("id"\)) ON DELETE CASCADE/ : /("SourceImage_jobId_fkey" FOREIGN KEY \("jobId"\) REFERENCES "Job"\("id"\)) ON DELETE CASCADE/;
+    const sourceFk =
+      kind === "sqlite"
+        ? /(REFERENCES "Job" \("id"\)) ON DELETE CASCADE/
+        : /("SourceImage_jobId_fkey" FOREIGN KEY \("jobId"\) REFERENCES "Job"\("id"\)) ON DELETE CASCADE/;
     const actual = await migratedShape(kind, breakMigrations(kind, sourceFk, "$1 ON DELETE RESTRICT"));
     expect(actual.SourceImage.foreignKeys[0].onDelete).toBe("RESTRICT");
     expect(actual.SourceImage).not.toEqual(expected.SourceImage);

@@ -27,7 +27,16 @@ const byName = <T extends { name: string | null }>(a: T, b: T) => String(a.name)
 
 // The column types Prisma's migrations give each scalar type, as each database reports them back.
 const COLUMN_TYPES: Record<Provider, Record<string, string>> = {
-  sqlite: { String: "TEXT", Int: "INTEGER", BigInt: "BIGINT", Boolean: "BOOLEAN", DateTime: "DATETIME", Float: "REAL", Decimal: "DECIMAL", Bytes: "BLOB" },
+  sqlite: {
+    String: "TEXT",
+    Int: "INTEGER",
+    BigInt: "BIGINT",
+    Boolean: "BOOLEAN",
+    DateTime: "DATETIME",
+    Float: "REAL",
+    Decimal: "DECIMAL",
+    Bytes: "BLOB",
+  },
   postgresql: {
     String: "text",
     Int: "integer",
@@ -72,7 +81,8 @@ export function expectShape(datamodel: Datamodel, provider: Provider): DatabaseS
     };
     const columns: Record<string, ColumnShape> = {};
     for (const field of model.fields.filter((f) => f.kind === "scalar")) {
-      if (field.isList || field.nativeType) throw new Error(`${model.name}.${field.name}: no rule for lists or native types yet; add one here.`);
+      if (field.isList || field.nativeType)
+        throw new Error(`${model.name}.${field.name}: no rule for lists or native types yet; add one here.`);
       const type = COLUMN_TYPES[provider][field.type];
       if (!type) throw new Error(`${model.name}.${field.name}: no column type for ${field.type} on ${provider}.`);
       columns[field.dbName ?? field.name] = { type, nullable: !field.isRequired, default: expectedDefault(field) };
@@ -126,20 +136,44 @@ function introspectSqlite(file: string): DatabaseShape {
       .all() as { name: string; sql: string }[];
     const shape: DatabaseShape = {};
     for (const { name, sql } of tables) {
-      const info = db.prepare(`SELECT * FROM pragma_table_info(?)`).all(name) as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
+      const info = db.prepare(`SELECT * FROM pragma_table_info(?)`).all(name) as {
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }[];
       const indexList = db.prepare(`SELECT * FROM pragma_index_list(?)`).all(name) as { name: string; unique: number; origin: string }[];
-      const fks = db.prepare(`SELECT * FROM pragma_foreign_key_list(?)`).all(name) as { id: number; seq: number; table: string; from: string; to: string; on_update: string; on_delete: string }[];
+      const fks = db.prepare(`SELECT * FROM pragma_foreign_key_list(?)`).all(name) as {
+        id: number;
+        seq: number;
+        table: string;
+        from: string;
+        to: string;
+        on_update: string;
+        on_delete: string;
+      }[];
       // SQLite reports no constraint names; they are in the table's CREATE statement.
-      const fkNames = new Map([...sql.matchAll(/CONSTRAINT "([^"]+)" FOREIGN KEY \(([^)]*)\)/g)].map((m) => [m[2].replaceAll('"', "").replaceAll(" ", ""), m[1]]));
+      const fkNames = new Map(
+        [...sql.matchAll(/CONSTRAINT "([^"]+)" FOREIGN KEY \(([^)]*)\)/g)].map((m) => [m[2].replaceAll('"', "").replaceAll(" ", ""), m[1]]),
+      );
       const fkIds = [...new Set(fks.map((fk) => fk.id))];
       shape[name] = {
         columns: Object.fromEntries(info.map((c) => [c.name, { type: c.type, nullable: c.notnull === 0, default: c.dflt_value }])),
-        primaryKey: { name: null, columns: info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name) },
+        primaryKey: {
+          name: null,
+          columns: info
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name),
+        },
         indexes: indexList
           .filter((index) => index.origin !== "pk")
           .map((index) => ({
             name: index.name,
-            columns: (db.prepare(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`).all(index.name) as { name: string }[]).map((c) => c.name),
+            columns: (db.prepare(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`).all(index.name) as { name: string }[]).map(
+              (c) => c.name,
+            ),
             unique: index.unique === 1,
           }))
           .sort(byName),
@@ -190,7 +224,15 @@ async function introspectPostgresql(url: string): Promise<DatabaseShape> {
       JOIN pg_class i ON i.oid = x.indexrelid
       JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = current_schema() AND t.relname <> '_prisma_migrations'`);
-    const foreignKeys = await client.query<{ table: string; name: string; target: string; ondelete: string; onupdate: string; columns: string[]; references: string[] }>(`
+    const foreignKeys = await client.query<{
+      table: string;
+      name: string;
+      target: string;
+      ondelete: string;
+      onupdate: string;
+      columns: string[];
+      references: string[];
+    }>(`
       SELECT t.relname AS table, con.conname AS name, f.relname AS target, con.confdeltype AS ondelete, con.confupdtype AS onupdate,
              array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
@@ -206,7 +248,11 @@ async function introspectPostgresql(url: string): Promise<DatabaseShape> {
     for (const c of columns.rows) {
       shape[c.table] ??= { columns: {}, primaryKey: { name: null, columns: [] }, indexes: [], foreignKeys: [] };
       // A literal default comes back with its cast ('white'::text); the value itself is what counts.
-      shape[c.table].columns[c.column] = { type: c.type, nullable: c.nullable, default: c.default?.replace(/::[a-z ]+(\([0-9,]+\))?$/, "") ?? null };
+      shape[c.table].columns[c.column] = {
+        type: c.type,
+        nullable: c.nullable,
+        default: c.default?.replace(/::[a-z ]+(\([0-9,]+\))?$/, "") ?? null,
+      };
     }
     for (const index of indexes.rows) {
       const table = shape[index.table];

@@ -30,7 +30,11 @@ describe.each(["sqlite", "postgresql"] as const)("the database setup file with T
     const run = spawnSync(
       path.join(root, "node_modules/.bin/vitest"),
       ["run", "--config", "test/setup/database.fixture.config.ts", "--reporter=dot"],
-      { cwd: root, encoding: "utf8", env: { ...process.env, TEST_DATABASE: kind, FIXTURE_REPORT: report, DATABASE_URL: "file:/nonexistent/should-not-be-used.sqlite" } },
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, TEST_DATABASE: kind, FIXTURE_REPORT: report, DATABASE_URL: "file:/nonexistent/should-not-be-used.sqlite" },
+      },
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const url = readFileSync(report, "utf8");

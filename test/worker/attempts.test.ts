@@ -41,9 +41,15 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function newJob(provider = "gemini") {
-  const { jobs: [job] } = await jobs.createJobs(SHOP_A, [
+  const {
+    jobs: [job],
+  } = await jobs.createJobs(SHOP_A, [
     {
-      productId: "gid://shopify/Product/1", productTitle: "Jam jar", mode: "white", options: { size: 1024, format: "jpeg" }, provider,
+      productId: "gid://shopify/Product/1",
+      productTitle: "Jam jar",
+      mode: "white",
+      options: { size: 1024, format: "jpeg" },
+      provider,
       sources: [{ origin: "product", url: "https://cdn.shopify.com/jam.jpg" }],
     },
   ]);
@@ -115,7 +121,19 @@ describe("an old attempt", () => {
     const saved = await jobs.saveOutputs(
       SHOP_A,
       { id: job.id, attempts: 0, provider: "gemini" },
-      [{ storageKey: `${SHOP_A}/${job.id}/0-0.jpg`, format: "jpeg", width: 10, height: 10, bytes: 10, provider: "gemini", prompt: null, promptVersion: "v", report: "{}" }],
+      [
+        {
+          storageKey: `${SHOP_A}/${job.id}/0-0.jpg`,
+          format: "jpeg",
+          width: 10,
+          height: 10,
+          bytes: 10,
+          provider: "gemini",
+          prompt: null,
+          promptVersion: "v",
+          report: "{}",
+        },
+      ],
       "done",
       [0],
     );
@@ -129,11 +147,25 @@ describe("an old attempt", () => {
 
     // AND attempt 1 saves its outputs once, settling its reservation with the images made
     expect(await jobs.claimAttempt(SHOP_A, job.id, 1)).toBe(true);
-    const output = { storageKey: `${SHOP_A}/${job.id}/1-0.jpg`, format: "jpeg", width: 10, height: 10, bytes: 10, provider: "gemini", prompt: null, promptVersion: "v", report: "{}" };
+    const output = {
+      storageKey: `${SHOP_A}/${job.id}/1-0.jpg`,
+      format: "jpeg",
+      width: 10,
+      height: 10,
+      bytes: 10,
+      provider: "gemini",
+      prompt: null,
+      promptVersion: "v",
+      report: "{}",
+    };
     const usageBefore = await prisma.usage.findFirstOrThrow({ where: { shop: SHOP_A } });
     expect(await jobs.saveOutputs(SHOP_A, { id: job.id, attempts: 1, provider: "gemini" }, [output], "done", [0])).toHaveLength(1);
     expect(await jobs.saveOutputs(SHOP_A, { id: job.id, attempts: 1, provider: "gemini" }, [output], "done", [0])).toBeNull();
-    expect(await prisma.job.findFirstOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", reservedImages: 0, progress: 100 });
+    expect(await prisma.job.findFirstOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: "done",
+      reservedImages: 0,
+      progress: 100,
+    });
     expect(await prisma.usage.findFirstOrThrow({ where: { shop: SHOP_A } })).toMatchObject({
       images: usageBefore.images + 1,
       paidImages: usageBefore.paidImages + 1,

@@ -45,19 +45,25 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let server: ChildProcess;
   const start = async () => {
-    server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    await waitFor("the private redis-server", async () => {
-      const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      client.on("error", () => {});
-      try {
-        await client.connect();
-        return (await client.ping()) === "PONG";
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
-    }, 10_000);
+    server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: "ignore",
+    });
+    await waitFor(
+      "the private redis-server",
+      async () => {
+        const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        client.on("error", () => {});
+        try {
+          await client.connect();
+          return (await client.ping()) === "PONG";
+        } catch {
+          return false;
+        } finally {
+          client.disconnect();
+        }
+      },
+      10_000,
+    );
   };
   const kill = async () => {
     const exited = new Promise((resolve) => server.once("exit", resolve));
@@ -107,10 +113,14 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     output,
     exited,
     waitForOutput: (pattern, timeoutMs = 60_000) =>
-      waitFor(`worker output ${pattern}`, async () => {
-        if (child.exitCode !== null) throw new Error(`The worker exited:\n${output.join("\n")}`);
-        return output.some((line) => pattern.test(line));
-      }, timeoutMs).then(() => undefined),
+      waitFor(
+        `worker output ${pattern}`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`The worker exited:\n${output.join("\n")}`);
+          return output.some((line) => pattern.test(line));
+        },
+        timeoutMs,
+      ).then(() => undefined),
     async kill(signal = "SIGKILL") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -179,7 +189,12 @@ export async function startHeldGemini(image: Buffer): Promise<HeldGemini> {
 export async function postGeneration(
   app: AppTest,
   shop: string,
-  { product, mode = "white", provider, options = {} }: { product?: string; mode?: "white" | "lifestyle"; provider?: string; options?: object } = {},
+  {
+    product,
+    mode = "white",
+    provider,
+    options = {},
+  }: { product?: string; mode?: "white" | "lifestyle"; provider?: string; options?: object } = {},
 ): Promise<Response> {
   const { action } = await import("~/routes/app.new");
   const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);

@@ -49,10 +49,18 @@ beforeEach(async () => {
 
 async function newJobs(count: number, provider = "gemini") {
   const input = {
-    productId: "gid://shopify/Product/1", productTitle: "Jam jar", mode: "white" as const, options: { size: 1024, format: "jpeg" }, provider,
+    productId: "gid://shopify/Product/1",
+    productTitle: "Jam jar",
+    mode: "white" as const,
+    options: { size: 1024, format: "jpeg" },
+    provider,
     sources: [{ origin: "product" as const, url: "https://cdn.shopify.com/jam.jpg" }],
   };
-  const created = await jobs.createJobs(SHOP_A, Array.from({ length: count }, () => input), count > 1 ? { mode: "white", options: {} } : undefined);
+  const created = await jobs.createJobs(
+    SHOP_A,
+    Array.from({ length: count }, () => input),
+    count > 1 ? { mode: "white", options: {} } : undefined,
+  );
   return created.jobs;
 }
 
@@ -98,7 +106,10 @@ describe("the reconciler", () => {
   test("fails a job whose entry BullMQ failed, with WORKER_LOST after stalls and INTERRUPTED otherwise, giving back its reservation", async () => {
     const [stalled, interrupted] = await newJobs(2);
     expect(await reserved()).toBe(2);
-    for (const [id, reason] of [[stalled!.id, "job stalled more than allowable limit"], [interrupted!.id, "Can't reach database server"]] as const) {
+    for (const [id, reason] of [
+      [stalled!.id, "job stalled more than allowable limit"],
+      [interrupted!.id, "Can't reach database server"],
+    ] as const) {
       const { entry, token, close } = await takeEntry();
       expect(entry.data.jobId).toBe(id);
       await entry.moveToFailed(new UnrecoverableError(reason), token);
@@ -150,7 +161,19 @@ describe("the reconciler", () => {
     const [output] = (await jobs.saveOutputs(
       SHOP_A,
       { id: job!.id, attempts: 0, provider: "gemini" },
-      [{ storageKey: `${SHOP_A}/${job!.id}/0-0.jpg`, format: "jpeg", width: 10, height: 10, bytes: 10, provider: "gemini", prompt: null, promptVersion: "v", report: "{}" }],
+      [
+        {
+          storageKey: `${SHOP_A}/${job!.id}/0-0.jpg`,
+          format: "jpeg",
+          width: 10,
+          height: 10,
+          bytes: 10,
+          provider: "gemini",
+          prompt: null,
+          promptVersion: "v",
+          report: "{}",
+        },
+      ],
       "uploading",
       [0],
     ))!;
@@ -176,7 +199,11 @@ describe("the cluster's schedules", () => {
     const first = await maintenanceQueue.getJobSchedulers();
     await ensureSchedulers(every);
     const second = await maintenanceQueue.getJobSchedulers();
-    expect(first.map((s) => [s.key, s.every]).sort()).toEqual([["reconcile", 60_000], ["retention", 3_600_000], ["sweep", 86_400_000]]);
+    expect(first.map((s) => [s.key, s.every]).sort()).toEqual([
+      ["reconcile", 60_000],
+      ["retention", 3_600_000],
+      ["sweep", 86_400_000],
+    ]);
     expect(second.map((s) => [s.key, s.next]).sort()).toEqual(first.map((s) => [s.key, s.next]).sort());
 
     await maintenanceQueue.obliterate({ force: true });
@@ -195,7 +222,11 @@ describe("the cluster's schedules", () => {
     const worker = createMaintenanceWorker({ connection, prefix: app.queuePrefix });
     try {
       await ensureSchedulers({ reconcileMs: 1000, retentionMs: 3_600_000, sweepMs: 86_400_000 });
-      await waitFor("the entry to be queued again", async () => (await queue.getJobState(`generate-${job!.id}-0`)) === "prioritized", 10_000);
+      await waitFor(
+        "the entry to be queued again",
+        async () => (await queue.getJobState(`generate-${job!.id}-0`)) === "prioritized",
+        10_000,
+      );
     } finally {
       await worker.close();
       await maintenanceQueue.obliterate({ force: true });

@@ -84,10 +84,14 @@ async function startWorker(env: Record<string, string> = {}) {
 const job = (id: string) => prisma.job.findFirstOrThrow({ where: { id, shop: SHOP_A }, include: { outputs: true } });
 
 async function waitForStatus(id: string, statuses: string[], timeoutMs = 240_000) {
-  return waitFor(`job ${id} to be ${statuses.join(" or ")}`, async () => {
-    const row = await job(id);
-    return statuses.includes(row.status) ? row : null;
-  }, timeoutMs);
+  return waitFor(
+    `job ${id} to be ${statuses.join(" or ")}`,
+    async () => {
+      const row = await job(id);
+      return statuses.includes(row.status) ? row : null;
+    },
+    timeoutMs,
+  );
 }
 
 async function usage() {
@@ -146,58 +150,77 @@ describe("a queue that loses its data", () => {
   test.each([
     ["flushed (FLUSHALL)", () => redis.flush()],
     ["restarted without persistence", () => redis.restart()],
-  ])("when %s, is rebuilt from the database within one reconciler interval, and every job finishes", async (_fault, fault) => {
-    await prisma.shopSettings.create({ data: { shop: SHOP_A, provider: "local" } });
-    // While Redis restarts, this process's own Redis clients (the Admin API pacer) report it.
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const worker = await startWorker();
-    const response = await postBulk(app, SHOP_A, 2);
-    const ids = ((await response.json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id);
-    await waitFor("one job to be running", async () => (await prisma.job.count({ where: { id: { in: ids }, status: { in: ["analysing", "generating", "checking"] } } })) > 0);
+  ])(
+    "when %s, is rebuilt from the database within one reconciler interval, and every job finishes",
+    async (_fault, fault) => {
+      await prisma.shopSettings.create({ data: { shop: SHOP_A, provider: "local" } });
+      // While Redis restarts, this process's own Redis clients (the Admin API pacer) report it.
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      const worker = await startWorker();
+      const response = await postBulk(app, SHOP_A, 2);
+      const ids = ((await response.json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id);
+      await waitFor(
+        "one job to be running",
+        async () => (await prisma.job.count({ where: { id: { in: ids }, status: { in: ["analysing", "generating", "checking"] } } })) > 0,
+      );
 
-    await fault();
+      await fault();
 
-    await waitFor("the reconciler to queue the lost jobs again", async () => worker.output.some((line) => line.includes("[reconcile] queued again")), 30_000);
-    const rows = await waitFor("every job to finish", async () => {
-      const found = await prisma.job.findMany({ where: { id: { in: ids } }, include: { outputs: true } });
-      return found.every((row) => ["done", "failed"].includes(row.status)) ? found : null;
-    }, 240_000);
-    for (const row of rows) {
-      expect(row).toMatchObject({ status: "done", error: null });
-      expect(row.outputs).toHaveLength(1);
-    }
-    // The schedulers came back with the data.
-    const maintenance = new Queue("studio-maintenance", { connection: { url: redis.url }, prefix: app.queuePrefix });
-    expect((await maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention", "sweep"]);
-    await maintenance.close();
-    for (const [message] of errors.mock.calls) expect(String(message)).toMatch(/ioredis|ECONNREFUSED|Connection is closed/);
-  }, 300_000);
+      await waitFor(
+        "the reconciler to queue the lost jobs again",
+        async () => worker.output.some((line) => line.includes("[reconcile] queued again")),
+        30_000,
+      );
+      const rows = await waitFor(
+        "every job to finish",
+        async () => {
+          const found = await prisma.job.findMany({ where: { id: { in: ids } }, include: { outputs: true } });
+          return found.every((row) => ["done", "failed"].includes(row.status)) ? found : null;
+        },
+        240_000,
+      );
+      for (const row of rows) {
+        expect(row).toMatchObject({ status: "done", error: null });
+        expect(row.outputs).toHaveLength(1);
+      }
+      // The schedulers came back with the data.
+      const maintenance = new Queue("studio-maintenance", { connection: { url: redis.url }, prefix: app.queuePrefix });
+      expect((await maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["reconcile", "retention", "sweep"]);
+      await maintenance.close();
+      for (const [message] of errors.mock.calls) expect(String(message)).toMatch(/ioredis|ECONNREFUSED|Connection is closed/);
+    },
+    300_000,
+  );
 });
 
 describe("the worker process", () => {
-  test.runIf(testDatabaseKind() === "sqlite")("survives progress writes that fail (the database locked past its busy timeout), and the job still finishes", async () => {
-    const worker = await startWorker();
-    gemini.hold();
-    const id = jobIdOf(await postGeneration(app, SHOP_A, { provider: "gemini", options: { size: 1024 } }));
-    await waitFor("the paid call", async () => gemini.waiting === 1);
+  test.runIf(testDatabaseKind() === "sqlite")(
+    "survives progress writes that fail (the database locked past its busy timeout), and the job still finishes",
+    async () => {
+      const worker = await startWorker();
+      gemini.hold();
+      const id = jobIdOf(await postGeneration(app, SHOP_A, { provider: "gemini", options: { size: 1024 } }));
+      await waitFor("the paid call", async () => gemini.waiting === 1);
 
-    // Another process holds the database's write lock for longer than the worker waits for it.
-    const { file } = parseDatabaseUrl(process.env.DATABASE_URL!) as { file: string };
-    const blocker = new Database(file);
-    blocker.exec("BEGIN IMMEDIATE");
-    try {
-      await worker.waitForOutput(/heartbeat not written|progress not written/, 60_000);
-    } finally {
-      blocker.exec("ROLLBACK");
-      blocker.close();
-    }
-    gemini.release();
+      // Another process holds the database's write lock for longer than the worker waits for it.
+      const { file } = parseDatabaseUrl(process.env.DATABASE_URL!) as { file: string };
+      const blocker = new Database(file);
+      blocker.exec("BEGIN IMMEDIATE");
+      try {
+        await worker.waitForOutput(/heartbeat not written|progress not written/, 60_000);
+      } finally {
+        blocker.exec("ROLLBACK");
+        blocker.close();
+      }
+      gemini.release();
 
-    const done = await waitForStatus(id, ["done", "failed"]);
-    expect(done).toMatchObject({ status: "done", error: null });
-    expect(worker.child.exitCode).toBeNull();
-    expect(worker.output.join("\n")).not.toMatch(/unhandled rejection|uncaught exception/);
-  }, 300_000);
+      const done = await waitForStatus(id, ["done", "failed"]);
+      expect(done).toMatchObject({ status: "done", error: null });
+      expect(worker.child.exitCode).toBeNull();
+      expect(worker.output.join("\n")).not.toMatch(/unhandled rejection|uncaught exception/);
+    },
+    300_000,
+  );
 
   test("on SIGTERM with a long job, exits within its deadline, and the job goes back to the queue and completes later", async () => {
     const worker = await startWorker({ WORKER_SHUTDOWN_SECONDS: "6" });
@@ -231,7 +254,11 @@ describe("the worker process", () => {
     const done = await waitForStatus(id, ["done", "failed"]);
     expect(done).toMatchObject({ status: "done", error: null, attempts: 0 });
     expect(done.outputs).toHaveLength(1);
-    expect(await usage()).toMatchObject({ images: usageBefore.images + 1, paidImages: usageBefore.paidImages + 1, reserved: usageBefore.reserved - 1 });
+    expect(await usage()).toMatchObject({
+      images: usageBefore.images + 1,
+      paidImages: usageBefore.paidImages + 1,
+      reserved: usageBefore.reserved - 1,
+    });
     expect(storedFiles(id)).toEqual([path.basename(done.outputs[0]!.storageKey)]);
   }, 300_000);
 });

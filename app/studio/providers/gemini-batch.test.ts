@@ -11,7 +11,10 @@ afterEach(async () => {
   close = undefined;
 });
 
-const photo = (background: string) => sharp({ create: { width: 48, height: 32, channels: 3, background } }).jpeg().toBuffer();
+const photo = (background: string) =>
+  sharp({ create: { width: 48, height: 32, channels: 3, background } })
+    .jpeg()
+    .toBuffer();
 
 /** Product n's image is n + 10 px wide, so each answer can be traced to its request. */
 const widthFor = (prompt: string) => Number(/product (\d+)/.exec(prompt)![1]) + 10;
@@ -19,10 +22,17 @@ const widthFor = (prompt: string) => Number(/product (\d+)/.exec(prompt)![1]) + 
 /** An answer per request, made from the request's own prompt, except two failures. */
 async function answers() {
   const images = new Map<number, Buffer>();
-  for (let n = 1; n <= 20; n++) images.set(n + 10, await sharp({ create: { width: n + 10, height: 8, channels: 3, background: "#fff" } }).png().toBuffer());
+  for (let n = 1; n <= 20; n++)
+    images.set(
+      n + 10,
+      await sharp({ create: { width: n + 10, height: 8, channels: 3, background: "#fff" } })
+        .png()
+        .toBuffer(),
+    );
   return (request: { key: string; request: Record<string, unknown> }): BatchAnswer => {
     if (request.key === "job-07") return { response: geminiAnswers.imageSafety().body };
-    if (request.key === "job-13") return { error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" } };
+    if (request.key === "job-13")
+      return { error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" } };
     const prompt = (request.request.contents as { parts: { text?: string }[] }[])[0]!.parts.at(-1)!.text!;
     return { response: geminiAnswers.image(images.get(widthFor(prompt))!).body };
   };
@@ -69,7 +79,10 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     }
     const batch = fake.batches.get(submitted.name.replace("batches/", ""))!;
     expect(batch.requests.map((r) => r.key)).toEqual((await twentyRequests()).map((r) => r.key));
-    const sent = batch.requests[2]!.request as { contents: { parts: { text?: string; inlineData?: unknown }[] }[]; generationConfig: unknown };
+    const sent = batch.requests[2]!.request as {
+      contents: { parts: { text?: string; inlineData?: unknown }[] }[];
+      generationConfig: unknown;
+    };
     expect(sent.contents[0]!.parts.at(-1)!.text).toBe("product 3 on pure white");
     expect(sent.contents[0]!.parts.filter((p) => p.inlineData)).toHaveLength(2);
     expect(sent.generationConfig).toEqual({ responseModalities: ["IMAGE"], imageConfig: { aspectRatio: "1:1", imageSize: "2K" } });
@@ -112,7 +125,9 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     const fake = await startGeminiBatchFake(await answers());
     close = fake.close;
     const client = createGeminiBatchClient({ apiKey: "test-key", model: "gemini-3-pro-image-preview", baseUrl: fake.url });
-    await expect(client.submit((await twentyRequests()).slice(0, 1), { displayName: "x" })).rejects.toMatchObject({ code: "MODEL_NOT_FOUND" });
+    await expect(client.submit((await twentyRequests()).slice(0, 1), { displayName: "x" })).rejects.toMatchObject({
+      code: "MODEL_NOT_FOUND",
+    });
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -70,7 +70,10 @@ export function pollDelayMs(attempt: number, random: () => number = Math.random)
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
-export function createGeminiBatchClient(config: NonNullable<StudioConfig["gemini"]>, options: { inlineLimitBytes?: number } = {}): GeminiBatchClient {
+export function createGeminiBatchClient(
+  config: NonNullable<StudioConfig["gemini"]>,
+  options: { inlineLimitBytes?: number } = {},
+): GeminiBatchClient {
   const ai = createGeminiClient(config);
   const model = geminiModel(config);
   const inlineLimit = options.inlineLimitBytes ?? INLINE_LIMIT_BYTES;
@@ -87,18 +90,34 @@ export function createGeminiBatchClient(config: NonNullable<StudioConfig["gemini
   return {
     async submit(requests, { displayName, signal }) {
       if (config.vertex) {
-        throw new StudioError("PROVIDER_NOT_CONFIGURED", "Economy bulk needs a Gemini API key: Vertex AI batches read their requests from Cloud Storage, which this app does not use.");
+        throw new StudioError(
+          "PROVIDER_NOT_CONFIGURED",
+          "Economy bulk needs a Gemini API key: Vertex AI batches read their requests from Cloud Storage, which this app does not use.",
+        );
       }
-      if (model.spec.lifecycle.stage === "retired") throw modelNotFound(GEMINI_NAME, model.setting, { detail: `${config.model} shut down ${model.spec.lifecycle.shutdown}` });
+      if (model.spec.lifecycle.stage === "retired")
+        throw modelNotFound(GEMINI_NAME, model.setting, { detail: `${config.model} shut down ${model.spec.lifecycle.shutdown}` });
       if (new Set(requests.map((r) => r.key)).size !== requests.length) throw new Error("batch request keys must be unique");
-      const built = await Promise.all(requests.map(async ({ key, request }) => ({ key, params: (await buildImageRequest(model, config.model, request)).params })));
-      const inlined: InlinedRequest[] = built.map(({ key, params }) => ({ contents: params.contents, config: params.config, metadata: { key } }));
+      const built = await Promise.all(
+        requests.map(async ({ key, request }) => ({ key, params: (await buildImageRequest(model, config.model, request)).params })),
+      );
+      const inlined: InlinedRequest[] = built.map(({ key, params }) => ({
+        contents: params.contents,
+        config: params.config,
+        metadata: { key },
+      }));
       const size = inlined.reduce((sum, request) => sum + JSON.stringify(request).length, 0);
       const job = await call(async () => {
-        if (size <= inlineLimit) return ai.batches.create({ model: config.model, src: inlined, config: { displayName, abortSignal: signal } });
+        if (size <= inlineLimit)
+          return ai.batches.create({ model: config.model, src: inlined, config: { displayName, abortSignal: signal } });
         // The file holds the REST shape of each request (generationConfig, not the SDK's config).
-        const lines = built.map(({ key, params }) => JSON.stringify({ key, request: { contents: params.contents, generationConfig: params.config } }));
-        const file = await ai.files.upload({ file: new Blob([lines.join("\n")], { type: "application/jsonl" }), config: { mimeType: "jsonl", displayName, abortSignal: signal } });
+        const lines = built.map(({ key, params }) =>
+          JSON.stringify({ key, request: { contents: params.contents, generationConfig: params.config } }),
+        );
+        const file = await ai.files.upload({
+          file: new Blob([lines.join("\n")], { type: "application/jsonl" }),
+          config: { mimeType: "jsonl", displayName, abortSignal: signal },
+        });
         return ai.batches.create({ model: config.model, src: file.name!, config: { displayName, abortSignal: signal } });
       }, signal);
       return statusOf(job);
@@ -118,7 +137,9 @@ export function createGeminiBatchClient(config: NonNullable<StudioConfig["gemini
     async results(name) {
       const job = await call(() => ai.batches.get({ name }));
       if (job.dest?.inlinedResponses) {
-        return job.dest.inlinedResponses.map((answer, index) => classify(String(answer.metadata?.key ?? `#${index}`), answer.response, answer.error));
+        return job.dest.inlinedResponses.map((answer, index) =>
+          classify(String(answer.metadata?.key ?? `#${index}`), answer.response, answer.error),
+        );
       }
       if (!job.dest?.fileName) return [];
       const dir = await mkdtemp(path.join(tmpdir(), "gemini-batch-"));

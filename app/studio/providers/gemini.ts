@@ -9,7 +9,16 @@ import { DEFAULT_RETRY, type ImageAnswer, type ImageProvider, type ImageRequest,
 
 export const GEMINI_NAME = "Gemini";
 const TIMEOUT_MS = 120_000;
-const SAFETY_REASONS = new Set(["SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"]);
+const SAFETY_REASONS = new Set([
+  "SAFETY",
+  "IMAGE_SAFETY",
+  "PROHIBITED_CONTENT",
+  "BLOCKLIST",
+  "SPII",
+  "RECITATION",
+  "IMAGE_PROHIBITED_CONTENT",
+  "IMAGE_RECITATION",
+]);
 
 type GeminiConfig = NonNullable<StudioConfig["gemini"]>;
 
@@ -24,14 +33,20 @@ export function createGeminiClient(config: GeminiConfig): GoogleGenAI {
 /** The configured model as the registry knows it, and how a "not found" answer names the setting. */
 export function geminiModel(config: GeminiConfig): ResolvedModel & { setting: ModelSetting } {
   const resolved = resolveModel(config.model);
-  return { ...resolved, setting: { id: config.model, setting: MODEL_SETTING.gemini, replacement: resolved.spec.lifecycle.replacement ?? DEFAULT_IMAGE_MODEL } };
+  return {
+    ...resolved,
+    setting: { id: config.model, setting: MODEL_SETTING.gemini, replacement: resolved.spec.lifecycle.replacement ?? DEFAULT_IMAGE_MODEL },
+  };
 }
 
 /** The generateContent request for one image, as interactive calls and batch lines both send it. */
 export async function buildImageRequest(model: ResolvedModel, modelId: string, request: Omit<ImageRequest, "signal">) {
   const parts = await Promise.all(
     request.photos.map(async (photo) => ({
-      inlineData: { mimeType: `image/${(await sharp(photo).metadata()).format === "png" ? "png" : "jpeg"}`, data: photo.toString("base64") },
+      inlineData: {
+        mimeType: `image/${(await sharp(photo).metadata()).format === "png" ? "png" : "jpeg"}`,
+        data: photo.toString("base64"),
+      },
     })),
   );
   const imageSize = model.spec.takesImageSize ? nativeSizeFor(model.spec, request.size) : undefined;
@@ -40,7 +55,10 @@ export async function buildImageRequest(model: ResolvedModel, modelId: string, r
     contents: [{ role: "user", parts: [...parts, { text: request.prompt }] }],
     config: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: request.ratio, ...(imageSize ? { imageSize } : {}) } },
   } satisfies GenerateContentParameters;
-  const notes = [`${modelId} asked for ${imageSize ?? "its fixed size (about 1K)"} to deliver ${request.size} px`, ...(model.note ? [model.note] : [])];
+  const notes = [
+    `${modelId} asked for ${imageSize ?? "its fixed size (about 1K)"} to deliver ${request.size} px`,
+    ...(model.note ? [model.note] : []),
+  ];
   return { params, notes };
 }
 
@@ -65,7 +83,9 @@ export function createGeminiProvider(config: GeminiConfig, retry: RetryPolicy = 
     createImage: (request) => {
       // A model Google has shut down is refused here, before a request is spent on it.
       if (model.spec.lifecycle.stage === "retired") {
-        return Promise.reject(modelNotFound(GEMINI_NAME, model.setting, { detail: `${config.model} shut down ${model.spec.lifecycle.shutdown}` }));
+        return Promise.reject(
+          modelNotFound(GEMINI_NAME, model.setting, { detail: `${config.model} shut down ${model.spec.lifecycle.shutdown}` }),
+        );
       }
       return withRetry(retry, request.signal, () => callOnce(request));
     },
@@ -76,7 +96,11 @@ export function createGeminiProvider(config: GeminiConfig, retry: RetryPolicy = 
 export function readAnswer(response: GenerateContentResponse): ImageAnswer {
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) {
-    throw new StudioError("SAFETY_BLOCKED", "Gemini's safety filters blocked this request. Try another photo or a different style description. Nothing was charged.", { detail: `blockReason ${blockReason}` });
+    throw new StudioError(
+      "SAFETY_BLOCKED",
+      "Gemini's safety filters blocked this request. Try another photo or a different style description. Nothing was charged.",
+      { detail: `blockReason ${blockReason}` },
+    );
   }
   const candidate = response.candidates?.[0];
   const parts = candidate?.content?.parts ?? [];
@@ -84,15 +108,28 @@ export function readAnswer(response: GenerateContentResponse): ImageAnswer {
   const finishReason = candidate?.finishReason ? String(candidate.finishReason) : undefined;
   if (!image) {
     if (finishReason && SAFETY_REASONS.has(finishReason)) {
-      throw new StudioError("SAFETY_BLOCKED", "Gemini's safety filters stopped this image. Try another photo or a different style description. Nothing was charged.", { detail: `finishReason ${finishReason}` });
+      throw new StudioError(
+        "SAFETY_BLOCKED",
+        "Gemini's safety filters stopped this image. Try another photo or a different style description. Nothing was charged.",
+        { detail: `finishReason ${finishReason}` },
+      );
     }
-    const text = parts.map((p) => p.text ?? "").join(" ").trim();
+    const text = parts
+      .map((p) => p.text ?? "")
+      .join(" ")
+      .trim();
     if (text) {
-      throw new StudioError("TEXT_ONLY", "Gemini answered with text instead of an image. Try again, or simplify the style description.", { detail: text.slice(0, 300) });
+      throw new StudioError("TEXT_ONLY", "Gemini answered with text instead of an image. Try again, or simplify the style description.", {
+        detail: text.slice(0, 300),
+      });
     }
-    throw new StudioError("NO_IMAGE", "Gemini returned no image this time. Try again.", { detail: `finishReason ${finishReason ?? "none"}` });
+    throw new StudioError("NO_IMAGE", "Gemini returned no image this time. Try again.", {
+      detail: `finishReason ${finishReason ?? "none"}`,
+    });
   }
   const usage = response.usageMetadata;
-  const notes = usage ? [`gemini usage: ${usage.promptTokenCount ?? 0} prompt tokens, ${usage.candidatesTokenCount ?? 0} output tokens`] : [];
+  const notes = usage
+    ? [`gemini usage: ${usage.promptTokenCount ?? 0} prompt tokens, ${usage.candidatesTokenCount ?? 0} output tokens`]
+    : [];
   return { image: Buffer.from(image.inlineData!.data!, "base64"), notes };
 }

@@ -9,12 +9,22 @@ export interface ModelSetting {
 
 /** Classifies an HTTP status from a provider, once, into the studio's error codes. */
 export function classifyStatus(provider: string, status: number, detail: string, cause: unknown, model?: ModelSetting): StudioError {
-  if (status === 429) return new StudioError("PROVIDER_RATE_LIMITED", `${provider} is busy right now. We'll try again shortly.`, { cause, detail });
-  if (status >= 500) return new StudioError("PROVIDER_UNAVAILABLE", `${provider} is temporarily unavailable. We'll try again shortly.`, { cause, detail });
-  if (status === 401 || status === 403) return new StudioError("PROVIDER_BAD_REQUEST", `${provider} rejected the app's credentials. Check the API key in the settings.`, { cause, detail });
+  if (status === 429)
+    return new StudioError("PROVIDER_RATE_LIMITED", `${provider} is busy right now. We'll try again shortly.`, { cause, detail });
+  if (status >= 500)
+    return new StudioError("PROVIDER_UNAVAILABLE", `${provider} is temporarily unavailable. We'll try again shortly.`, { cause, detail });
+  if (status === 401 || status === 403)
+    return new StudioError("PROVIDER_BAD_REQUEST", `${provider} rejected the app's credentials. Check the API key in the settings.`, {
+      cause,
+      detail,
+    });
   // Gemini, Vertex AI and gateways answer 404 for a retired or unknown model; gateways also 400 "model_not_found".
-  if (model && (status === 404 || /model_not_found|model .*(does not exist|not found)/i.test(detail))) return modelNotFound(provider, model, { cause, detail });
-  return new StudioError("PROVIDER_BAD_REQUEST", `${provider} could not process this request. Try a different photo or style.`, { cause, detail });
+  if (model && (status === 404 || /model_not_found|model .*(does not exist|not found)/i.test(detail)))
+    return modelNotFound(provider, model, { cause, detail });
+  return new StudioError("PROVIDER_BAD_REQUEST", `${provider} could not process this request. Try a different photo or style.`, {
+    cause,
+    detail,
+  });
 }
 
 export function modelNotFound(provider: string, model: ModelSetting, options: { cause?: unknown; detail?: string }): StudioError {
@@ -33,5 +43,8 @@ export function classifyNetworkError(provider: string, error: unknown, signal: A
   if (name === "AbortError" || name === "TimeoutError" || name === "APIConnectionTimeoutError") {
     return new StudioError("TIMEOUT", `${provider} took too long to answer. We'll try again.`, { cause: error });
   }
-  return new StudioError("PROVIDER_UNAVAILABLE", `${provider} could not be reached. We'll try again shortly.`, { cause: error, detail: String(error) });
+  return new StudioError("PROVIDER_UNAVAILABLE", `${provider} could not be reached. We'll try again shortly.`, {
+    cause: error,
+    detail: String(error),
+  });
 }

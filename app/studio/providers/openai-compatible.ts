@@ -15,7 +15,10 @@ function sizeFor(ratio: string): "1024x1024" | "1536x1024" | "1024x1536" {
   return w === h ? "1024x1024" : w > h ? "1536x1024" : "1024x1536";
 }
 
-export function createOpenAiCompatibleProvider(config: NonNullable<StudioConfig["openaiCompatible"]>, retry: RetryPolicy = DEFAULT_RETRY): ImageProvider {
+export function createOpenAiCompatibleProvider(
+  config: NonNullable<StudioConfig["openaiCompatible"]>,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): ImageProvider {
   // The SDK's own retries are off: retries happen once, in withRetry, with the studio's classification.
   const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey, maxRetries: 0, timeout: 120_000 });
   const model = { id: config.model, setting: MODEL_SETTING["openai-compatible"], replacement: DEFAULT_IMAGE_MODEL };
@@ -42,7 +45,10 @@ export function createOpenAiCompatibleProvider(config: NonNullable<StudioConfig[
     const b64 = answer.data?.[0]?.b64_json;
     if (!b64) throw new StudioError("NO_IMAGE", "The image service returned no image this time. Try again.");
     const usage = answer.usage;
-    return { image: Buffer.from(b64, "base64"), notes: usage ? [`openai-compatible usage: ${usage.input_tokens} input tokens, ${usage.output_tokens} output tokens`] : [] };
+    return {
+      image: Buffer.from(b64, "base64"),
+      notes: usage ? [`openai-compatible usage: ${usage.input_tokens} input tokens, ${usage.output_tokens} output tokens`] : [],
+    };
   }
 
   return { createImage: (request) => withRetry(retry, request.signal, () => callOnce(request)) };

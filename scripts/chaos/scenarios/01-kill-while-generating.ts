@@ -15,8 +15,10 @@ async function killWhileGenerating(ctx: ScenarioContext) {
 
 export const scenario: Scenario = {
   id: 1,
-  fault: "SIGKILL the worker while the model is generating; a fresh worker takes over. Then a second job: SIGKILL each time it runs again, up to three times",
-  expected: "the job finishes with exactly the asked-for output, usage counted once, no orphan file or pending row; the job killed again and again ends failed, with a code",
+  fault:
+    "SIGKILL the worker while the model is generating; a fresh worker takes over. Then a second job: SIGKILL each time it runs again, up to three times",
+  expected:
+    "the job finishes with exactly the asked-for output, usage counted once, no orphan file or pending row; the job killed again and again ends failed, with a code",
   databases: BOTH,
   async run(ctx) {
     const { chaos } = ctx;
@@ -35,7 +37,10 @@ export const scenario: Scenario = {
     const orphans = await ctx.orphanFiles(client, jobId);
     const usage = await ctx.usage(client);
     checks.push(
-      check(settled && page.job.status === "done", `killed once: job "${page.job.status}"${page.job.errorCode ? ` (${page.job.errorCode})` : ""}`),
+      check(
+        settled && page.job.status === "done",
+        `killed once: job "${page.job.status}"${page.job.errorCode ? ` (${page.job.errorCode})` : ""}`,
+      ),
       check(made.length === 1, `${made.length} output(s) for 1 asked`),
       check(usage === made.length, `usage ${usage} image(s)`),
       check(outputs.length === made.length, `${outputs.length - made.length} pending row(s)`),

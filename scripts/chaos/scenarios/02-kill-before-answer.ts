@@ -2,7 +2,8 @@ import { check, checkPublishedOnce, outcome, SQLITE, type Scenario } from "../sc
 
 export const scenario: Scenario = {
   id: 2,
-  fault: "SIGKILL the worker after productUpdate ran on Shopify but before its answer arrived (answer held by the emulator); a fresh worker retries",
+  fault:
+    "SIGKILL the worker after productUpdate ran on Shopify but before its answer arrived (answer held by the emulator); a fresh worker retries",
   expected: "the product has exactly +N media, and they are the outputs' media",
   databases: SQLITE,
   async run(ctx) {
@@ -25,7 +26,10 @@ export const scenario: Scenario = {
       check(published.status === 200, `Publish answered ${published.status}`),
       check(settled, settled ? "the page stopped polling" : "the page still polls after 30 s"),
       ...(await checkPublishedOnce(ctx, client, jobId, product.id, before, outputIds)),
-      check(ctx.attachedSince(client, product.id, attachLog) === outputIds.length, `productUpdate attached ${ctx.attachedSince(client, product.id, attachLog)} media in all`),
+      check(
+        ctx.attachedSince(client, product.id, attachLog) === outputIds.length,
+        `productUpdate attached ${ctx.attachedSince(client, product.id, attachLog)} media in all`,
+      ),
     ]);
   },
 };

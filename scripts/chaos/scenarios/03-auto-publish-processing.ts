@@ -24,7 +24,14 @@ async function entriesOf(ctx: ScenarioContext, client: ShopClient, jobId: string
 }
 
 /** One copy per output, the outputs made once, usage and the model's bill counted once. */
-async function checkOnce(ctx: ScenarioContext, client: ShopClient, jobId: string, productId: string, before: Baseline, label: string): Promise<Check[]> {
+async function checkOnce(
+  ctx: ScenarioContext,
+  client: ShopClient,
+  jobId: string,
+  productId: string,
+  before: Baseline,
+  label: string,
+): Promise<Check[]> {
   const outputs = (await ctx.outputs(client, jobId)).filter((o) => o.storageKey !== "pending");
   const onProduct = await ctx.copiesOnProduct(client, jobId, productId);
   const counts = outputs.map((o) => onProduct.get(o.id)?.length ?? 0);
@@ -34,7 +41,10 @@ async function checkOnce(ctx: ScenarioContext, client: ShopClient, jobId: string
   const stuck = outputs.filter((o) => o.reviewState === "publishing").length;
   return [
     check(outputs.length === 1, `${label}: ${outputs.length} output(s) made for 1 asked`),
-    check(counts.every((n) => n <= 1) && added <= 1, `${label}: product +${added} media for 1 asked (${counts.map(copies).join(", ") || "no output"} per output)`),
+    check(
+      counts.every((n) => n <= 1) && added <= 1,
+      `${label}: product +${added} media for 1 asked (${counts.map(copies).join(", ") || "no output"} per output)`,
+    ),
     check(usage === 1 && made === 1, `${label}: usage ${usage} image(s), the model paid for ${made}`),
     check(stuck === 0, `${label}: ${stuck} output(s) left "publishing"`),
   ];
@@ -61,10 +71,19 @@ export const scenario: Scenario = {
       await chaos.fastForwardStalls();
       await chaos.startWorker();
       // The retry runs while the media are still PROCESSING, then they finish.
-      await pollFor(async () => (await entriesOf(ctx, client, first)).length, (n) => n === 0, 8_000);
+      await pollFor(
+        async () => (await entriesOf(ctx, client, first)).length,
+        (n) => n === 0,
+        8_000,
+      );
       processing.release();
       const { settled, page: firstPage } = await ctx.settle(client, first, 12_000);
-      checks.push(check(settled, `(a) the page ${settled ? "stopped polling" : "still polls"}: job "${firstPage.job.status}", output(s) ${firstPage.outputs.map((o) => `"${o.reviewState}"`).join(", ")}`));
+      checks.push(
+        check(
+          settled,
+          `(a) the page ${settled ? "stopped polling" : "still polls"}: job "${firstPage.job.status}", output(s) ${firstPage.outputs.map((o) => `"${o.reviewState}"`).join(", ")}`,
+        ),
+      );
       checks.push(...(await checkOnce(ctx, client, first, stalled.id, firstBefore, "(a)")));
 
       const again = chaos.emulator.faults.holdProcessing(client.shop);
@@ -74,7 +93,8 @@ export const scenario: Scenario = {
         // "All retries": nothing of the job is queued any more and nothing of it is still moving.
         const retries = await pollFor(
           async () => ({ entries: (await entriesOf(ctx, client, second)).length, page: await ctx.page(client, second) }),
-          ({ entries, page }) => entries === 0 && TERMINAL.includes(page.job.status) && page.outputs.every((o) => o.reviewState !== "publishing"),
+          ({ entries, page }) =>
+            entries === 0 && TERMINAL.includes(page.job.status) && page.outputs.every((o) => o.reviewState !== "publishing"),
           RETRIES_MS,
           250,
         );

@@ -30,14 +30,18 @@ async function publishThroughFault(
   undo();
   const { settled, page } = await ctx.settle(client, jobId, 30_000);
   return [
-    check(published.status === 200 && settled, `${label}: Publish ${published.status}, the page ${settled ? "stopped polling" : "still polls"} (output "${page.outputs.map((o) => o.reviewState).join(", ")}")`),
+    check(
+      published.status === 200 && settled,
+      `${label}: Publish ${published.status}, the page ${settled ? "stopped polling" : "still polls"} (output "${page.outputs.map((o) => o.reviewState).join(", ")}")`,
+    ),
     ...(await checkPublishedOnce(ctx, client, jobId, product.id, before, outputIds, label)),
   ];
 }
 
 export const scenario: Scenario = {
   id: 4,
-  fault: "Right after a successful productUpdate (its answer held, then let through): (a) Redis cut (the pacer's record fails); (b) the database down (PostgreSQL cut / SQLite locked past its busy timeout)",
+  fault:
+    "Right after a successful productUpdate (its answer held, then let through): (a) Redis cut (the pacer's record fails); (b) the database down (PostgreSQL cut / SQLite locked past its busy timeout)",
   expected: "no duplicate: each output attached once, with its media id recorded",
   databases: BOTH,
   async run(ctx) {
@@ -45,12 +49,27 @@ export const scenario: Scenario = {
     const client = await ctx.shop();
     const [first, second] = ctx.products(client);
     // Long enough for the pacer's Redis client to give up on its command (two reconnection attempts).
-    const redis = await publishThroughFault(ctx, client, first, "(a)", () => {
-      chaos.redisProxy.cut();
-      return () => chaos.redisProxy.restore();
-    }, 3_000);
+    const redis = await publishThroughFault(
+      ctx,
+      client,
+      first,
+      "(a)",
+      () => {
+        chaos.redisProxy.cut();
+        return () => chaos.redisProxy.restore();
+      },
+      3_000,
+    );
     // SQLite's busy timeout is 10 s: the write waits it out before it fails.
-    const database = await publishThroughFault(ctx, client, second, "(b)", () => chaos.db.takeDown(), chaos.kind === "sqlite" ? 12_000 : 4_000, /publish failed/);
+    const database = await publishThroughFault(
+      ctx,
+      client,
+      second,
+      "(b)",
+      () => chaos.db.takeDown(),
+      chaos.kind === "sqlite" ? 12_000 : 4_000,
+      /publish failed/,
+    );
     return outcome([...redis, ...database]);
   },
 };

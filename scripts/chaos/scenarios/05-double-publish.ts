@@ -14,7 +14,9 @@ export const scenario: Scenario = {
     const original = ctx.productMedia(client, product.id).map((m) => m.id);
     // Queue jobs of that kind naming the output, in any state: a finished one counts as much as a waiting one.
     const queueJobs = async (kind: string) =>
-      (await chaos.queueEntries(["completed", "failed", ...LIVE_STATES])).filter((e) => (e.data.kind ?? e.name) === kind && JSON.stringify(e.data).includes(`"${outputIds[0]}"`)).length;
+      (await chaos.queueEntries(["completed", "failed", ...LIVE_STATES])).filter(
+        (e) => (e.data.kind ?? e.name) === kind && JSON.stringify(e.data).includes(`"${outputIds[0]}"`),
+      ).length;
 
     const publishes = await Promise.all([ctx.publish(client, jobId, outputIds), ctx.publish(client, jobId, outputIds)]);
     const published = await ctx.settle(client, jobId, 20_000);
@@ -28,12 +30,24 @@ export const scenario: Scenario = {
     const leftOver = (await ctx.copiesOnProduct(client, jobId, product.id)).get(outputIds[0])!.length;
     const originalsKept = original.every((id) => after.includes(id));
     return outcome([
-      check(publishes.every((a) => a.status < 500), `Publish answered ${publishes.map((a) => a.status).join(" and ")}`),
+      check(
+        publishes.every((a) => a.status < 500),
+        `Publish answered ${publishes.map((a) => a.status).join(" and ")}`,
+      ),
       check(publishJobs === 1, `${publishJobs} publish queue job(s)`),
-      check(onProduct === 1 && published.settled, `${copies(onProduct)} of the image on the product, output "${published.page.outputs[0]?.reviewState}"`),
-      check(restores.every((a) => a.status < 500), `Restore answered ${restores.map((a) => a.status).join(" and ")}`),
+      check(
+        onProduct === 1 && published.settled,
+        `${copies(onProduct)} of the image on the product, output "${published.page.outputs[0]?.reviewState}"`,
+      ),
+      check(
+        restores.every((a) => a.status < 500),
+        `Restore answered ${restores.map((a) => a.status).join(" and ")}`,
+      ),
       check(restoreJobs === 1, `${restoreJobs} restore queue job(s)`),
-      check(leftOver === 0 && originalsKept && after.length === original.length && restored.settled, `after restore: ${copies(leftOver)} left, ${after.length - original.length >= 0 ? "+" : ""}${after.length - original.length} media against before, originals ${originalsKept ? "kept" : "touched"}, output "${restored.page.outputs[0]?.reviewState}"`),
+      check(
+        leftOver === 0 && originalsKept && after.length === original.length && restored.settled,
+        `after restore: ${copies(leftOver)} left, ${after.length - original.length >= 0 ? "+" : ""}${after.length - original.length} media against before, originals ${originalsKept ? "kept" : "touched"}, output "${restored.page.outputs[0]?.reviewState}"`,
+      ),
     ]);
   },
 };

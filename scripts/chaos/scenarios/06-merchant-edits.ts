@@ -26,12 +26,23 @@ function merchantEdit(ctx: ScenarioContext, productId: string, edits: { added?: 
   };
 }
 
-async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, productIndex: number, answer: "send" | "drop", tag: string): Promise<Check[]> {
+async function publishDuringEdit(
+  ctx: ScenarioContext,
+  client: ShopClient,
+  productIndex: number,
+  answer: "send" | "drop",
+  tag: string,
+): Promise<Check[]> {
   const { chaos } = ctx;
   const product = ctx.products(client)[productIndex];
   const { jobId, outputIds } = await ctx.doneJob(client, product);
   const edits: { added?: string; deleted?: string } = {};
-  chaos.emulator.faults.onNextMutation({ shop: client.shop, rootField: "productUpdate", answer, afterRun: merchantEdit(ctx, product.id, edits) });
+  chaos.emulator.faults.onNextMutation({
+    shop: client.shop,
+    rootField: "productUpdate",
+    answer,
+    afterRun: merchantEdit(ctx, product.id, edits),
+  });
   await ctx.publish(client, jobId, outputIds);
   const published = await ctx.settle(client, jobId, 30_000);
   const [output] = await ctx.outputs(client, jobId);
@@ -41,7 +52,10 @@ async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, produ
   const isOutputImage = recorded?.bytes.kind === "buffer" && sha256(recorded.bytes.buffer) === digests.get(output.id);
   const marked = Boolean(recorded?.filename.includes(output.id));
   // The merchant's media: whatever on the product does not carry the app's image (originals, the new photo).
-  const merchants = ctx.productMedia(client, product.id).filter((m) => !isAppMedia(m, digests)).map((m) => m.id);
+  const merchants = ctx
+    .productMedia(client, product.id)
+    .filter((m) => !isAppMedia(m, digests))
+    .map((m) => m.id);
 
   await ctx.restore(client, jobId, outputIds);
   const restored = await ctx.settle(client, jobId, 20_000);
@@ -50,9 +64,15 @@ async function publishDuringEdit(ctx: ScenarioContext, client: ShopClient, produ
   const leftOver = after.filter((m) => isAppMedia(m, digests)).length;
   return [
     check(published.settled && output.reviewState === "published", `${tag} publish ended "${output.reviewState}"`),
-    check(Boolean(recorded) && isOutputImage, `${tag} the recorded media ${recorded ? (recorded.id === edits.added ? "is the merchant's new photo" : isOutputImage ? "is the output's image" : "is another media") : "is not on Shopify"}`),
+    check(
+      Boolean(recorded) && isOutputImage,
+      `${tag} the recorded media ${recorded ? (recorded.id === edits.added ? "is the merchant's new photo" : isOutputImage ? "is the output's image" : "is another media") : "is not on Shopify"}`,
+    ),
     check(marked, `${tag} its file name "${recorded?.filename ?? "—"}" ${marked ? "carries" : "does not carry"} the output's id`),
-    check(restored.settled && merchantsAfter.length === merchants.length && merchantsAfter.includes(edits.added!), `${tag} Restore left ${merchantsAfter.length}/${merchants.length} of the merchant's media${merchantsAfter.includes(edits.added!) ? "" : ", removing the photo the merchant added"}`),
+    check(
+      restored.settled && merchantsAfter.length === merchants.length && merchantsAfter.includes(edits.added!),
+      `${tag} Restore left ${merchantsAfter.length}/${merchants.length} of the merchant's media${merchantsAfter.includes(edits.added!) ? "" : ", removing the photo the merchant added"}`,
+    ),
     check(leftOver === 0, `${tag} ${leftOver} of the app's image(s) left after Restore`),
   ];
 }
@@ -63,11 +83,16 @@ function isAppMedia(media: MediaRecord, digests: Map<string, string>): boolean {
 
 export const scenario: Scenario = {
   id: 6,
-  fault: "The merchant adds a photo and deletes an old one on the product while the app's productUpdate runs: (a) its answer arrives; (b) its connection drops after it ran",
-  expected: "the recorded media id is the output's media and carries the output's marker; a later Restore leaves the merchant's media alone",
+  fault:
+    "The merchant adds a photo and deletes an old one on the product while the app's productUpdate runs: (a) its answer arrives; (b) its connection drops after it ran",
+  expected:
+    "the recorded media id is the output's media and carries the output's marker; a later Restore leaves the merchant's media alone",
   databases: SQLITE,
   async run(ctx) {
     const client = await ctx.shop();
-    return outcome([...(await publishDuringEdit(ctx, client, 0, "send", "(a)")), ...(await publishDuringEdit(ctx, client, 1, "drop", "(b)"))]);
+    return outcome([
+      ...(await publishDuringEdit(ctx, client, 0, "send", "(a)")),
+      ...(await publishDuringEdit(ctx, client, 1, "drop", "(b)")),
+    ]);
   },
 };

@@ -24,7 +24,9 @@ export const scenario: Scenario = {
     const madeBefore = chaos.gemini.imagesMade;
     const [bulk, ...singles] = await Promise.all([
       client.bulk(products.slice(0, 10).map((p) => p.id)),
-      ...products.slice(0, 5).map((product) => client.generate({ productId: product.id, mediaIds: [product.mediaIds[0]], provider: "gemini" })),
+      ...products
+        .slice(0, 5)
+        .map((product) => client.generate({ productId: product.id, mediaIds: [product.mediaIds[0]], provider: "gemini" })),
     ]);
     // Everything that was let through runs to the end before the images are counted.
     const finished = await pollFor(() => ctx.quiet(), Boolean, 40_000, 250);
@@ -41,10 +43,29 @@ export const scenario: Scenario = {
     const paid = Math.max(made, outputs);
     return outcome(
       [
-        check(paid <= CAP, `${paid} image(s) made by the paid provider for a cap of ${CAP}${running ? ` (${running} job(s) still running after 40 s)` : ""}`),
-        check(accepted + refusedClearly === singles.length && accepted <= CAP, `single requests: ${accepted} accepted, ${refusedClearly} refused with a 402 and a message${singles.length - accepted - refusedClearly ? `, ${singles.length - accepted - refusedClearly} otherwise (${singles.filter((a) => !a.jobId && !refusal(a)).map((a) => a.status).join(", ")})` : ""}`),
-        check(Boolean(bulkRefusal) && /\d/.test(bulkRefusal ?? "") && bulkJobs === 0, bulkRefusal ? `bulk refused (402): "${bulkRefusal}"` : `bulk answered ${bulk.status} with ${bulkJobs} job(s)`),
-        check(localJob?.job.status === "done", `local provider after the cap: ${localJob ? `job "${localJob.job.status}"` : `refused (${local.status})`}`),
+        check(
+          paid <= CAP,
+          `${paid} image(s) made by the paid provider for a cap of ${CAP}${running ? ` (${running} job(s) still running after 40 s)` : ""}`,
+        ),
+        check(
+          accepted + refusedClearly === singles.length && accepted <= CAP,
+          `single requests: ${accepted} accepted, ${refusedClearly} refused with a 402 and a message${
+            singles.length - accepted - refusedClearly
+              ? `, ${singles.length - accepted - refusedClearly} otherwise (${singles
+                  .filter((a) => !a.jobId && !refusal(a))
+                  .map((a) => a.status)
+                  .join(", ")})`
+              : ""
+          }`,
+        ),
+        check(
+          Boolean(bulkRefusal) && /\d/.test(bulkRefusal ?? "") && bulkJobs === 0,
+          bulkRefusal ? `bulk refused (402): "${bulkRefusal}"` : `bulk answered ${bulk.status} with ${bulkJobs} job(s)`,
+        ),
+        check(
+          localJob?.job.status === "done",
+          `local provider after the cap: ${localJob ? `job "${localJob.job.status}"` : `refused (${local.status})`}`,
+        ),
       ],
       { capOverruns: Math.max(0, paid - CAP) },
     );

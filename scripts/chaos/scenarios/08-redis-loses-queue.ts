@@ -35,21 +35,39 @@ async function loseQueue(ctx: ScenarioContext, name: string, label: string, what
   const faultAt = Date.now();
   chaos.gemini.release();
   processing.release();
-  const recovered = await pollFor(() => findLostRows(chaos, client.shop), (lost) => lost.length === 0, RECONCILE_MS, 200);
+  const recovered = await pollFor(
+    () => findLostRows(chaos, client.shop),
+    (lost) => lost.length === 0,
+    RECONCILE_MS,
+    200,
+  );
   const recoveredInMs = Date.now() - faultAt;
-  const settled = await pollFor(async () => Promise.all(jobs.map((id) => ctx.page(client, id))), (pages) => pages.every((p) => !pagePolls(p)), 20_000, 250);
+  const settled = await pollFor(
+    async () => Promise.all(jobs.map((id) => ctx.page(client, id))),
+    (pages) => pages.every((p) => !pagePolls(p)),
+    20_000,
+    250,
+  );
   const polling = settled.value.filter(pagePolls);
   const usage = await ctx.usage(client);
   const outputs = await ctx.prisma.output.count({ where: { shop: client.shop, NOT: { storageKey: "pending" } } });
   return [
-    check(arranged, `${label}: ${what} with rows ${before.map((s) => `"${s}"`).join(", ")} and an output ${publishing ? "" : "not "}in flight`),
+    check(
+      arranged,
+      `${label}: ${what} with rows ${before.map((s) => `"${s}"`).join(", ")} and an output ${publishing ? "" : "not "}in flight`,
+    ),
     check(
       recovered.ok,
       recovered.ok
         ? `${label}: every row finished or queued again ${(recoveredInMs / 1000).toFixed(1)} s after it`
         : `${label}: ${recovered.value.length} row(s) neither finished nor queued ${RECONCILE_MS / 1000} s after it: ${recovered.value.join("; ")}`,
     ),
-    check(settled.ok, settled.ok ? `${label}: every page stopped polling` : `${label}: ${polling.length} page(s) still polling (${polling.map((p) => `"${p.job.status}"`).join(", ")})`),
+    check(
+      settled.ok,
+      settled.ok
+        ? `${label}: every page stopped polling`
+        : `${label}: ${polling.length} page(s) still polling (${polling.map((p) => `"${p.job.status}"`).join(", ")})`,
+    ),
     check(usage === outputs, `${label}: usage ${usage} for ${outputs} output(s)`),
   ];
 }

@@ -10,7 +10,8 @@ const OUTAGE_MS = { sqlite: 25_000, postgresql: 4_000 };
 
 export const scenario: Scenario = {
   id: 9,
-  fault: "The database goes down while a job is generating (PostgreSQL: its proxy cut; SQLite: the harness holds an exclusive lock past the 10 s busy timeout), until a write has failed",
+  fault:
+    "The database goes down while a job is generating (PostgreSQL: its proxy cut; SQLite: the harness holds an exclusive lock past the 10 s busy timeout), until a write has failed",
   expected: "the worker process stays alive, and the job ends done or failed once the database is back",
   databases: BOTH,
   async run(ctx) {
@@ -41,8 +42,18 @@ export const scenario: Scenario = {
       }
     })();
     return outcome([
-      check(alive(), alive() ? "the worker process stayed alive" : `the worker process exited (code ${worker.child.exitCode ?? worker.child.signalCode})`),
-      check(ok, ok ? `job "${page.job.status}"${page.job.errorCode ? ` (${page.job.errorCode})` : ""} ${((Date.now() - backAt) / 1000).toFixed(1)} s after the database came back` : `job still "${page.job.status}" 30 s after the database came back`),
+      check(
+        alive(),
+        alive()
+          ? "the worker process stayed alive"
+          : `the worker process exited (code ${worker.child.exitCode ?? worker.child.signalCode})`,
+      ),
+      check(
+        ok,
+        ok
+          ? `job "${page.job.status}"${page.job.errorCode ? ` (${page.job.errorCode})` : ""} ${((Date.now() - backAt) / 1000).toFixed(1)} s after the database came back`
+          : `job still "${page.job.status}" 30 s after the database came back`,
+      ),
     ]);
   },
 };

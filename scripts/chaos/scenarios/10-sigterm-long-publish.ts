@@ -35,7 +35,9 @@ export const scenario: Scenario = {
     return outcome([
       check(
         exitedInMs !== null && exitedInMs <= ALLOWED_MS,
-        exitedInMs === null ? `still running ${GRACE_MS / 1000} s after SIGTERM (killed)` : `exited ${(exitedInMs / 1000).toFixed(1)} s after SIGTERM`,
+        exitedInMs === null
+          ? `still running ${GRACE_MS / 1000} s after SIGTERM (killed)`
+          : `exited ${(exitedInMs / 1000).toFixed(1)} s after SIGTERM`,
       ),
       check(settled, settled ? "the publish completed later" : "the page still polls 30 s after a fresh worker started"),
       ...(await checkPublishedOnce(ctx, client, jobId, product.id, before, outputIds)),

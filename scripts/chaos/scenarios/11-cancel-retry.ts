@@ -14,7 +14,7 @@ export const scenario: Scenario = {
   fault:
     `Cancel and Retry of a running job interleaved, with a delay injected between them: on PostgreSQL the answer to Cancel's update is held ${HELD_UPDATE_MS} ms by the proxy and Retry sent after ${RETRY_AFTER_MS} ms; ` +
     `on SQLite Retry follows Cancel after ${SQLITE_DELAYS_MS.join(", ")} ms`,
-  expected: "after each round the job is never \"queued\" without a queue entry; in the end it finishes from its latest attempt",
+  expected: 'after each round the job is never "queued" without a queue entry; in the end it finishes from its latest attempt',
   databases: BOTH,
   async run(ctx) {
     const { chaos } = ctx;
@@ -32,7 +32,8 @@ export const scenario: Scenario = {
     for (const [round, delay] of rounds.entries()) {
       const before = await ctx.prisma.job.findFirstOrThrow({ where: { id: jobId } });
       if (!CANCELLABLE.includes(before.status)) await client.jobAction(jobId, "retry");
-      const held = chaos.kind === "postgresql" ? chaos.db.proxy!.delayAnswer(["UPDATE", "cancelled", "analysing"], HELD_UPDATE_MS) : undefined;
+      const held =
+        chaos.kind === "postgresql" ? chaos.db.proxy!.delayAnswer(["UPDATE", "cancelled", "analysing"], HELD_UPDATE_MS) : undefined;
       const cancel = client.jobAction(jobId, "cancel");
       await sleep(delay);
       const retry = client.jobAction(jobId, "retry");
@@ -42,7 +43,9 @@ export const scenario: Scenario = {
       const waiting = (await ctx.liveEntries(jobId)).filter((e) => e.state !== "active");
       outcomes.push(`${row.status}/${row.attempts}`);
       if (row.status === "queued" && waiting.length === 0) {
-        violations.push(`round ${round + 1}: "queued" (attempt ${row.attempts}) with no queue entry (cancel ${JSON.stringify(answers[0].data)}, retry ${JSON.stringify(answers[1].data)})`);
+        violations.push(
+          `round ${round + 1}: "queued" (attempt ${row.attempts}) with no queue entry (cancel ${JSON.stringify(answers[0].data)}, retry ${JSON.stringify(answers[1].data)})`,
+        );
         // As the merchant would: cancel what shows as queued and try again.
         await client.jobAction(jobId, "cancel");
       }
@@ -55,8 +58,14 @@ export const scenario: Scenario = {
     const outputs = (await ctx.outputs(client, jobId)).filter((o) => o.storageKey !== "pending");
     const shopOutputs = await ctx.prisma.output.count({ where: { shop: client.shop, NOT: { storageKey: "pending" } } });
     return outcome([
-      check(violations.length === 0, `${violations.length ? violations.join("; ") : "never \"queued\" without a queue entry"} (${rounds.length} rounds, status/attempt after each: ${outcomes.join(", ")})`),
-      check(settled && page.job.status === "done", `after a last Retry: job "${page.job.status}" (attempt ${final.attempts})${settled ? "" : ", still polling"}`),
+      check(
+        violations.length === 0,
+        `${violations.length ? violations.join("; ") : 'never "queued" without a queue entry'} (${rounds.length} rounds, status/attempt after each: ${outcomes.join(", ")})`,
+      ),
+      check(
+        settled && page.job.status === "done",
+        `after a last Retry: job "${page.job.status}" (attempt ${final.attempts})${settled ? "" : ", still polling"}`,
+      ),
       check(outputs.length === 1 && TERMINAL.includes(final.status), `${outputs.length} output(s)`),
       check((await ctx.usage(client)) === shopOutputs, `usage ${await ctx.usage(client)} for ${shopOutputs} output(s) of the store`),
     ]);

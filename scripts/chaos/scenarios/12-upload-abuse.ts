@@ -36,8 +36,20 @@ export const scenario: Scenario = {
     ];
     const target = "/app/new?_data=routes%2Fapp.new";
     const photo = readFileSync(path.join(chaos.storageDir, "photos", "mug-wood.jpg"));
-    const many = await uploadForm(client, target, [...fields, ...Array.from({ length: 50 }, (_, i) => ({ name: "photos", filename: `photo-${i + 1}.jpg`, size: 25 * MB }))], pid, ABORT_AT_MB);
-    const six = await uploadForm(client, target, [...fields, ...Array.from({ length: 6 }, (_, i) => ({ name: "photos", filename: `photo-${i + 1}.jpg`, bytes: photo }))], pid, ABORT_AT_MB);
+    const many = await uploadForm(
+      client,
+      target,
+      [...fields, ...Array.from({ length: 50 }, (_, i) => ({ name: "photos", filename: `photo-${i + 1}.jpg`, size: 25 * MB }))],
+      pid,
+      ABORT_AT_MB,
+    );
+    const six = await uploadForm(
+      client,
+      target,
+      [...fields, ...Array.from({ length: 6 }, (_, i) => ({ name: "photos", filename: `photo-${i + 1}.jpg`, bytes: photo }))],
+      pid,
+      ABORT_AT_MB,
+    );
     const huge = await uploadForm(client, target, [...fields, { name: "photos", filename: "huge.jpg", size: 1024 * MB }], pid, ABORT_AT_MB);
     const jobs = await ctx.prisma.job.count({ where: { shop: client.shop } });
     const results = [describe("50 × 25 MB", many), describe("six photos", six), describe("1 GB", huge)];

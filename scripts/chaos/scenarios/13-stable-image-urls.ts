@@ -5,7 +5,11 @@ import { sleep } from "../util.ts";
 async function imageUrls(client: import("../client.ts").ShopClient, jobId: string): Promise<string[]> {
   const page = await client.job(jobId);
   const home = await client.load<{ jobs: { thumbnail: string | null }[] }>("/app", "routes/app._index");
-  return [...page.data.outputs.map((o) => o.url), ...page.data.sources.map((s) => s.url), ...home.data.jobs.flatMap((j) => (j.thumbnail ? [j.thumbnail] : []))];
+  return [
+    ...page.data.outputs.map((o) => o.url),
+    ...page.data.sources.map((s) => s.url),
+    ...home.data.jobs.flatMap((j) => (j.thumbnail ? [j.thumbnail] : [])),
+  ];
 }
 
 export const scenario: Scenario = {
@@ -27,11 +31,19 @@ export const scenario: Scenario = {
     const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("cache-control") ?? "")?.[1] ?? 0);
     const expires = Number(new URL(output, client.appUrl).searchParams.get("expires") ?? Number.NaN);
     const lifeLeft = Number.isFinite(expires) ? expires - Date.now() / 1000 : Number.POSITIVE_INFINITY;
-    const firstExample = changed[0] ? `${changed[0].replace(/signature=[^&]+/, "signature=…")} then ${second[first.indexOf(changed[0])].replace(/signature=[^&]+/, "signature=…")}` : "";
+    const firstExample = changed[0]
+      ? `${changed[0].replace(/signature=[^&]+/, "signature=…")} then ${second[first.indexOf(changed[0])].replace(/signature=[^&]+/, "signature=…")}`
+      : "";
     return outcome([
-      check(changed.length === 0 && first.length === second.length, changed.length ? `${changed.length} of ${first.length} URL(s) changed, e.g. ${firstExample}` : `${first.length} URL(s) identical`),
+      check(
+        changed.length === 0 && first.length === second.length,
+        changed.length ? `${changed.length} of ${first.length} URL(s) changed, e.g. ${firstExample}` : `${first.length} URL(s) identical`,
+      ),
       check(response.status === 200, `the output's URL answered ${response.status}`),
-      check(maxAge <= lifeLeft, `Cache-Control "${response.headers.get("cache-control")}"${Number.isFinite(lifeLeft) ? `, the link lives ${Math.round(lifeLeft)} s more` : ""}`),
+      check(
+        maxAge <= lifeLeft,
+        `Cache-Control "${response.headers.get("cache-control")}"${Number.isFinite(lifeLeft) ? `, the link lives ${Math.round(lifeLeft)} s more` : ""}`,
+      ),
     ]);
   },
 };

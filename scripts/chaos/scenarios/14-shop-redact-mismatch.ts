@@ -50,8 +50,14 @@ export const scenario: Scenario = {
     const senderErased = await holdings(ctx, sender.shop);
     return outcome([
       check(forged === 400, `the mismatched webhook answered ${forged}`),
-      check(after.total === before.total && senderAfter.total > 0, `the header's store kept ${after.jobs}/${before.jobs} job(s), ${after.sessions}/${before.sessions} session(s), ${after.settings}/${before.settings} settings`),
-      check(genuine === 200 && senderErased.total === 0, `the genuine webhook answered ${genuine} and left ${senderErased.total} row(s) of its store`),
+      check(
+        after.total === before.total && senderAfter.total > 0,
+        `the header's store kept ${after.jobs}/${before.jobs} job(s), ${after.sessions}/${before.sessions} session(s), ${after.settings}/${before.settings} settings`,
+      ),
+      check(
+        genuine === 200 && senderErased.total === 0,
+        `the genuine webhook answered ${genuine} and left ${senderErased.total} row(s) of its store`,
+      ),
     ]);
   },
 };

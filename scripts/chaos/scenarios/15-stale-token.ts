@@ -17,7 +17,10 @@ function revokeTokens(ctx: ScenarioContext, client: ShopClient): number {
 
 /** A page that reads the product through the Admin API, loaded as App Bridge would (it retries once on a 401 asking for it). */
 async function loadProductPage(client: ShopClient, productId: string) {
-  const answer = await client.load<{ product: { id: string } | null }>(`/app/new?productId=${encodeURIComponent(productId)}`, "routes/app.new");
+  const answer = await client.load<{ product: { id: string } | null }>(
+    `/app/new?productId=${encodeURIComponent(productId)}`,
+    "routes/app.new",
+  );
   return { status: answer.status, found: Boolean(answer.data.product), text: answer.text.slice(0, 120) };
 }
 
@@ -26,7 +29,12 @@ async function pageLoad(ctx: ScenarioContext): Promise<Check[]> {
   const [product] = ctx.products(client);
   revokeTokens(ctx, client);
   const page = await loadProductPage(client, product.id);
-  return [check(page.status === 200 && page.found, `(a) page load with a revoked token: ${page.status}${page.found ? ", product shown" : ` ${page.text}`}`)];
+  return [
+    check(
+      page.status === 200 && page.found,
+      `(a) page load with a revoked token: ${page.status}${page.found ? ", product shown" : ` ${page.text}`}`,
+    ),
+  ];
 }
 
 async function duringJob(ctx: ScenarioContext): Promise<Check[]> {
@@ -48,9 +56,15 @@ async function duringJob(ctx: ScenarioContext): Promise<Check[]> {
   const retry = await client.jobAction(jobId, "retry");
   const retried = await ctx.waitForStatus(client, jobId, TERMINAL, 30_000).catch(() => null);
   return [
-    check(failed.job.status === "failed" && Boolean(failed.job.errorCode) && (failed.job.error ?? "").length > 10, `(b) job with a revoked token: "${failed.job.status}" ${failed.job.errorCode ?? "no code"}: "${failed.job.error ?? ""}"`),
+    check(
+      failed.job.status === "failed" && Boolean(failed.job.errorCode) && (failed.job.error ?? "").length > 10,
+      `(b) job with a revoked token: "${failed.job.status}" ${failed.job.errorCode ?? "no code"}: "${failed.job.error ?? ""}"`,
+    ),
     check(reconnect.status === 200 && reconnect.found, `opening the app again: ${reconnect.status}`),
-    check(retry.status === 200 && retried?.job.status === "done", `Retry ${retry.status}: job "${retried?.job.status ?? "still running"}"${retried?.job.errorCode ? ` (${retried.job.errorCode})` : ""}`),
+    check(
+      retry.status === 200 && retried?.job.status === "done",
+      `Retry ${retry.status}: job "${retried?.job.status ?? "still running"}"${retried?.job.errorCode ? ` (${retried.job.errorCode})` : ""}`,
+    ),
   ];
 }
 
@@ -66,15 +80,23 @@ async function demoTwice(): Promise<Check[]> {
   }
   const [first, second] = lists;
   return [
-    check(first.status === 200 && first.products > 0, `(c) npm run demo, first run: product list ${first.status} (${first.products} products)`),
-    check(second.status === 200 && second.products > 0, `second run: product list ${second.status}${second.products ? ` (${second.products} products)` : `: ${second.text}`}`),
+    check(
+      first.status === 200 && first.products > 0,
+      `(c) npm run demo, first run: product list ${first.status} (${first.products} products)`,
+    ),
+    check(
+      second.status === 200 && second.products > 0,
+      `second run: product list ${second.status}${second.products ? ` (${second.products} products)` : `: ${second.text}`}`,
+    ),
   ];
 }
 
 export const scenario: Scenario = {
   id: 15,
-  fault: "The Admin API rejects the stored token (the emulator revokes it): (a) during a page load; (b) during a job; (c) `npm run demo` run twice in a row",
-  expected: "the page recovers by token exchange; the job fails clearly and succeeds on Retry after reconnecting; the second demo run's product list works",
+  fault:
+    "The Admin API rejects the stored token (the emulator revokes it): (a) during a page load; (b) during a job; (c) `npm run demo` run twice in a row",
+  expected:
+    "the page recovers by token exchange; the job fails clearly and succeeds on Retry after reconnecting; the second demo run's product list works",
   databases: SQLITE,
   async run(ctx) {
     return outcome([...(await pageLoad(ctx)), ...(await duringJob(ctx)), ...(await demoTwice())]);

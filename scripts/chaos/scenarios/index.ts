@@ -16,4 +16,20 @@ import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
 import { scenario as staleToken } from "./15-stale-token.ts";
 
 /** Issue 9's scenarios, in its order. */
-export const SCENARIOS: Scenario[] = [killWhileGenerating, killBeforeAnswer, autoPublishProcessing, errorAfterProductUpdate, doublePublish, merchantEdits, cap, redisLosesQueue, databaseDown, sigtermLongPublish, cancelRetry, uploadAbuse, stableImageUrls, shopRedactMismatch, staleToken];
+export const SCENARIOS: Scenario[] = [
+  killWhileGenerating,
+  killBeforeAnswer,
+  autoPublishProcessing,
+  errorAfterProductUpdate,
+  doublePublish,
+  merchantEdits,
+  cap,
+  redisLosesQueue,
+  databaseDown,
+  sigtermLongPublish,
+  cancelRetry,
+  uploadAbuse,
+  stableImageUrls,
+  shopRedactMismatch,
+  staleToken,
+];
