@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 
 // The settings page: what a new shop starts with, saving (per shop, validated field by field), that no
 // provider secret ever reaches the page, and that the saved defaults are what generation then uses.
@@ -246,7 +247,7 @@ describe("saving settings", () => {
 
     const response = await save(SHOP_A, settingsForm({ ...overrides, defaultMode: "lifestyle" }));
     expect(response.status).toBe(400);
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(Object.keys(errors)).toEqual([field]);
     expect(errors[field]).toEqual(expect.any(String));
     expect(await row(SHOP_A)).toEqual(before);
@@ -263,7 +264,7 @@ describe("saving settings", () => {
         "lifestyleOptions.preset": "x",
       }),
     );
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(errors).toEqual({
       monthlyCap: expect.stringMatching(/whole number.*empty for no cap/),
       retentionDays: expect.stringMatching(/1 to 3650/),
