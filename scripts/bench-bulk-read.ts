@@ -42,7 +42,7 @@ const child = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
-const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
 const origin = (await lines.next()).value as string;
 const token = /offline token (\S+)/.exec((await lines.next()).value as string)![1];
 process.env.SHOPIFY_ADMIN_EMULATOR_URL = origin;

@@ -20,7 +20,7 @@ interface Done {
 
 const [flag, engineArg, photoArg] = process.argv.slice(2);
 if (flag === "--child") {
-  await runChild(engineArg as Engine, photoArg!);
+  await runChild(engineArg as Engine, photoArg);
 } else {
   await runParent(Number(flag ?? 3));
 }
@@ -83,7 +83,7 @@ async function runParent(runs: number): Promise<void> {
       .jpeg({ quality: 90 })
       .toBuffer(),
   );
-  const loadBefore = os.loadavg()[0]!;
+  const loadBefore = os.loadavg()[0];
   const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = {
     baseline: { ms: [], rss: 0, rss2: 0, ms2: [] },
     new: { ms: [], rss: 0, rss2: 0, ms2: [] },
@@ -115,7 +115,7 @@ async function runParent(runs: number): Promise<void> {
     children.baseline.stop();
     children.new.stop();
   }
-  const loadAfter = os.loadavg()[0]!;
+  const loadAfter = os.loadavg()[0];
 
   const s = (ms: number[]) => `${(median(ms) / 1000).toFixed(2)} s (min ${(Math.min(...ms) / 1000).toFixed(2)})`;
   const row = (label: string, a: string, b: string, ratio: number) =>
@@ -141,5 +141,5 @@ async function runParent(runs: number): Promise<void> {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)];
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel } from "./models";
-import type { ProviderName, Ratio } from "./options";
-import { RATIOS } from "./options";
+import { type ProviderName, type Ratio, RATIOS } from "./options";
 
 type VisionClientOptions = NonNullable<ConstructorParameters<typeof import("@google-cloud/vision").ImageAnnotatorClient>[0]>;
 export type VisionAuthClient = NonNullable<VisionClientOptions["authClient"]>;

@@ -381,7 +381,7 @@ async function runInBackground(
         process.emitWarning(`emulator: bulk operation ${op.id} failed: ${result.errors[0].message}`);
         return stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
       }
-      const { lines, roots } = projectPage(schema, plan, (result.data ?? {}) as Record<string, unknown>, op.groupObjects);
+      const { lines, roots } = projectPage(schema, plan, result.data ?? {}, op.groupObjects);
       if (lines.length) {
         const chunk = Buffer.from(`${lines.join("\n")}\n`);
         op.chunks.push(chunk);

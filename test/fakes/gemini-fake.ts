@@ -171,8 +171,8 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   const sample = (x0: number, x1: number, y0: number, y1: number) => {
     const channels: number[][] = [[], [], []];
     for (let y = y0; y < y1; y += 2)
-      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
-    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
+      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c].push(data[(y * width + x) * 3 + c]);
+    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]);
   };
   const backdrops = [
     sample(0, width, 0, strip),
@@ -182,7 +182,7 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   ];
   for (let i = 0; i < width * height; i++) {
     const near = backdrops.some(
-      ([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48,
+      ([r, g, b]) => Math.abs(data[i * 3] - r) + Math.abs(data[i * 3 + 1] - g) + Math.abs(data[i * 3 + 2] - b) < 48,
     );
     if (near) data.fill(255, i * 3, i * 3 + 3);
   }

@@ -15,7 +15,7 @@ beforeAll(async () => {
   app = await startAppTest();
   route = await import("~/routes/api.generate");
   prisma = (await import("~/infra/db.server")).prisma;
-  productId = [...app.emulator.state.shops.get(SHOP_A)!.products.values()][0]!.id;
+  productId = [...app.emulator.state.shops.get(SHOP_A)!.products.values()][0].id;
 });
 
 afterAll(async () => {

@@ -52,7 +52,7 @@ async function post(parts: Part[], { declareLength }: { declareLength: boolean }
   const body = multipartBody(parts);
   const headers: Record<string, string> = { "content-type": body.contentType };
   if (declareLength) headers["content-length"] = String(body.length);
-  const request = await asShop(SHOP_A, "/app/new", { method: "POST", headers, body: body.stream, duplex: "half" } as RequestInit);
+  const request = await asShop(SHOP_A, "/app/new", { method: "POST", headers, body: body.stream, duplex: "half" });
   const response = await call(routes.newPage.action, request);
   // What was read to reach the answer; after a refusal the server goes on reading for a while and
   // throws it away (discardRest), so that the client can read the refusal before the connection closes.

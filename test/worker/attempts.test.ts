@@ -53,7 +53,7 @@ async function newJob(provider = "gemini") {
       sources: [{ origin: "product", url: "https://cdn.shopify.com/jam.jpg" }],
     },
   ]);
-  return job!;
+  return job;
 }
 
 /** Queued means queued for real: the row's attempt has an entry waiting in Redis. */

@@ -103,8 +103,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   });
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean));
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -198,13 +198,13 @@ export async function postGeneration(
 ): Promise<Response> {
   const { action } = await import("~/routes/app.new");
   const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);
-  const chosen = products.find((p) => p.id === product) ?? products[0]!;
+  const chosen = products.find((p) => p.id === product) ?? products[0];
   const form = new FormData();
   form.set("productId", chosen.id);
   form.set("mode", mode);
   if (provider) form.set("provider", provider);
   form.set("options", JSON.stringify(options));
-  form.append("mediaIds", chosen.mediaIds[0]!);
+  form.append("mediaIds", chosen.mediaIds[0]);
   return call(action, await asShop(shop, "/app/new", { method: "POST", body: form }));
 }
 

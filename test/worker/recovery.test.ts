@@ -142,7 +142,7 @@ describe("a worker killed after it saved a job's outputs", () => {
     expect(done.outputs.map((o) => o.id)).toEqual(saved.outputs.map((o) => o.id));
     expect(gemini.calls).toBe(callsBefore);
     expect(await usage()).toMatchObject({ images: usageBefore.images + 1, paidImages: usageBefore.paidImages + 1, reserved: 0 });
-    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0]!.storageKey)]);
+    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0].storageKey)]);
   }, 300_000);
 });
 
@@ -259,6 +259,6 @@ describe("the worker process", () => {
       paidImages: usageBefore.paidImages + 1,
       reserved: usageBefore.reserved - 1,
     });
-    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0]!.storageKey)]);
+    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0].storageKey)]);
   }, 300_000);
 });
