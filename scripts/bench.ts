@@ -38,12 +38,18 @@ async function runChild(engine: Engine, photoPath: string): Promise<void> {
   const job = () =>
     generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "local" }, {});
   await job();
-  process.on("message", async (message) => {
-    if (message !== "run") return process.exit(0);
+  const run = async () => {
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, job));
     const done: Done = { ms: (performance.now() - started) / concurrency, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
     process.send!(done);
+  };
+  process.on("message", (message) => {
+    if (message !== "run") return process.exit(0);
+    run().catch((error: unknown) => {
+      console.error("[bench] the run failed", error);
+      process.exit(1);
+    });
   });
   process.send!("ready");
 }

@@ -4,6 +4,7 @@ import sharp from "sharp";
 import type { Worker } from "bullmq";
 import { readMediaStatus } from "../scripts/emulator/state.ts";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
+import type * as DbModule from "~/infra/db.server";
 
 // The whole flow below the browser: a real request queues a job in real Redis; the real worker makes the
 // image with the local provider, stores it, and on approval writes it to the product's media in the
@@ -12,7 +13,7 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
 let app: AppTest;
 let worker: Worker;
 let connection: Redis;
-let prisma: typeof import("~/infra/db.server").prisma;
+let prisma: typeof DbModule.prisma;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

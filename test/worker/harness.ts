@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type ServerResponse } from "node:http";
-import { connect, createServer as createTcpServer, type AddressInfo } from "node:net";
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -239,7 +239,7 @@ export interface CuttableLink {
 export async function startCuttableLink(target: string): Promise<CuttableLink> {
   const { hostname, port } = new URL(target);
   let cut = false;
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
   const server = createTcpServer((client) => {
     const upstream = connect(Number(port), hostname);
     for (const socket of [client, upstream]) {

@@ -3,6 +3,10 @@ import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { SHOP_A, startAppTest, type AppTest } from "../app";
 import { waitFor } from "./harness";
+import type * as DbModule from "~/infra/db.server";
+import type * as JobsModule from "~/models/jobs.server";
+import type * as ReconcileModule from "~/processors/reconcile.server";
+import type * as EnvModule from "~/infra/env.server";
 
 // The reconciler against the real queue and database: what it does with each way a row and its entry
 // can disagree, and that one job scheduler runs it (and retention) for the whole cluster.
@@ -11,10 +15,10 @@ let app: AppTest;
 let queue: Queue;
 let maintenanceQueue: Queue;
 let connection: Redis;
-let prisma: typeof import("~/infra/db.server").prisma;
-let jobs: typeof import("~/models/jobs.server");
-let reconcileJobs: typeof import("~/processors/reconcile.server").reconcileJobs;
-let env: typeof import("~/infra/env.server").env;
+let prisma: typeof DbModule.prisma;
+let jobs: typeof JobsModule;
+let reconcileJobs: typeof ReconcileModule.reconcileJobs;
+let env: typeof EnvModule.env;
 
 const LATER = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
@@ -227,6 +231,7 @@ describe("the cluster's schedules", () => {
         async () => (await queue.getJobState(`generate-${job.id}-0`)) === "prioritized",
         10_000,
       );
+      expect((await queue.getJob(`generate-${job.id}-0`))?.data).toEqual({ kind: "generate", shop: SHOP_A, jobId: job.id, attempt: 0 });
     } finally {
       await worker.close();
       await maintenanceQueue.obliterate({ force: true });
