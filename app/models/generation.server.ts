@@ -83,7 +83,7 @@ export async function startGeneration(session: Session, request: GenerationReque
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = parseValue({ ...defaults, ...((request.options as object) ?? {}) }, optionSchema, OPTION_ERRORS);
+  const options = parseValue({ ...defaults, ...(request.options ?? {}) }, optionSchema, OPTION_ERRORS);
   if ("errors" in options) return { errors: options.errors, status: 400 };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the

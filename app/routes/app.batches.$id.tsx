@@ -61,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const intent = form.get("intent");
   let count: number | null;
   try {
     switch (intent) {
