@@ -48,6 +48,11 @@ const en = {
   "job.title": "Job",
   "job.status.queued": "Queued",
   "job.status.analysing": "Analysing photos",
+  "job.status.awaiting_batch": "Waiting for Google's batch",
+  "job.googleBatch.waiting":
+    "Economy bulk: Google's Batch API makes this image at half the price. Sent {submitted}; Google aims to answer by {expected}, usually much sooner. Nothing is charged until it answers.",
+  "batch.googleBatch.waiting":
+    "Economy bulk: {count} products wait for Google's batch (half price). Sent {submitted}; Google aims to answer by {expected}, usually much sooner. Cancelling the rest also cancels Google's batch.",
   "job.status.generating": "Generating",
   "job.status.checking": "Checking quality",
   "job.status.uploading": "Uploading to Shopify",
@@ -164,6 +169,11 @@ const en = {
   "batch.column.progress": "Progress",
   "batch.thumbnailAlt": "Result for {title}",
   "settings.title": "Settings",
+  "settings.economyBulk": "Economy bulk (Google's Batch API)",
+  "settings.economyBulk.help":
+    "Bulk batches on Gemini cost half as much per image. The trade-off: Google answers within 24 hours (usually much sooner), so the batch waits instead of finishing in minutes. Single jobs are not affected.",
+  "settings.economyBulk.unavailable":
+    "Needs Gemini with an API key. Vertex AI and OpenAI-style gateways are not supported, so bulk batches run at the interactive price.",
   "settings.save": "Save",
   "settings.saved": "Settings saved",
   "settings.notSaved": "The settings were not saved. Check the fields marked below.",
@@ -283,6 +293,11 @@ const zhTW: Record<MessageKey, string> = {
   "job.title": "工作",
   "job.status.queued": "排隊中",
   "job.status.analysing": "分析照片中",
+  "job.status.awaiting_batch": "等待 Google 批次處理",
+  "job.googleBatch.waiting":
+    "經濟批量：由 Google 的 Batch API 以半價生成這張圖片。已於 {submitted} 送出；Google 預計在 {expected} 前回覆，通常快得多。回覆前不會計費。",
+  "batch.googleBatch.waiting":
+    "經濟批量：{count} 個商品正在等待 Google 批次處理（半價）。已於 {submitted} 送出；Google 預計在 {expected} 前回覆，通常快得多。取消其餘項目也會取消 Google 的批次。",
   "job.status.generating": "生成中",
   "job.status.checking": "品質檢查中",
   "job.status.uploading": "上傳至 Shopify 中",
@@ -396,6 +411,10 @@ const zhTW: Record<MessageKey, string> = {
   "batch.column.progress": "進度",
   "batch.thumbnailAlt": "{title} 的生成結果",
   "settings.title": "設定",
+  "settings.economyBulk": "經濟批量（Google Batch API）",
+  "settings.economyBulk.help":
+    "使用 Gemini 的批量工作每張圖片只需一半費用。代價是 Google 會在 24 小時內回覆（通常快得多），批次需要等待，而不是幾分鐘內完成。單一工作不受影響。",
+  "settings.economyBulk.unavailable": "需要使用 API 金鑰的 Gemini。不支援 Vertex AI 與 OpenAI 相容閘道，因此批量工作以一般價格執行。",
   "settings.save": "儲存",
   "settings.saved": "設定已儲存",
   "settings.notSaved": "設定未儲存，請檢查下方標示的欄位。",

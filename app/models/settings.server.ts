@@ -24,6 +24,7 @@ export const settingsSchema = z.object({
     }),
   monthlyCap: z.number(capMessage).int(capMessage).min(0, capMessage).nullable(),
   retentionDays: z.number(retentionMessage).int(retentionMessage).min(1, retentionMessage).max(3650, retentionMessage),
+  economyBulk: z.boolean(),
   whiteOptions: whiteOptionsSchema,
   lifestyleOptions: lifestyleOptionsSchema,
 });
@@ -103,6 +104,7 @@ export function parseSettingsForm(
     altTextTemplate: text("altTextTemplate"),
     monthlyCap: text("monthlyCap") ? Number(text("monthlyCap")) : null,
     retentionDays: number("retentionDays"),
+    economyBulk: form.has("economyBulk"),
     whiteOptions: {
       size: number("whiteOptions.size") ?? NaN,
       ratio: text("whiteOptions.ratio"),

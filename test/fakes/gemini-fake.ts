@@ -164,15 +164,15 @@ function asksForWhite(body: Buffer): boolean {
  * The photo's product on white: pixels close to the border strips' median colours (the backdrop) become
  * white, and the photo is inset so the product clears the frame's edges, as a model's answer does.
  */
-async function onWhite(photo: Buffer): Promise<Buffer> {
+export async function onWhite(photo: Buffer): Promise<Buffer> {
   const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const strip = Math.max(4, Math.round(Math.min(width, height) / 64));
   const sample = (x0: number, x1: number, y0: number, y1: number) => {
     const channels: number[][] = [[], [], []];
     for (let y = y0; y < y1; y += 2)
-      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
-    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
+      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c].push(data[(y * width + x) * 3 + c]);
+    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]);
   };
   const backdrops = [
     sample(0, width, 0, strip),
@@ -182,7 +182,7 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   ];
   for (let i = 0; i < width * height; i++) {
     const near = backdrops.some(
-      ([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48,
+      ([r, g, b]) => Math.abs(data[i * 3] - r) + Math.abs(data[i * 3 + 1] - g) + Math.abs(data[i * 3 + 2] - b) < 48,
     );
     if (near) data.fill(255, i * 3, i * 3 + 3);
   }
@@ -195,6 +195,17 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
     .composite([{ input: inner.data, left: Math.round((side - inner.info.width) / 2), top: Math.round((side - inner.info.height) / 2) }])
     .png()
     .toBuffer();
+}
+
+/**
+ * What a model answers a generateContent request (the REST body, or a batch line's `request`): the first
+ * photo's product, on white when asked for a white background. For fakes that need a plausible image.
+ */
+export async function productAnswer(request: unknown): Promise<FakeAnswer> {
+  const body = Buffer.from(JSON.stringify(request));
+  const photo = readFirstPhoto(body);
+  if (!photo) return geminiAnswers.badRequest();
+  return geminiAnswers.image(asksForWhite(body) ? await onWhite(photo) : await sharp(photo).png().toBuffer());
 }
 
 function readFirstPhoto(body: Buffer): Buffer | undefined {
