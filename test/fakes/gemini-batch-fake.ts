@@ -56,6 +56,10 @@ export async function startGeminiBatchFake(
   options: GeminiBatchFakeOptions = {},
 ) {
   const apiKey = options.apiKey ?? "test-key";
+  let finishAfterPolls = options.finishAfterPolls;
+  // Creates whose answers are held: Google has the batch, the caller does not know yet (or never will).
+  let holdingCreates = false;
+  const heldCreates: (() => void)[] = [];
   const polls = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const batches = new Map<string, FakeBatch>();
@@ -155,6 +159,7 @@ export async function startGeminiBatchFake(
         updateTime: now,
       };
       batches.set(id, batch);
+      if (holdingCreates) return void heldCreates.push(() => send(res, 200, operation(batch)));
       return send(res, 200, operation(batch));
     }
     if (req.method === "GET" && /^\/v1(?:beta)?\/batches$/.test(target.pathname)) {
@@ -177,7 +182,7 @@ export async function startGeminiBatchFake(
       if (req.method === "GET" && !match[2]) {
         const count = (polls.get(batch.id) ?? 0) + 1;
         polls.set(batch.id, count);
-        if (options.finishAfterPolls !== undefined && count >= options.finishAfterPolls) await finish(batch.id);
+        if (finishAfterPolls !== undefined && count >= finishAfterPolls) await finish(batch.id);
         return send(res, 200, operation(batch));
       }
     }
@@ -258,8 +263,25 @@ export async function startGeminiBatchFake(
     /** The cancel calls Google received, by batch name. */
     cancels: () =>
       requests.filter((r) => r.method === "POST" && r.url.endsWith(":cancel")).map((r) => /(batches\/[^/:]+):cancel/.exec(r.url)![1]),
+    /** Google finishes each batch by itself once polled this many times (undefined: only finish() does). */
+    finishAfterPolls(polls: number | undefined) {
+      finishAfterPolls = polls;
+    },
+    /** GET requests for this batch so far (polls, and the read of its results). */
+    polls: (name: string) => polls.get(name.replace(/^batches\//, "")) ?? 0,
+    /** From now on a batch is created at once but its answer waits for releaseCreates() (or is lost with the caller). */
+    holdCreates: () => void (holdingCreates = true),
+    releaseCreates: () => {
+      holdingCreates = false;
+      for (const release of heldCreates.splice(0)) release();
+    },
+    get heldCreates() {
+      return heldCreates.length;
+    },
     /** Interactive generateContent calls received. */
     interactiveCalls: () => requests.filter((r) => r.method === "POST" && r.url.endsWith(":generateContent")).length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export type GeminiBatchFake = Awaited<ReturnType<typeof startGeminiBatchFake>>;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { startFakeServer, type FakeAnswer } from "./http-fake";
@@ -93,7 +93,7 @@ export interface GeminiModelFake {
  * format: so the studio's quality gates see the real product and pass it, and every output is its own
  * image. For the chaos harness, which needs a fast paid provider whose answers it can hold (scripts/chaos).
  */
-export async function startGeminiModelFake(): Promise<GeminiModelFake> {
+export async function startGeminiModelFake(options: { forward?: string } = {}): Promise<GeminiModelFake> {
   let holding = false;
   let imagesMade = 0;
   let answered = 0;
@@ -103,6 +103,8 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      // Everything but interactive generation (the Batch API, files) goes on to the server that speaks it.
+      if (options.forward && !req.url?.endsWith(":generateContent")) return void forward(options.forward, req, Buffer.concat(chunks), res);
       const answer = async () => {
         const request = Buffer.concat(chunks);
         const photo = readFirstPhoto(request);
@@ -215,5 +217,31 @@ function readFirstPhoto(body: Buffer): Buffer | undefined {
     return data ? Buffer.from(data, "base64") : undefined;
   } catch {
     return undefined;
+  }
+}
+
+async function forward(target: string, req: IncomingMessage, body: Buffer, res: ServerResponse) {
+  try {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        (entry): entry is [string, string] =>
+          typeof entry[1] === "string" && !["host", "content-length", "connection", "transfer-encoding"].includes(entry[0]),
+      ),
+    );
+    const answer = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers,
+      body: ["GET", "HEAD"].includes(req.method ?? "") ? undefined : new Uint8Array(body),
+    });
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    if (res.destroyed) return;
+    const passed = ["content-type", "x-goog-upload-url", "x-goog-upload-status"];
+    res.writeHead(
+      answer.status,
+      Object.fromEntries(passed.flatMap((name) => (answer.headers.get(name) ? [[name, answer.headers.get(name)!]] : []))),
+    );
+    res.end(bytes);
+  } catch (error) {
+    if (!res.destroyed) res.writeHead(502).end(String(error));
   }
 }

@@ -157,7 +157,7 @@ describe("economy bulk through Google's Batch API", () => {
     expect((await prisma.batch.findFirstOrThrow({ where: { id: batchId } })).googleState).toBe("answered");
     // The answers' files are gone once their outputs are saved.
     const { loadFile } = await import("~/infra/storage.server");
-    for (const job of jobs) await expect(loadFile(`${SHOP}/${job.id}/answer-0-0`)).rejects.toMatchObject({ code: "ENOENT" });
+    for (const job of jobs) await expect(loadFile(`${SHOP}/${job.id}/answer-0-0`)).rejects.toThrow(/No stored file/);
   }, 600_000);
 
   test("cancelling the app's batch mid-batch cancels Google's batch and every job, and gives the reservations back", async () => {
@@ -171,7 +171,9 @@ describe("economy bulk through Google's Batch API", () => {
     const response = await call(action, await asShop(SHOP, `/app/batches/${batchId}`, { method: "POST", body: form }), { id: batchId });
     expect(await response.json()).toMatchObject({ ok: true, count: 5 });
 
-    expect(fake.cancels()).toEqual([batch.googleBatchName]);
+    // Cancelled by the request; the batch's entry may cancel it too if it polls meanwhile (Google's cancel is idempotent).
+    expect(fake.cancels().length).toBeGreaterThanOrEqual(1);
+    expect(new Set(fake.cancels())).toEqual(new Set([batch.googleBatchName]));
     expect(fake.batches.get(batch.googleBatchName!.replace("batches/", ""))!.state).toBe("BATCH_STATE_CANCELLED");
     const jobs = await prisma.job.findMany({ where: { shop: SHOP, batchId } });
     expect(jobs.map((job) => job.status)).toEqual(jobs.map(() => "cancelled"));
