@@ -86,7 +86,7 @@ export async function startGeneration(session: Session, request: GenerationReque
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = optionSchema.safeParse({ ...defaults, ...((request.options) ?? {}) });
+  const options = optionSchema.safeParse({ ...defaults, ...(request.options ?? {}) });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the

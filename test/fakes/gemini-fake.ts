@@ -97,7 +97,7 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
   let holding = false;
   let imagesMade = 0;
   let answered = 0;
-  const held: (() => Promise<void>)[] = [];
+  const held: (() => void)[] = [];
   const heldWaiters: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -105,20 +105,24 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
     req.on("end", () => {
       // Everything but interactive generation (the Batch API, files) goes on to the server that speaks it.
       if (options.forward && !req.url?.endsWith(":generateContent")) return void forward(options.forward, req, Buffer.concat(chunks), res);
-      const answer = async () => {
+      const reply = ({ status, body }: FakeAnswer) => {
+        if (res.destroyed) return;
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      const make = async () => {
         const request = Buffer.concat(chunks);
         const photo = readFirstPhoto(request);
         const n = answered++;
         const shifted = photo && sharp(photo).linear(1, (n % 11) - 5);
         // Asked for a white background, a model answers the product on white, clear of the frame's edges.
         const image = shifted && (asksForWhite(request) ? await onWhite(await shifted.png().toBuffer()) : await shifted.png().toBuffer());
-        const { status, body } = image ? geminiAnswers.image(image) : geminiAnswers.badRequest();
         if (image) imagesMade += 1;
-        if (res.destroyed) return;
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
+        reply(image ? geminiAnswers.image(image) : geminiAnswers.badRequest());
       };
-      if (!holding) return void answer();
+      // A photo the model cannot read gets Gemini's answer to an invalid argument.
+      const answer = () => void make().catch(() => reply(geminiAnswers.badRequest()));
+      if (!holding) return answer();
       held.push(answer);
       for (const waiter of heldWaiters.filter((w) => held.length >= w.count)) {
         heldWaiters.splice(heldWaiters.indexOf(waiter), 1);
@@ -139,7 +143,7 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
     hold: () => void (holding = true),
     release: () => {
       holding = false;
-      for (const answer of held.splice(0)) void answer();
+      for (const answer of held.splice(0)) answer();
     },
     waitForHeld: (count, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
