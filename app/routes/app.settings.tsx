@@ -4,7 +4,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { readForm } from "~/infra/request-body.server";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -32,6 +31,8 @@ import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
 
 // The help texts name the alt-text placeholders themselves, which the messages' own {{values}} would fill.
 const LITERAL_PLACEHOLDERS = { title: "{title}", mode: "{mode}" };
@@ -73,7 +74,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
-  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return refuse(parsed.errors);
   await updateSettings(session.shop, parsed.data);
   return json({ saved: true as const });
 }
@@ -87,7 +88,7 @@ const FORMATS = [
 export default function Settings() {
   const { settings, usage, altTextLanguage, providers, providerStatus, economyAvailable, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const errors: Record<string, string> = actionData && "errors" in actionData ? actionData.errors : {};
+  const errors = useFormErrors(actionData);
   const t = useT();
   const shopify = useAppBridge();
   const navigation = useNavigation();
@@ -126,7 +127,7 @@ export default function Settings() {
         <Layout>
           {Object.keys(errors).length > 0 && (
             <Layout.Section>
-              <Banner tone="critical" title={t("settings.notSaved")} />
+              <FormErrors title={t("settings.notSaved")} errors={errors.form ? { form: errors.form } : {}} always />
             </Layout.Section>
           )}
 

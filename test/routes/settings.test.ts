@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 import type * as AppSettingsModule from "~/routes/app.settings";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as SettingsModule from "~/models/settings.server";
@@ -255,7 +256,7 @@ describe("saving settings", () => {
 
     const response = await save(SHOP_A, settingsForm({ ...overrides, defaultMode: "lifestyle" }));
     expect(response.status).toBe(400);
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(Object.keys(errors)).toEqual([field]);
     expect(errors[field]).toEqual(expect.any(String));
     expect(await row(SHOP_A)).toEqual(before);
@@ -272,7 +273,7 @@ describe("saving settings", () => {
         "lifestyleOptions.preset": "x",
       }),
     );
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(errors).toEqual({
       monthlyCap: expect.stringMatching(/whole number.*empty for no cap/),
       retentionDays: expect.stringMatching(/1 to 3650/),
