@@ -29,6 +29,7 @@ const DEFAULT_PAUSE_MS = 2000;
 const MAX_PAUSE_MS = 5 * 60_000;
 /** How often a request waiting for a free lease asks again (leases are given back without a signal). */
 const BUSY_POLL_MS = 50;
+const MAX_SLEEP_MS = 1000;
 
 // KEYS: next (the pace's theoretical arrival time), leases (zset), paused. ARGV: interval ms, concurrency, lease id, lease ms.
 // Returns {1, 0} with the lease taken, or {0, ms}: wait that long (-1: wait for a lease to be given back).
@@ -139,7 +140,8 @@ export function createRedisGate(options: RedisGateOptions): ProviderGate {
       }
       const [taken, wait] = answer;
       if (taken === 1) return lease;
-      await sleep(wait < 0 ? BUSY_POLL_MS * (0.5 + Math.random()) : Math.max(1, wait), signal);
+      // Asked again at least every second: a pause lifted early (by an operator deleting the key) is seen.
+      await sleep(wait < 0 ? BUSY_POLL_MS * (0.5 + Math.random()) : Math.min(MAX_SLEEP_MS, Math.max(1, wait)), signal);
     }
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { geminiAnswers } from "./gemini-fake";
+import { geminiAnswers, rateLimitedBody } from "./gemini-fake";
 
 /**
  * A Gemini API stand-in with a rate limit of its own, on the wire format @google/genai speaks: a
@@ -38,25 +38,6 @@ export interface LimitedGeminiOptions {
   image: Buffer;
 }
 
-export function rateLimitedAnswer(delayMs: number) {
-  return {
-    error: {
-      code: 429,
-      message: "You exceeded your current quota, please check your plan and billing details.",
-      status: "RESOURCE_EXHAUSTED",
-      details: [
-        {
-          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-          violations: [
-            { quotaMetric: "generativelanguage.googleapis.com/generate_content_requests", quotaId: "GenerateRequestsPerMinute" },
-          ],
-        },
-        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${(delayMs / 1000).toFixed(3).replace(/\.?0+$/, "")}s` },
-      ],
-    },
-  };
-}
-
 export async function startLimitedGeminiFake(options: LimitedGeminiOptions): Promise<LimitedGeminiFake> {
   const burst = options.burst ?? 2;
   const perMs = options.rpm / 60_000;
@@ -88,7 +69,7 @@ export async function startLimitedGeminiFake(options: LimitedGeminiOptions): Pro
           "content-type": "application/json",
           ...(refuseThis?.header ? { "retry-after": String(Math.ceil(delayMs / 1000)) } : {}),
         });
-        res.end(JSON.stringify(rateLimitedAnswer(delayMs)));
+        res.end(JSON.stringify(rateLimitedBody(delayMs)));
         return;
       }
       tokens -= 1;

@@ -14,8 +14,9 @@ import { scenario as uploadAbuse } from "./12-upload-abuse.ts";
 import { scenario as stableImageUrls } from "./13-stable-image-urls.ts";
 import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
 import { scenario as staleToken } from "./15-stale-token.ts";
+import { scenario as providerLimits } from "./16-provider-limits.ts";
 
-/** Issue 9's scenarios, in its order. */
+/** Issue 9's scenarios, in its order, then issue 11's. */
 export const SCENARIOS: Scenario[] = [
   killWhileGenerating,
   killBeforeAnswer,
@@ -32,4 +33,6 @@ export const SCENARIOS: Scenario[] = [
   stableImageUrls,
   shopRedactMismatch,
   staleToken,
+  // Issue 11's: the paid provider's limits shared by every worker, under kills.
+  providerLimits,
 ];
