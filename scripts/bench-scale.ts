@@ -10,12 +10,14 @@
  *  4. Publishing one-image jobs against the Admin API emulator at its Standard plan's restore rate,
  *     4 workers' Admin clients (each on its own Redis connection) sharing the app's pacer: points spent
  *     as a share of what the rate (and the full bucket at the start) allowed, and throttled answers.
+ *  5. The web process's memory (VmRSS) while a page polls shop A's batch, against a one-job page
+ *     (needs 3: the same database; the built web app, rebuilt if stale).
  *
  * The worker processes (scripts/bench-scale-worker.ts) run the paid part of a generate job, a request
  * through the app's provider gate and the real Gemini SDK; the image pipeline is `npm run bench`'s.
  *
  *   npm run bench:scale -- [--jobs 500] [--rpm 1200] [--latency-ms 300] [--workers 4] [--overhead-jobs 100]
- *                          [--batch 1000] [--publish-jobs 1000] [--restore 100] [--bucket 2000] [--only 1,2,3,4]
+ *                          [--batch 1000] [--publish-jobs 1000] [--restore 100] [--bucket 2000] [--polls 20] [--only 1,2,3,4,5]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -39,7 +41,8 @@ const { values } = parseArgs({
     "publish-workers": { type: "string", default: "4" },
     restore: { type: "string", default: "100" },
     bucket: { type: "string", default: "2000" },
-    only: { type: "string", default: "1,2,3,4" },
+    only: { type: "string", default: "1,2,3,4,5" },
+    polls: { type: "string", default: "20" },
     redis: { type: "string", default: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" },
   },
 });
@@ -236,10 +239,64 @@ if (only.has(3)) {
   ]);
   await stopWorkers(children);
   await cleanUp(queue, prefix);
+  await fake.close();
+
+  // 5. The web process's memory while a page polls shop A's batch (its jobs all unfinished, as the
+  // bench's workers never touched their rows), against the same polls of shop B's one-job page.
+  if (only.has(5)) {
+    const { startStack } = await import("./demo-stack.ts");
+    const { ShopClient } = await import("./chaos/client.ts");
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { freePort } = await import("../test/worker/harness.ts");
+    const dir = mkdtempSync(path.join(tmpdir(), "bench-scale-web-"));
+    const stack = await startStack({
+      port: await freePort(),
+      storageDir: dir,
+      queuePrefix: `${prefix}-web`,
+      databaseUrl: database.url,
+      workers: 0,
+      output: () => {},
+      env: { REDIS_URL: values.redis },
+    });
+    const web = stack.processes.find((p) => p.name === "web")!.child;
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${web.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const batchRow = await prisma.batch.findFirstOrThrow({ where: { shop: SHOP_A } });
+    const polls = Number(values.polls);
+    const measure = async (client: InstanceType<typeof ShopClient>, pathname: string, routeId: string) => {
+      let peak = rss();
+      let bytes = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+      for (let i = 0; i < polls; i++) {
+        const answer = await client.load(pathname, routeId);
+        if (answer.status !== 200) throw new Error(`${pathname} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+        bytes = answer.text.length;
+        await sleep(1000);
+      }
+      clearInterval(sampler);
+      return { peak: Math.max(peak, rss()), bytes };
+    };
+    const clients = [SHOP_A, SHOP_B].map((shop) => {
+      stack.emulator.addShop(shop);
+      return new ShopClient(stack.appUrl, shop, stack.apiSecret);
+    });
+    for (const client of clients) await client.load("/app", "routes/app._index");
+    const idle = rss();
+    const one = await measure(clients[1]!, `/app/jobs/${single!.id}`, "routes/app.jobs.$id");
+    const many = await measure(clients[0]!, `/app/batches/${batchRow.id}`, "routes/app.batches.$id");
+    rows.push([
+      `web process memory while a ${batch}-job batch page is polled (${polls} polls, 1 s apart)`,
+      `VmRSS peak ${many.peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB), ${(many.bytes / 1024).toFixed(0)} KiB per poll`,
+      `the same polls of a one-job page: peak ${one.peak.toFixed(0)} MiB, ${(one.bytes / 1024).toFixed(1)} KiB per poll`,
+      `+${(many.peak - one.peak).toFixed(0)} MiB (${(many.peak / one.peak).toFixed(2)}×)`,
+    ]);
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
   await closeQueue();
   await prisma.$disconnect();
   await database.drop();
-  await fake.close();
 }
 
 // 4. Publishing against the emulator's Standard plan limits, the app's shared pacer.

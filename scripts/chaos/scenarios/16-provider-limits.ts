@@ -36,6 +36,8 @@ export const scenario: Scenario = {
   expected:
     "every job finishes done with one output and usage counted once, without spending an attempt; never more than 2 live requests at the provider; the dead workers' places come back; no request while the pause stands, from the new worker either",
   databases: SQLITE,
+  // Three worker starts (a second worker, then a fresh one after each kill).
+  timeoutMs: 360_000,
   async run(ctx) {
     const { chaos } = ctx;
     const client = await ctx.shop();
