@@ -56,6 +56,10 @@ const only = new Set(values.only.split(",").map(Number));
 const run = randomUUID().slice(0, 8);
 const redis = new Redis(values.redis, { maxRetriesPerRequest: null });
 const rows: [string, string, string, string][] = [];
+const report = (row: [string, string, string, string]) => {
+  rows.push(row);
+  console.error(`[bench:scale] ${row.join(" | ")}`);
+};
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#c08040" } })
@@ -147,7 +151,7 @@ if (only.has(1)) {
     const start = Math.min(...jobs.map((job) => job.timestamp));
     const end = Math.max(...jobs.map((job) => job.finishedOn ?? 0));
     const perMinute = ((JOBS - failed) / (end - start)) * 60_000;
-    rows.push([
+    report([
       `throughput, ${JOBS} generate jobs, ${workers} worker process${workers > 1 ? "es" : ""} × ${WORKER_CONCURRENCY}`,
       `${perMinute.toFixed(0)} jobs/min in ${((end - start) / 1000).toFixed(1)} s; ${fake.refusals.length} × 429, at most ${fake.maxInFlight} at once, ${failed} failed`,
       `R = ${RPM}/min, ${PROVIDER_CONCURRENCY} at once`,
@@ -176,7 +180,7 @@ if (only.has(2)) {
     .map((job) => job.finishedOn! - job.timestamp - (job.returnvalue as { providerMs: number }).providerMs)
     .sort((a, b) => a - b);
   const providerMs = jobs.map((job) => (job.returnvalue as { providerMs: number }).providerMs).sort((a, b) => a - b);
-  rows.push([
+  report([
     `queue overhead per job (enqueue → done − provider time), ${count} jobs at R/2, 2 workers`,
     `p50 ${quantile(overheads, 0.5).toFixed(0)} ms, p95 ${quantile(overheads, 0.95).toFixed(0)} ms, max ${overheads.at(-1)!.toFixed(0)} ms`,
     `provider time p50 ${quantile(providerMs, 0.5).toFixed(0)} ms (fake latency ${LATENCY_MS} ms)`,
@@ -231,7 +235,7 @@ if (only.has(3)) {
   const jobTimes = doneOfA.map((job) => job.finishedOn! - job.processedOn!).sort((a, b) => a - b);
   const jobTime = quantile(jobTimes, 0.5);
   const waiting = (await queue.getJobCounts("prioritized", "waiting")) as Record<string, number>;
-  rows.push([
+  report([
     `shop B's single job while shop A's ${batch}-product batch runs (2 workers × ${WORKER_CONCURRENCY})`,
     `B started ${waitMs} ms after it was queued, with ${(waiting.prioritized ?? 0) + (waiting.waiting ?? 0)} of A's jobs still waiting`,
     `one job's time in this run: median ${jobTime} ms (A's batch created and queued in ${createMs} ms)`,
@@ -251,13 +255,14 @@ if (only.has(3)) {
     const path = await import("node:path");
     const { freePort } = await import("../test/worker/harness.ts");
     const dir = mkdtempSync(path.join(tmpdir(), "bench-scale-web-"));
+    const webLog: string[] = [];
     const stack = await startStack({
       port: await freePort(),
       storageDir: dir,
       queuePrefix: `${prefix}-web`,
       databaseUrl: database.url,
       workers: 0,
-      output: () => {},
+      output: (name, text) => webLog.push(`[${name}] ${text}`),
       env: { REDIS_URL: values.redis },
     });
     const web = stack.processes.find((p) => p.name === "web")!.child;
@@ -270,7 +275,10 @@ if (only.has(3)) {
       const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
       for (let i = 0; i < polls; i++) {
         const answer = await client.load(pathname, routeId);
-        if (answer.status !== 200) throw new Error(`${pathname} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+        if (answer.status !== 200) {
+          console.error(webLog.join("").slice(-4000));
+          throw new Error(`${pathname} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+        }
         bytes = answer.text.length;
         await sleep(1000);
       }
@@ -285,7 +293,7 @@ if (only.has(3)) {
     const idle = rss();
     const one = await measure(clients[1]!, `/app/jobs/${single!.id}`, "routes/app.jobs.$id");
     const many = await measure(clients[0]!, `/app/batches/${batchRow.id}`, "routes/app.batches.$id");
-    rows.push([
+    report([
       `web process memory while a ${batch}-job batch page is polled (${polls} polls, 1 s apart)`,
       `VmRSS peak ${many.peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB), ${(many.bytes / 1024).toFixed(0)} KiB per poll`,
       `the same polls of a one-job page: peak ${one.peak.toFixed(0)} MiB, ${(one.bytes / 1024).toFixed(1)} KiB per poll`,
@@ -340,7 +348,7 @@ if (only.has(4)) {
   const log = emu.state.log.filter((entry) => entry.shop === shop);
   const spent = log.reduce((sum, entry) => sum + (entry.actualQueryCost ?? 0), 0);
   const allowed = bucketSize + restoreRate * seconds;
-  rows.push([
+  report([
     `publishing ${count} one-image jobs, ${apis.length} workers' Admin clients sharing the pacer`,
     `${seconds.toFixed(1)} s, ${log.length} calls, ${spent} points spent (${(spent / seconds).toFixed(1)}/s), ${log.filter((e) => e.throttled).length} throttled answers, ${failed} failed`,
     `${restoreRate} points/s restore + ${bucketSize} bucket: ${allowed.toFixed(0)} points allowed`,

@@ -63,15 +63,20 @@ export const scenario: Scenario = {
     await replaceWorkers(ctx, 1);
     chaos.gemini.release();
     const firstResults = await settledJobs(ctx, client, first);
+    // Done with its one output, or, when the fresh worker came up later than JOB_STUCK_SECONDS (30 s
+    // here; tsx starts take that on a loaded machine), failed by the reconciler with a code and nothing
+    // made: never lost, never stuck, never made twice. At least one done shows the places came back.
+    const done = firstResults.filter((r) => r.status === "done");
     checks.push(
       check(heldWhileFull === CONCURRENCY, `${heldWhileFull} request(s) at the provider while 3 jobs ran (limit ${CONCURRENCY})`),
       check(
-        firstResults.every((r) => r.settled && r.status === "done" && r.made === 1),
+        firstResults.every((r) => r.settled && ((r.status === "done" && r.made === 1) || (r.status === "failed" && r.errorCode && r.made === 0))) &&
+          done.length > 0,
         `after the kill: ${firstResults.map((r) => `${r.status}${r.errorCode ? ` ${r.errorCode}` : ""} with ${r.made} output(s)`).join(", ")}`,
       ),
       check(
-        firstResults.every((r) => r.attempts === 1),
-        `queue attempts ${firstResults.map((r) => r.attempts).join(", ")} (1 each: none failed)`,
+        done.every((r) => r.attempts === 1),
+        `queue attempts of the done ones ${done.map((r) => r.attempts).join(", ")} (1 each: none failed)`,
       ),
     );
 
@@ -109,7 +114,7 @@ export const scenario: Scenario = {
     const usage = (await ctx.usage(client)) - usageBefore;
     const maxInFlight = chaos.gemini.maxInFlight;
     checks.push(
-      check(usage === 4, `usage ${usage} image(s) for 4 jobs`),
+      check(usage === done.length + 1, `usage ${usage} image(s) for ${done.length + 1} done job(s)`),
       check(maxInFlight <= CONCURRENCY, `at most ${maxInFlight} live request(s) at the provider at once`),
     );
     await chaos.normaliseWorkers();
