@@ -67,5 +67,8 @@ const worker = new Worker(
 );
 worker.on("ready", () => console.log("ready"));
 process.on("SIGTERM", () => {
-  void worker.close().then(() => process.exit(0));
+  worker.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 });

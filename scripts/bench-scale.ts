@@ -67,7 +67,7 @@ const image = await sharp({ create: { width: 64, height: 64, channels: 3, backgr
   .toBuffer();
 
 function quantile(sorted: number[], q: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** Worker processes on `prefix`, each ready (connected, waiting for jobs). */
@@ -93,7 +93,7 @@ async function startWorkers(count: number, prefix: string, fake: LimitedGeminiFa
     children.map(
       (child) =>
         new Promise<void>((resolve, reject) => {
-          child.stdout!.on("data", (chunk: Buffer) => {
+          child.stdout.on("data", (chunk: Buffer) => {
             if (chunk.toString().includes("ready")) resolve();
           });
           child.once("exit", (code) => reject(new Error(`a bench worker exited (${code}) before it was ready`)));
@@ -227,7 +227,7 @@ if (only.has(3)) {
   const {
     jobs: [single],
   } = await createJobs(SHOP_B, [input(100_000)]);
-  const entryId = `generate-${single!.id}-0`;
+  const entryId = `generate-${single.id}-0`;
   let entry: Job | undefined;
   while (!(entry = await queue.getJob(entryId))?.finishedOn) await sleep(50);
   const waitMs = entry.processedOn! - entry.timestamp;
@@ -291,8 +291,8 @@ if (only.has(3)) {
     });
     for (const client of clients) await client.load("/app", "routes/app._index");
     const idle = rss();
-    const one = await measure(clients[1]!, `/app/jobs/${single!.id}`, "routes/app.jobs.$id");
-    const many = await measure(clients[0]!, `/app/batches/${batchRow.id}`, "routes/app.batches.$id");
+    const one = await measure(clients[1], `/app/jobs/${single.id}`, "routes/app.jobs.$id");
+    const many = await measure(clients[0], `/app/batches/${batchRow.id}`, "routes/app.batches.$id");
     report([
       `web process memory while a ${batch}-job batch page is polled (${polls} polls, 1 s apart)`,
       `VmRSS peak ${many.peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB), ${(many.bytes / 1024).toFixed(0)} KiB per poll`,
@@ -332,7 +332,7 @@ if (only.has(4)) {
   await Promise.all(
     apis.map(async (api) => {
       for (let job = next++; job < count; job = next++) {
-        const product = products[job % products.length]!;
+        const product = products[job % products.length];
         const { results } = await publishImages(api, {
           productId: product.id,
           images: [{ key: `bench${String(job).padStart(6, "0")}`, data: jpeg, name: "bench", mimeType: "image/jpeg", alt: "Bench image" }],
@@ -340,7 +340,7 @@ if (only.has(4)) {
           search: false,
           pollIntervalMs: 500,
         });
-        if (results[0]!.status !== "READY") failed++;
+        if (results[0].status !== "READY") failed++;
       }
     }),
   );

@@ -3,6 +3,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 import { waitFor } from "./harness";
+import type * as JobsModule from "~/models/jobs.server";
 
 // Per-shop fairness with open-source BullMQ (no groups): jobs are created and queued by the app's own
 // createJobs, then taken by a real BullMQ worker in the order the queue gives them. The processor only
@@ -11,7 +12,7 @@ import { waitFor } from "./harness";
 let app: AppTest;
 let queue: Queue;
 let connection: Redis;
-let jobs: typeof import("~/models/jobs.server");
+let jobs: typeof JobsModule;
 
 beforeAll(async () => {
   app = await startAppTest();
@@ -66,11 +67,11 @@ describe("per-shop fairness", () => {
       const position = (jobId: string) => started.findIndex((s) => s.jobId === jobId);
       // B's job is taken by the next free worker slot: at most the slots that were already busy with
       // A's jobs (and one taken as it was queued) start before it, not the rest of A's backlog.
-      const aheadOfB = position(single[0]!.id) - startedBefore;
+      const aheadOfB = position(single[0].id) - startedBefore;
       expect(aheadOfB).toBeLessThanOrEqual(2);
       expect(BATCH - startedBefore).toBeGreaterThan(40);
       // A's own later job ranks behind A's batch, so A cannot jump its queue by sending singles.
-      expect(position(laterOfA[0]!.id)).toBe(BATCH + 1);
+      expect(position(laterOfA[0].id)).toBe(BATCH + 1);
       expect(started.filter((s) => s.shop === SHOP_A)).toHaveLength(BATCH + 1);
       expect(batch.every((job) => position(job.id) >= 0)).toBe(true);
     } finally {

@@ -61,7 +61,7 @@ const limits = (rpm: number, concurrency: number): ProviderLimits => ({
 function busiestWindow(arrivals: number[], windowMs: number) {
   let most = 0;
   for (let i = 0, j = 0; i < arrivals.length; i++) {
-    while (arrivals[i]! - arrivals[j]! >= windowMs) j++;
+    while (arrivals[i] - arrivals[j] >= windowMs) j++;
     most = Math.max(most, i - j + 1);
   }
   return most;
@@ -87,7 +87,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((worker) => worker.close()));
   await queue.obliterate({ force: true });
-  const redis = connections[0]!;
+  const redis = connections[0];
   const keys = limitKeys(prefix, "gemini");
   await redis.del(keys.next, keys.leases, keys.paused);
   await fake?.close();
@@ -143,9 +143,9 @@ describe("provider limits shared by every worker", () => {
     expect(fake.refusals).toHaveLength(1);
     // Both workers had requests waiting; none reached the provider until the 2 s asked for were over
     // (Retry-After is whole seconds, RetryInfo as given: 2 s either way). Both then ran jobs.
-    const after = fake.arrivals.filter((at) => at > refusedAt!);
+    const after = fake.arrivals.filter((at) => at > refusedAt);
     expect(after).toHaveLength(6);
-    expect(after[0]! - refusedAt!).toBeGreaterThanOrEqual(1990);
+    expect(after[0] - refusedAt).toBeGreaterThanOrEqual(1990);
     expect(new Set(ran)).toEqual(new Set(["one", "two"]));
     expect(fake.answered).toBe(6);
     for (const job of jobs) {

@@ -45,7 +45,7 @@ export function createOpenAiCompatibleProvider(
         return await client.images.edit(
           {
             model: config.model,
-            image: files.length === 1 ? files[0]! : files,
+            image: files.length === 1 ? files[0] : files,
             prompt: request.prompt,
             n: 1,
             size: sizeFor(request.ratio),

@@ -70,8 +70,9 @@ export const scenario: Scenario = {
     checks.push(
       check(heldWhileFull === CONCURRENCY, `${heldWhileFull} request(s) at the provider while 3 jobs ran (limit ${CONCURRENCY})`),
       check(
-        firstResults.every((r) => r.settled && ((r.status === "done" && r.made === 1) || (r.status === "failed" && r.errorCode && r.made === 0))) &&
-          done.length > 0,
+        firstResults.every(
+          (r) => r.settled && ((r.status === "done" && r.made === 1) || (r.status === "failed" && r.errorCode && r.made === 0)),
+        ) && done.length > 0,
         `after the kill: ${firstResults.map((r) => `${r.status}${r.errorCode ? ` ${r.errorCode}` : ""} with ${r.made} output(s)`).join(", ")}`,
       ),
       check(
@@ -83,10 +84,10 @@ export const scenario: Scenario = {
     // Part 2: a 429 pauses the cluster; the worker that got it dies during the pause.
     const refusedBefore = chaos.gemini.refusals.length;
     chaos.gemini.rateLimitNext(1, PAUSE_MS);
-    const paused = await ctx.startJob(client, products[3]!);
+    const paused = await ctx.startJob(client, products[3]);
     const pausedKey = `${chaos.queue.opts.prefix}:limits:gemini:paused`;
     await waitUntil("the 429 and the cluster's pause", async () => (await chaos.redis.client.pttl(pausedKey)) > 0, 30_000, 50);
-    const refusedAt = chaos.gemini.refusals[refusedBefore]!;
+    const refusedAt = chaos.gemini.refusals[refusedBefore];
     await replaceWorkers(ctx, 1);
     // The new worker has the job and waits in the gate: give it time it would use to ask at once.
     await waitUntil(
@@ -106,8 +107,8 @@ export const scenario: Scenario = {
         `${askedDuringPause} request(s) while the pause stood (the new worker running the job, ${Math.round(pauseLeft / 1000)} s of it left)`,
       ),
       check(
-        pausedResult!.settled && pausedResult!.status === "done" && pausedResult!.made === 1 && pausedResult!.attempts === 1,
-        `once it lifted: ${pausedResult!.status} with ${pausedResult!.made} output(s), queue attempts ${pausedResult!.attempts}`,
+        pausedResult.settled && pausedResult.status === "done" && pausedResult.made === 1 && pausedResult.attempts === 1,
+        `once it lifted: ${pausedResult.status} with ${pausedResult.made} output(s), queue attempts ${pausedResult.attempts}`,
       ),
     );
 
