@@ -70,6 +70,12 @@ function quantile(sorted: number[], q: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+const allChildren: ChildProcess[] = [];
+// A bench that stops half-way leaves no worker behind.
+process.on("exit", () => {
+  for (const child of allChildren) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
 /** Worker processes on `prefix`, each ready (connected, waiting for jobs). */
 async function startWorkers(count: number, prefix: string, fake: LimitedGeminiFake): Promise<ChildProcess[]> {
   const children = Array.from({ length: count }, () =>
@@ -89,6 +95,7 @@ async function startWorkers(count: number, prefix: string, fake: LimitedGeminiFa
       { stdio: ["ignore", "pipe", "inherit"] },
     ),
   );
+  allChildren.push(...children);
   await Promise.all(
     children.map(
       (child) =>
