@@ -283,7 +283,7 @@ if (only.has(3)) {
       for (let i = 0; i < polls; i++) {
         const answer = await client.load(pathname, routeId);
         if (answer.status !== 200) {
-          console.error(webLog.join("").slice(-4000));
+          console.error(webLog.join("").slice(-2000));
           throw new Error(`${pathname} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
         }
         bytes = answer.text.length;
