@@ -5,6 +5,7 @@ import { createMaintenanceWorker, createStudioWorker, SHUTDOWN } from "~/process
 import { closeAdminConnections } from "~/models/admin.server";
 import { closePublishConnections } from "~/processors/publish.server";
 import { closeQueue, ensureSchedulers } from "~/infra/queue.server";
+import { closeProviderLimits } from "~/infra/provider-limits.server";
 import { warmSegmentation } from "~/studio";
 
 // The worker process: connect, register the processors and the cluster's schedules, and close cleanly.
@@ -64,6 +65,7 @@ async function shutdown(reason: string, exitCode: number) {
   await closeQueue();
   closeAdminConnections();
   closePublishConnections();
+  closeProviderLimits();
   await prisma.$disconnect();
   connection.disconnect();
   console.log("[worker] closed");
