@@ -83,7 +83,7 @@ describe("generate, publish and restore through the queue", () => {
     expect(report.fillRatio).toBeLessThan(0.9);
 
     // Publish: the job page's action queues it; the worker attaches it to the product.
-    const jobRoute = await import("~/routes/app.jobs.$id");
+    const jobRoute = await import("~/routes/app.jobs.$id/route");
     const publish = new FormData();
     publish.set("intent", "publish");
     publish.append("outputId", output.id);

@@ -6,7 +6,7 @@ import type * as DbModule from "~/infra/db.server";
 import type * as AdminModule from "~/models/admin.server";
 import type * as AppNewModule from "~/routes/app.new";
 import type * as ApiGenerateModule from "~/routes/api.generate";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 
 // Shopify refuses the stored access token (the emulator revokes it, as Shopify does when a token is
 // rotated or revoked): a page recovers by token exchange in the same request; a job fails with
@@ -30,7 +30,7 @@ beforeAll(async () => {
   routes = {
     newPage: await import("~/routes/app.new"),
     generate: await import("~/routes/api.generate"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
 });
 

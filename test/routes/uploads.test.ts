@@ -7,7 +7,7 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body";
 import type * as AppNewModule from "~/routes/app.new";
 import type * as ApiGenerateModule from "~/routes/api.generate";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as DbModule from "~/infra/db.server";
 
 // Request bodies are bounded: refused before reading when Content-Length says too much, and counted as
@@ -32,7 +32,7 @@ beforeAll(async () => {
   routes = {
     newPage: await import("~/routes/app.new"),
     generate: await import("~/routes/api.generate"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
   prisma = (await import("~/infra/db.server")).prisma;
   const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;
