@@ -1,11 +1,9 @@
-import { useEffect } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
-  Button,
   Card,
   IndexTable,
   InlineStack,
@@ -19,6 +17,8 @@ import {
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
+import { IntentButton } from "~/components/IntentButton";
+import { usePolling } from "~/hooks/usePolling";
 import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
@@ -88,18 +88,10 @@ export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
-  const revalidator = useRevalidator();
   const navigation = useNavigation();
   const busy = batch.counts.inProgress > 0;
-
-  // Live progress without a manual reload: poll while anything is still moving.
-  useEffect(() => {
-    if (!busy) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [busy, revalidator]);
+  // Poll while anything is still moving.
+  usePolling(busy);
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
   const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
@@ -145,30 +137,24 @@ export default function BatchPage() {
               {(batch.retryable > 0 || batch.cancellable > 0) && (
                 <InlineStack gap="200">
                   {batch.retryable > 0 && (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="retry" />
-                      <Button
-                        submit
-                        variant="primary"
-                        loading={submitting === "retry"}
-                        accessibilityLabel={t("batch.retryLabel", { count: batch.retryable })}
-                      >
-                        {t("batch.retry")}
-                      </Button>
-                    </Form>
+                    <IntentButton
+                      intent="retry"
+                      variant="primary"
+                      loading={submitting === "retry"}
+                      accessibilityLabel={t("batch.retryLabel", { count: batch.retryable })}
+                    >
+                      {t("batch.retry")}
+                    </IntentButton>
                   )}
                   {batch.cancellable > 0 && (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="cancel" />
-                      <Button
-                        submit
-                        tone="critical"
-                        loading={submitting === "cancel"}
-                        accessibilityLabel={t("batch.cancelLabel", { count: batch.cancellable })}
-                      >
-                        {t("batch.cancel")}
-                      </Button>
-                    </Form>
+                    <IntentButton
+                      intent="cancel"
+                      tone="critical"
+                      loading={submitting === "cancel"}
+                      accessibilityLabel={t("batch.cancelLabel", { count: batch.cancellable })}
+                    >
+                      {t("batch.cancel")}
+                    </IntentButton>
                   )}
                 </InlineStack>
               )}
