@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as DbModule from "~/infra/db.server";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   process.env.TMPDIR = uploadsDir;
   app = await startAppTest();
   routes = {
-    newPage: await import("~/routes/app.new"),
+    newPage: await import("~/routes/app.new/route"),
     generate: await import("~/routes/api.generate"),
     job: await import("~/routes/app.jobs.$id/route"),
   };

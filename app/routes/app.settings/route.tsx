@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useEffect, useRef, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { readForm } from "~/infra/request-body.server";
 import {
@@ -26,7 +26,8 @@ import { useT, type MessageKey } from "~/i18n/index";
 import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } from "~/shopify/alt-text";
 import { adminApiForSession } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
-import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
+import { getSettings, listProviderStatus } from "~/models/settings.server";
+import { save } from "./actions.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
@@ -68,10 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
-  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
-  await updateSettings(session.shop, parsed.data);
-  return json({ saved: true as const });
+  return save(session.shop, await readForm(request));
 }
 
 const FORMATS = [
@@ -100,9 +98,13 @@ export default function Settings() {
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
 
+  // Once per save: the answer object is new each time the form is saved.
+  const toasted = useRef<unknown>(undefined);
   useEffect(() => {
-    if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
-  }, [actionData]);
+    if (!actionData || !("saved" in actionData) || toasted.current === actionData) return;
+    toasted.current = actionData;
+    shopify.toast.show(t("settings.saved"));
+  }, [actionData, shopify, t]);
 
   const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useCallback, useMemo, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -23,7 +23,6 @@ import {
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
 import { useT } from "~/i18n/index";
-import { parseGenerationForm, startGeneration } from "~/models/generation.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
 import { getSettings } from "~/models/settings.server";
@@ -31,8 +30,7 @@ import { availableProviders } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
 import { MAX_PHOTOS } from "~/models/constants";
-import { parseUploadForm } from "~/infra/request-body.server";
-import { GENERATION_UPLOAD } from "~/models/uploads.server";
+import { generate } from "./actions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -53,24 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session, redirect } = await authenticate.admin(request);
-  let upload;
-  try {
-    upload = await parseUploadForm(request, GENERATION_UPLOAD);
-  } catch (refusal) {
-    // Returned, not thrown: the page shows the reason beside the photos.
-    if (refusal instanceof Response) return refusal;
-    throw refusal;
-  }
-  try {
-    const parsed = parseGenerationForm(upload.form);
-    if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
-    const result = await startGeneration(session, parsed.data);
-    if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
-    return redirect(`/app/jobs/${result.jobs[0].id}`);
-  } finally {
-    // Stored uploads have been copied into storage by now; the temporary files can go.
-    await upload.cleanup();
-  }
+  return generate(request, session, redirect);
 }
 
 type Mode = "white" | "lifestyle";
@@ -87,8 +68,16 @@ export default function NewGeneration() {
   const submitting = navigation.state === "submitting";
 
   const productImages = product?.images ?? [];
-  const [selected, setSelected] = useState<string[]>([]);
+  const firstPhotos = () => productImages.slice(0, 3).map((image) => image.id);
+  const [selected, setSelected] = useState<string[]>(firstPhotos);
   const [files, setFiles] = useState<File[]>([]);
+  // Another product picked: start again from its first photos (state adjusted while rendering, as React advises).
+  const [shownProduct, setShownProduct] = useState(product?.id);
+  if (shownProduct !== product?.id) {
+    setShownProduct(product?.id);
+    setSelected(firstPhotos());
+    setFiles([]);
+  }
   const [mode, setMode] = useState<Mode>((settings.defaultMode as Mode) ?? "white");
   const [provider, setProvider] = useState<string>(settings.provider ?? providers[providers.length - 1] ?? "local");
   const { whiteDefaults, lifestyleDefaults } = settings;
@@ -102,11 +91,6 @@ export default function NewGeneration() {
   const [preset, setPreset] = useState(lifestyleDefaults.preset);
   const [style, setStyle] = useState("");
   const [count, setCount] = useState(String(lifestyleDefaults.count));
-
-  useEffect(() => {
-    setSelected(productImages.slice(0, 3).map((image) => image.id));
-    setFiles([]);
-  }, [product?.id]);
 
   const total = selected.length + files.length;
 
