@@ -1,4 +1,5 @@
-import { json, type TypedResponse } from "@remix-run/node";
+import type { TypedResponse } from "@remix-run/node";
+import { refuse } from "~/infra/forms.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
 import { reconcilePublishing, rejectOutputs, requestPublish, requestRestore } from "~/models/publishing.server";
 import { regenerateJob } from "~/models/generation.server";
@@ -49,9 +50,9 @@ export async function regenerate({ shop, id, form, redirect }: IntentContext) {
     const options = form.get("options");
     changes = JSON.parse(typeof options === "string" ? options : "{}");
   } catch {
-    return json({ errors: { options: "Options are not valid JSON." } }, { status: 400 });
+    return refuse({ options: { code: "OPTIONS_NOT_JSON" } });
   }
   const result = await regenerateJob(shop, id, changes);
-  if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+  if ("errors" in result) return refuse(result.errors, result.status);
   return redirect(`/app/jobs/${result.job.id}`);
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
@@ -12,9 +12,11 @@ import { getJob } from "~/models/jobs.server";
 import { STUCK_AFTER_MS } from "~/models/publishing.server";
 import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
-import { QueueUnavailableError } from "~/infra/queue.server";
 import { readForm } from "~/infra/request-body.server";
-import { CapReachedError } from "~/models/usage.server";
+import { refuse } from "~/infra/forms.server";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refusal } from "~/models/generation.server";
+import { googleBatchWait } from "~/models/google-batches.server";
 import { presetChoices } from "~/infra/studio-config.server";
 import type { QualityReport as QualityReportData } from "~/studio/report";
 import * as intents from "./actions.server";
@@ -39,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       error: job.error,
       errorCode: job.errorCode,
       createdAt: job.createdAt.toISOString(),
+      googleBatch: googleBatchWait(job),
     },
     sources: job.sources.map((s) => ({
       id: s.id,
@@ -103,25 +106,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "regenerate":
         return await intents.regenerate(context);
       default:
-        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return refuse({ intent: { code: "UNKNOWN_ACTION" } });
     }
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
-    }
-    if (error instanceof CapReachedError) return json({ errors: { form: error.message } }, { status: 402 });
-    throw error;
+    const { errors, status } = refusal(error);
+    return refuse(errors, status);
   }
 }
 
 export default function JobPage() {
   const { job, sources, outputs, presets } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors?: Record<string, string> }>();
+  const errors = useFormErrors(useActionData<typeof action>());
   const [regenerateFor, setRegenerateFor] = useState<string | null>(null);
   const t = useT();
   const navigation = useNavigation();
-  // Poll while anything is still moving.
-  usePolling(!TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState)));
+  // Poll while anything is still moving (slowly while Google's batch, which takes hours, is all there is to wait for).
+  usePolling(
+    !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState)),
+    job.googleBatch ? 30_000 : 1000,
+  );
 
   const pending = outputs.filter((o) => o.reviewState === "pending" || o.reviewState === "failed");
   const submitting = navigation.state !== "idle";
@@ -144,21 +147,21 @@ export default function JobPage() {
                     {t(`job.status.${job.status}` as MessageKey)} · {job.progress}%
                   </Text>
                   <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
+                  {job.googleBatch && (
+                    <Text as="p" tone="subdued">
+                      {t("job.googleBatch.waiting", {
+                        submitted: formatTime(job.googleBatch.submittedAt),
+                        expected: formatTime(job.googleBatch.expectedBy),
+                      })}
+                    </Text>
+                  )}
                   <IntentButton intent="cancel" variant="plain" tone="critical">
                     {t("job.cancel")}
                   </IntentButton>
                 </BlockStack>
               </Card>
             )}
-            {actionData?.errors && (
-              <Banner tone="critical" title={t("job.actionFailed")}>
-                <ul>
-                  {Object.entries(actionData.errors).map(([field, message]) => (
-                    <li key={field}>{message}</li>
-                  ))}
-                </ul>
-              </Banner>
-            )}
+            <FormErrors title={t("job.actionFailed")} errors={errors} />
             {job.error && (
               <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
                 <BlockStack gap="200">
@@ -310,4 +313,9 @@ export default function JobPage() {
 
 export function ErrorBoundary() {
   return <RouteError notFound="job.notFound" />;
+}
+
+/** A time as the pages show it: UTC, to the minute. */
+function formatTime(iso: string) {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }

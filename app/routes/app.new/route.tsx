@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
@@ -22,7 +22,10 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
-import { useT } from "~/i18n/index";
+import { render, useLocale, useT, type Message } from "~/i18n/index";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
+import { parseGenerationForm, startGeneration } from "~/models/generation.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
 import { getSettings } from "~/models/settings.server";
@@ -30,7 +33,8 @@ import { availableProviders } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
 import { MAX_PHOTOS } from "~/models/constants";
-import { generate } from "./actions.server";
+import { parseUploadForm } from "~/infra/request-body.server";
+import { GENERATION_UPLOAD } from "~/models/uploads.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -42,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const product = await getProductForGeneration(adminApiForSession(session), productId);
   return {
     product,
-    productError: product ? null : "This product does not exist in your store.",
+    productError: product ? null : ({ code: "PRODUCT_NOT_IN_STORE" } satisfies Message),
     settings,
     providers,
     presets,
@@ -51,16 +55,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session, redirect } = await authenticate.admin(request);
-  return generate(request, session, redirect);
+  let upload;
+  try {
+    upload = await parseUploadForm(request, GENERATION_UPLOAD);
+  } catch (refusal) {
+    // Returned, not thrown: the page shows the reason beside the photos.
+    if (refusal instanceof Response) return refusal;
+    throw refusal;
+  }
+  try {
+    const parsed = parseGenerationForm(upload.form);
+    if ("errors" in parsed) return refuse(parsed.errors);
+    const result = await startGeneration(session, parsed.data);
+    if ("errors" in result) return refuse(result.errors, result.status);
+    return redirect(`/app/jobs/${result.jobs[0].id}`);
+  } finally {
+    // Stored uploads have been copied into storage by now; the temporary files can go.
+    await upload.cleanup();
+  }
 }
 
 type Mode = "white" | "lifestyle";
 
 export default function NewGeneration() {
   const { product, productError, settings, providers, presets } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors?: Record<string, string> }>();
-  const errors = actionData?.errors ?? {};
+  const errors = useFormErrors(useActionData<typeof action>());
   const t = useT();
+  const locale = useLocale();
   const shopify = useAppBridge();
   const navigate = useNavigate();
   const submit = useSubmit();
@@ -68,16 +89,8 @@ export default function NewGeneration() {
   const submitting = navigation.state === "submitting";
 
   const productImages = product?.images ?? [];
-  const firstPhotos = () => productImages.slice(0, 3).map((image) => image.id);
-  const [selected, setSelected] = useState<string[]>(firstPhotos);
+  const [selected, setSelected] = useState<string[]>([]);
   const [files, setFiles] = useState<File[]>([]);
-  // Another product picked: start again from its first photos (state adjusted while rendering, as React advises).
-  const [shownProduct, setShownProduct] = useState(product?.id);
-  if (shownProduct !== product?.id) {
-    setShownProduct(product?.id);
-    setSelected(firstPhotos());
-    setFiles([]);
-  }
   const [mode, setMode] = useState<Mode>((settings.defaultMode as Mode) ?? "white");
   const [provider, setProvider] = useState<string>(settings.provider ?? providers[providers.length - 1] ?? "local");
   const { whiteDefaults, lifestyleDefaults } = settings;
@@ -91,6 +104,11 @@ export default function NewGeneration() {
   const [preset, setPreset] = useState(lifestyleDefaults.preset);
   const [style, setStyle] = useState("");
   const [count, setCount] = useState(String(lifestyleDefaults.count));
+
+  useEffect(() => {
+    setSelected(productImages.slice(0, 3).map((image) => image.id));
+    setFiles([]);
+  }, [product?.id]);
 
   const total = selected.length + files.length;
 
@@ -136,13 +154,7 @@ export default function NewGeneration() {
       <Layout>
         {Object.keys(errors).length > 0 && (
           <Layout.Section>
-            <Banner tone="critical" title="The job was not started">
-              <ul>
-                {Object.entries(errors).map(([field, message]) => (
-                  <li key={field}>{message}</li>
-                ))}
-              </ul>
-            </Banner>
+            <FormErrors title={t("new.notStarted")} errors={errors} />
           </Layout.Section>
         )}
         <Layout.Section>
@@ -155,7 +167,7 @@ export default function NewGeneration() {
                   </Text>
                   <Button onClick={pickProduct}>{product ? t("new.changeProduct") : t("new.selectProduct")}</Button>
                 </InlineStack>
-                {productError && <Banner tone="critical">{productError}</Banner>}
+                {productError && <Banner tone="critical">{render(locale, productError)}</Banner>}
                 {product ? (
                   <Text as="p" variant="headingLg">
                     {product.title}

@@ -1,10 +1,9 @@
-import { useEffect, useRef, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useEffect, useState } from "react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { readForm } from "~/infra/request-body.server";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -26,12 +25,14 @@ import { useT, type MessageKey } from "~/i18n/index";
 import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } from "~/shopify/alt-text";
 import { adminApiForSession } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
-import { getSettings, listProviderStatus } from "~/models/settings.server";
-import { save } from "./actions.server";
+import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
+import { economyUnavailable } from "~/models/google-batches.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
 
 // The help texts name the alt-text placeholders themselves, which the messages' own {{values}} would fill.
 const LITERAL_PLACEHOLDERS = { title: "{title}", mode: "{mode}" };
@@ -55,6 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       altTextTemplate: altTextTemplateFor(settings.altTextTemplate, altTextLanguage),
       monthlyCap: settings.monthlyCap,
       retentionDays: settings.retentionDays,
+      economyBulk: settings.economyBulk,
       whiteOptions: settings.whiteDefaults,
       lifestyleOptions: settings.lifestyleDefaults,
     },
@@ -62,6 +64,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     altTextLanguage,
     providers: availableProviders(config),
     providerStatus: listProviderStatus(config),
+    // Google's Batch API needs a Gemini API key: Vertex AI batches read from Cloud Storage, gateways have none.
+    economyAvailable: economyUnavailable(config) === null,
     presets: presetChoices(),
     ratios: [...RATIOS],
   };
@@ -69,7 +73,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  return save(session.shop, await readForm(request));
+  const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
+  if ("errors" in parsed) return refuse(parsed.errors);
+  await updateSettings(session.shop, parsed.data);
+  return json({ saved: true as const });
 }
 
 const FORMATS = [
@@ -79,9 +86,9 @@ const FORMATS = [
 ];
 
 export default function Settings() {
-  const { settings, usage, altTextLanguage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
+  const { settings, usage, altTextLanguage, providers, providerStatus, economyAvailable, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const errors: Record<string, string> = actionData && "errors" in actionData ? actionData.errors : {};
+  const errors = useFormErrors(actionData);
   const t = useT();
   const shopify = useAppBridge();
   const navigation = useNavigation();
@@ -95,16 +102,13 @@ export default function Settings() {
   const [publishMode, setPublishMode] = useState(settings.publishMode);
   const [mediaPosition, setMediaPosition] = useState(settings.mediaPosition);
   const [altTextTemplate, setAltTextTemplate] = useState(settings.altTextTemplate);
+  const [economyBulk, setEconomyBulk] = useState(settings.economyBulk);
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
 
-  // Once per save: the answer object is new each time the form is saved.
-  const toasted = useRef<unknown>(undefined);
   useEffect(() => {
-    if (!actionData || !("saved" in actionData) || toasted.current === actionData) return;
-    toasted.current = actionData;
-    shopify.toast.show(t("settings.saved"));
-  }, [actionData, shopify, t]);
+    if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
+  }, [actionData]);
 
   const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);
@@ -123,7 +127,7 @@ export default function Settings() {
         <Layout>
           {Object.keys(errors).length > 0 && (
             <Layout.Section>
-              <Banner tone="critical" title={t("settings.notSaved")} />
+              <FormErrors title={t("settings.notSaved")} errors={errors.form ? { form: errors.form } : {}} always />
             </Layout.Section>
           )}
 
@@ -335,6 +339,15 @@ export default function Settings() {
                   }
                   error={errors.monthlyCap}
                   autoComplete="off"
+                />
+                <Checkbox
+                  label={t("settings.economyBulk.label")}
+                  name="economyBulk"
+                  checked={economyAvailable && economyBulk}
+                  disabled={!economyAvailable}
+                  onChange={setEconomyBulk}
+                  helpText={t(economyAvailable ? "settings.economyBulk.help" : "settings.economyBulk.unavailable")}
+                  error={errors.economyBulk}
                 />
                 <TextField
                   label={t("settings.retentionDays.label")}
