@@ -3,7 +3,7 @@ import type { Session } from "@shopify/shopify-api";
 import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { PrismaSessionStorage } from "~/infra/session-storage.server";
-import { AdminApiError, createAdminApi, type AdminApi } from "~/shopify/admin-api.server";
+import { AdminApiError, createAdminApi, type AdminApi, type RequestOptions } from "~/shopify/admin-api.server";
 
 // The one way to reach a shop's Admin API, from a request's session or, in the worker, from the shop's
 // offline session (looked up here, never carried in job data). One Redis connection paces every call
@@ -91,10 +91,10 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
     get fetch() {
       return api.fetch;
     },
-    async request(document, variables, opts) {
+    async request<T>(document: string, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<T> {
       const usedToken = token;
       try {
-        return await api.request(document, variables, opts);
+        return await api.request<T>(document, variables, opts);
       } catch (error) {
         if (!(error instanceof AdminApiError && error.code === "UNAUTHORIZED")) throw error;
         let renewal = pendingRenewals.get(usedToken);
@@ -109,7 +109,7 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
           api = createAdminApi({ shop, accessToken: renewed, redis: pacingConnection() });
         }
         // Shopify ran nothing for a 401, so sending the request again is safe even for a mutation.
-        return api.request(document, variables, opts);
+        return api.request<T>(document, variables, opts);
       }
     },
   };
