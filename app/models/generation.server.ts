@@ -10,6 +10,8 @@ import { MAX_PHOTOS } from "~/models/constants";
 import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
+import { readProductsByIds } from "~/shopify/bulk-read.server";
+import { createBatch, type BatchProduct } from "~/models/batch-create.server";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is
@@ -67,15 +69,32 @@ export function parseGenerationForm(form: FormData): { data: GenerationRequest }
   return { data: { ...rest, productIds: [productId], uploads } };
 }
 
+/** Far beyond the admin's own bulk selection; keeps one request's body and work bounded. */
+export const MAX_SELECTION = 50_000;
+
 export const extensionRequestSchema = z.object({
-  productIds: z.array(productGid).min(1, "Select at least one product.").max(250, "Select at most 250 products."),
+  productIds: z.array(productGid).min(1, "Select at least one product.").max(MAX_SELECTION, `Select at most ${MAX_SELECTION} products.`),
   mode: z.enum(["white", "lifestyle"]).optional(),
 });
 
-type StartResult = { batchId: string | null; jobs: { id: string; productId: string }[] } | { errors: FieldErrors; status: number };
+type StartResult =
+  | {
+      batchId: string | null;
+      jobs: { id: string; productId: string }[];
+      /** Products of the request already in an unfinished job of the same mode: not added again. */
+      alreadyRunning?: number;
+      /** The jobs are saved but Redis did not take them: the reconciler queues them within a minute. */
+      queueDelayed?: boolean;
+    }
+  | { errors: FieldErrors; status: number };
 
-export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
-  const shop = session.shop;
+export type GenerationSpec = { mode: "white" | "lifestyle"; provider: NonNullable<GenerationRequest["provider"]>; options: object };
+
+/** The provider and options a request runs with: the shop's defaults under what the request chose. */
+export async function resolveSpec(
+  shop: string,
+  request: Pick<GenerationRequest, "mode" | "provider" | "options">,
+): Promise<{ spec: GenerationSpec } | { errors: FieldErrors; status: number }> {
   const settings = await getSettings(shop);
   const config = getStudioConfig();
   const mode = request.mode;
@@ -87,6 +106,44 @@ export async function startGeneration(session: Session, request: GenerationReque
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
   const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+  return { spec: { mode, provider, options: options.data } };
+}
+
+/**
+ * Queues a batch for products already read from Shopify (by id, or from a bulk read of a selection).
+ * Refused up front when the cap clearly has no room; the reservation in createBatch is what holds.
+ */
+export async function startBatch(shop: string, products: readonly BatchProduct[], spec: GenerationSpec): Promise<StartResult> {
+  const settings = await getSettings(shop);
+  try {
+    if (isCapped(spec.provider)) {
+      await refuseIfNoRoom(
+        shop,
+        settings.monthlyCap,
+        products.filter((p) => p.images.length > 0).map(() => plannedImages(spec.mode, spec.options)),
+      );
+    }
+    const created = await createBatch(shop, products, spec);
+    const existing = created.alreadyRunning.map((job) => ({ id: job.jobId, productId: job.productId }));
+    return {
+      // With nothing new, the batch that already has the products (the merchant follows it there).
+      batchId: created.batchId ?? created.alreadyRunning.find((job) => job.batchId)?.batchId ?? null,
+      jobs: [...created.jobs, ...existing],
+      alreadyRunning: created.alreadyRunning.length,
+      queueDelayed: !created.queued,
+    };
+  } catch (error) {
+    return refusal(error);
+  }
+}
+
+export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
+  const shop = session.shop;
+  const settings = await getSettings(shop);
+  const resolved = await resolveSpec(shop, request);
+  if ("errors" in resolved) return resolved;
+  const { mode, provider } = resolved.spec;
+  const options = { data: resolved.spec.options };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
   // reservation in createJobs is what holds under concurrency.
@@ -100,6 +157,19 @@ export async function startGeneration(session: Session, request: GenerationReque
     } catch (error) {
       return refusal(error);
     }
+  }
+
+  // Several products (the bulk action): read by id in chunks, written and queued in bulk.
+  if (request.productIds.length > 1) {
+    const api = adminApiForSession(session);
+    const products: BatchProduct[] = [];
+    for await (const chunk of readProductsByIds(api, request.productIds)) {
+      if (chunk.missingIds.length) {
+        return { errors: { productId: `Product ${chunk.missingIds[0]} does not exist in this store.` }, status: 404 };
+      }
+      products.push(...chunk.products);
+    }
+    return startBatch(shop, products, resolved.spec);
   }
 
   const api = adminApiForSession(session);

@@ -37,6 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
     json({
       batchId: result.batchId,
       jobs: result.jobs.map((job) => ({ ...job, url: `/app/jobs/${job.id}` })),
+      // Products already in an unfinished job of this mode were not added again (they are among `jobs`).
+      alreadyRunning: result.alreadyRunning ?? 0,
+      queueDelayed: result.queueDelayed ?? false,
     }),
   );
 }
