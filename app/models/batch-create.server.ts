@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/infra/db.server";
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from "~/infra/database-url";
+import { parseDatabaseUrl } from "~/infra/database-url";
+import { env } from "~/infra/env.server";
 import { enqueueMany, generateQueueId, QueueUnavailableError } from "~/infra/queue.server";
 import { getSettings } from "~/models/settings.server";
 import {
@@ -248,5 +249,5 @@ async function lockShopBatches(tx: Tx, shop: string) {
 }
 
 function isSqlite() {
-  return parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL).kind === "sqlite";
+  return parseDatabaseUrl(env.DATABASE_URL).kind === "sqlite";
 }

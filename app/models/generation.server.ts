@@ -104,7 +104,7 @@ export async function resolveSpec(
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
+  const options = optionSchema.safeParse({ ...defaults, ...(request.options ?? {}) });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
   return { spec: { mode, provider, options: options.data } };
 }
@@ -287,7 +287,7 @@ export async function regenerateJob(
         // Not added to the earlier job's batch: a batch has one job per product.
       },
     ]);
-    return { job: { id: created.jobs[0]!.id } };
+    return { job: { id: created.jobs[0].id } };
   } catch (error) {
     return refusal(error);
   }

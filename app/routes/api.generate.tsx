@@ -1,11 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
-import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
+import { extensionRequestSchema, MAX_SELECTION, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
 import { readJson } from "~/infra/request-body.server";
 
 // The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
 // Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().
+
+/** A bulk selection of MAX_SELECTION product ids (about 40 bytes each in JSON), and no more. */
+const SELECTION_BODY_LIMIT = MAX_SELECTION * 40 + 1024;
 
 /** The extensions' modal presets the shop's default mode from this. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -18,7 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { session, cors } = await authenticate.admin(request);
   let body: unknown;
   try {
-    body = await readJson(request);
+    body = await readJson(request, SELECTION_BODY_LIMIT);
   } catch (refusal) {
     if (refusal instanceof Response) return cors(refusal);
     throw refusal;

@@ -370,3 +370,11 @@ query CatalogProductsByIds($ids: [ID!]!, $mediaFirst: Int!) {
     }
   }
 }`;
+
+/** The shop's collections for the home page's picker (the first 250 by title: a picker, not an export). */
+export const COLLECTIONS_FOR_PICKER_QUERY = `#graphql
+query CollectionsForPicker($first: Int!) {
+  collections(first: $first, sortKey: TITLE) {
+    nodes { id title }
+  }
+}`;
