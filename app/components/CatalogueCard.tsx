@@ -145,7 +145,7 @@ function StartOutcome({ answer }: { answer: StartAnswer }) {
   if (!answer.batchId) return <Banner tone="info" title={t("catalogue.empty")} />;
   return (
     <Banner
-      tone={answer.queueDelayed ? "warning" : "success"}
+      tone={answer.queueDelayed ? "warning" : answer.added > 0 ? "success" : "info"}
       title={answer.added > 0 ? t("catalogue.started", { count: answer.added }) : t("catalogue.nothingNew")}
     >
       <BlockStack gap="100">

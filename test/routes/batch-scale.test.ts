@@ -112,6 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await queue?.close();
+  testConnection?.disconnect();
   const { closeQueue } = await import("~/infra/queue.server");
   await closeQueue();
   stats?.disconnect();
