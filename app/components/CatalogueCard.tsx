@@ -70,7 +70,7 @@ export function CatalogueCard() {
         {loaded && (
           <BlockStack gap="300">
             <Select
-              label={t("catalogue.selection")}
+              label={t("catalogue.selection.label")}
               options={[
                 { label: t("catalogue.selection.all"), value: "all" },
                 { label: t("catalogue.selection.collection"), value: "collection" },
@@ -95,8 +95,8 @@ export function CatalogueCard() {
             <Select
               label={t("catalogue.mode")}
               options={[
-                { label: t("new.mode.white"), value: "white" },
-                { label: t("new.mode.lifestyle"), value: "lifestyle" },
+                { label: t("new.mode.white.label"), value: "white" },
+                { label: t("new.mode.lifestyle.label"), value: "lifestyle" },
               ]}
               value={mode}
               onChange={setMode}
