@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Link, ProgressBar, Select, Spinner, Text } from "@shopify/polaris";
-import { useT } from "~/i18n/index";
+import { render, useLocale, useT, type Message } from "~/i18n/index";
 import type { Coverage } from "~/models/catalogue.server";
 
 // The home page's catalogue card: coverage (products whose main image is a white-background image this
@@ -141,7 +141,12 @@ function CoverageSummary({ coverage }: { coverage: Coverage }) {
 
 function StartOutcome({ answer }: { answer: StartAnswer }) {
   const t = useT();
-  if ("errors" in answer) return <Banner tone="critical" title={Object.values(answer.errors)[0]} />;
+  const locale = useLocale();
+  if ("errors" in answer) {
+    // The app's refusals come as message codes (rendered in the merchant's language), the route's own as text.
+    const first = Object.values(answer.errors)[0];
+    return <Banner tone="critical" title={typeof first === "string" ? first : render(locale, first)} />;
+  }
   if (!answer.batchId) return <Banner tone="info" title={t("catalogue.empty")} />;
   return (
     <Banner
