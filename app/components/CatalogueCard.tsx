@@ -11,7 +11,8 @@ import type { Coverage } from "~/models/catalogue.server";
 
 type LoadAnswer = { coverage: Coverage; collections: { id: string; title: string }[] } | { error: string };
 type StartAnswer =
-  { ok: true; batchId: string | null; added: number; alreadyRunning: number; queueDelayed: boolean } | { errors: Record<string, string> };
+  | { ok: true; batchId: string | null; added: number; alreadyRunning: number; queueDelayed: boolean }
+  | { errors: Record<string, string | Message> };
 
 export function CatalogueCard() {
   const t = useT();
