@@ -47,6 +47,8 @@ import type {
   BulkOperationCancelMutation,
   BulkOperationCancelMutationVariables,
   CatalogProductsByIdsQuery,
+  CollectionsForPickerQuery,
+  CollectionsForPickerQueryVariables,
   CatalogProductsByIdsQueryVariables,
 } from "../types/admin.generated";
 
@@ -431,3 +433,11 @@ query CatalogProductsByIds($ids: [ID!]!, $mediaFirst: Int!) {
     }
   }
 }` as AdminDocument<CatalogProductsByIdsQuery, CatalogProductsByIdsQueryVariables>;
+
+/** The shop's collections for the home page's picker (the first 250 by title: a picker, not an export). */
+export const COLLECTIONS_FOR_PICKER_QUERY = `#graphql
+query CollectionsForPicker($first: Int!) {
+  collections(first: $first, sortKey: TITLE) {
+    nodes { id title }
+  }
+}` as AdminDocument<CollectionsForPickerQuery, CollectionsForPickerQueryVariables>;

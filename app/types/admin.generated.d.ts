@@ -351,6 +351,13 @@ export type CatalogProductsByIdsQuery = { nodes: Array<AdminTypes.Maybe<(
       ) | Pick<AdminTypes.Model3d, 'id' | 'alt' | 'status' | 'mediaContentType'> | Pick<AdminTypes.Video, 'id' | 'alt' | 'status' | 'mediaContentType'>> } }
   )>> };
 
+export type CollectionsForPickerQueryVariables = AdminTypes.Exact<{
+  first: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type CollectionsForPickerQuery = { collections: { nodes: Array<Pick<AdminTypes.Collection, 'id' | 'title'>> } };
+
 export type ShopLocalesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -370,6 +377,7 @@ interface GeneratedQueryTypes {
   "#graphql\nquery BulkOperationStatus($id: ID!) {\n  bulkOperation(id: $id) {\n    id\n    status\n    errorCode\n    objectCount\n    fileSize\n    url\n    partialDataUrl\n  }\n}": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\nquery UnfinishedBulkOperations {\n  bulkOperations(first: 10, query: \"status:created OR status:running\") {\n    nodes { id status type query }\n  }\n}": {return: UnfinishedBulkOperationsQuery, variables: UnfinishedBulkOperationsQueryVariables},
   "#graphql\nquery CatalogProductsByIds($ids: [ID!]!, $mediaFirst: Int!) {\n  nodes(ids: $ids) {\n    ... on Product {\n      id\n      title\n      status\n      media(first: $mediaFirst) {\n        nodes {\n          id\n          alt\n          status\n          mediaContentType\n          ... on MediaImage {\n            image { url width height }\n          }\n        }\n      }\n    }\n  }\n}": {return: CatalogProductsByIdsQuery, variables: CatalogProductsByIdsQueryVariables},
+  "#graphql\nquery CollectionsForPicker($first: Int!) {\n  collections(first: $first, sortKey: TITLE) {\n    nodes { id title }\n  }\n}": {return: CollectionsForPickerQuery, variables: CollectionsForPickerQueryVariables},
   "#graphql\nquery ShopLocales {\n  shopLocales {\n    locale\n    primary\n  }\n}": {return: ShopLocalesQuery, variables: ShopLocalesQueryVariables},
 }
 

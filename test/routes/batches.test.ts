@@ -50,7 +50,13 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 
 /** A batch as the bulk action starts it: through /api/generate, one queued job per product. */
 async function startBatch(shop: string, count: number) {
-  const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);
+  // Products no unfinished job has: a resubmitted product would not be added again (see the dedupe test).
+  const busy = new Set(
+    (await prisma.job.findMany({ where: { shop, status: { in: ["queued", "analysing", "generating", "checking", "uploading"] } } })).map(
+      (job) => job.productId,
+    ),
+  );
+  const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0 && !busy.has(p.id));
   const productIds = products.slice(0, count).map((p) => p.id);
   const request = await asShop(shop, "/api/generate", {
     method: "POST",
@@ -106,7 +112,8 @@ async function jobRows(jobIds: string[]) {
 }
 
 beforeAll(async () => {
-  app = await startAppTest();
+  // Enough products that every test's batch has products no earlier test's unfinished job holds.
+  app = await startAppTest({ productCount: 40 });
   routes = {
     batch: await import("~/routes/app.batches.$id"),
     generate: await import("~/routes/api.generate"),
