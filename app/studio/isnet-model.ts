@@ -40,7 +40,7 @@ function readVarint(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
   let shift = 1;
   for (;;) {
-    const byte = buf[pos++]!;
+    const byte = buf[pos++];
     result += (byte & 0x7f) * shift;
     if (byte < 0x80) return [result, pos];
     shift *= 128;
@@ -141,13 +141,13 @@ export function widenIsnetModel(model: Uint8Array, keep: string[] = ["output"]):
   // (a float-to-float cast, a copy of the mask) so the output keeps its name.
   const alias = new Map<string, string>();
   for (const node of nodes) {
-    if (node.opType === CAST && !graphOutputs.has(node.outputs[0]!)) alias.set(node.outputs[0]!, node.inputs[0]!);
+    if (node.opType === CAST && !graphOutputs.has(node.outputs[0])) alias.set(node.outputs[0], node.inputs[0]);
   }
   const resolve = (name: string) => {
     while (alias.has(name)) name = alias.get(name)!;
     return name;
   };
-  const live = nodes.filter((n) => n.opType !== CAST || graphOutputs.has(n.outputs[0]!));
+  const live = nodes.filter((n) => n.opType !== CAST || graphOutputs.has(n.outputs[0]));
   for (const node of live) node.inputs = node.inputs.map((name) => (name ? resolve(name) : name));
   // Only what the kept outputs depend on.
   const producer = new Map<string, Node>();
@@ -277,5 +277,5 @@ function halves(): Float32Array {
 function writeWidened(fp16: Uint8Array, out: Uint8Array, pos: number): void {
   const table = halves();
   const view = new DataView(out.buffer, out.byteOffset + pos, fp16.length * 2);
-  for (let i = 0, j = 0; i < fp16.length; i += 2, j += 4) view.setFloat32(j, table[fp16[i]! | (fp16[i + 1]! << 8)]!, true);
+  for (let i = 0, j = 0; i < fp16.length; i += 2, j += 4) view.setFloat32(j, table[fp16[i] | (fp16[i + 1] << 8)], true);
 }
