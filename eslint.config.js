@@ -122,7 +122,8 @@ export default defineConfig(
   // Only one way to read the environment: validated once (app/env.server.ts, the engine's own schema).
   {
     files: ["app/**/*.{ts,tsx}", "worker/**/*.ts"],
-    ignores: ["app/env.server.ts", "app/studio/config.ts", "**/*.test.{ts,tsx}"],
+    // The logger reads LOG_LEVEL and LOG_FORMAT itself: it must work before (and when) the environment fails validation.
+    ignores: ["app/env.server.ts", "app/infra/env.server.ts", "app/infra/logger.server.ts", "app/studio/config.ts", "**/*.test.{ts,tsx}"],
     rules: {
       "no-restricted-properties": [
         "error",

@@ -1,6 +1,7 @@
-import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "~/infra/env.server";
+import { logger, withLogContext } from "~/infra/logger.server";
 import { failJob } from "~/models/jobs.server";
 import { purgeExpiredJobs } from "~/models/retention.server";
 import { sweepOrphanFiles } from "~/infra/storage.server";
@@ -32,7 +33,13 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
   }
 }
 
-export async function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+/** Every line a job's run logs carries its shop, the app's job id, the queue entry and its kind. */
+export function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+  const { shop, jobId, kind } = job.data;
+  return withLogContext({ shop, jobId, queueJobId: job.id, kind }, () => runStudioJob(job, token, signal));
+}
+
+async function runStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
   const { shop, jobId } = job.data;
   try {
     await run(job, signal);
@@ -41,25 +48,21 @@ export async function processStudioJob(job: Job<StudioJobData>, token?: string, 
       // Stopped by the shutdown deadline: back to the queue as it was, without spending an attempt
       // (BullMQ does not count a WaitingError). The next run picks up where the row says it is.
       await job.moveToWait(token).catch((moveError: Error) => {
-        console.warn(`[worker] ${job.name} left for the stalled-job check`, { shop, jobId, error: moveError.message });
+        logger.warn({ shop, jobId, error: moveError.message }, `[worker] ${job.name} left for the stalled-job check`);
       });
       throw new WaitingError();
     }
     const classified = classifyJobError(error);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    console.warn(`[worker] ${job.name} failed`, {
-      shop,
-      jobId,
-      code: classified.code,
-      transient: classified.transient,
-      lastAttempt,
-      error: (error as Error).message,
-    });
+    logger.warn(
+      { shop, jobId, code: classified.code, transient: classified.transient, lastAttempt, error: (error as Error).message },
+      `[worker] ${job.name} failed`,
+    );
     if (!classified.transient || lastAttempt) {
       // If the database is down this write fails too; the row is then failed by the "failed" handler
       // or, failing that, by the reconciler, which finds the entry failed and the row unfinished.
       await settleFailure(job, classified).catch((writeError: Error) => {
-        console.warn(`[worker] ${job.name} failure not recorded`, { shop, jobId, error: writeError.message });
+        logger.warn({ shop, jobId, error: writeError.message }, `[worker] ${job.name} failure not recorded`);
       });
     }
     if (!classified.transient) throw new UnrecoverableError(classified.message);
@@ -89,7 +92,7 @@ export async function onStudioJobFailed(job: Job<StudioJobData> | undefined, err
   const { shop, jobId } = job.data;
   const failure = STOPPED_ERRORS[/stalled/i.test(error.message) ? "WORKER_LOST" : "INTERRUPTED"];
   await settleFailure(job, failure).catch((writeError: Error) => {
-    console.warn("[worker] stalled job not recorded as failed", { shop, jobId, error: writeError.message });
+    logger.warn({ shop, jobId, error: writeError.message }, "[worker] stalled job not recorded as failed");
   });
 }
 
@@ -103,28 +106,34 @@ export function createStudioWorker(options: { connection: Redis; prefix: string;
     stalledInterval: lockDuration / 2,
     // A job whose worker is killed runs again twice; the third time it is failed (it may be what kills it).
     maxStalledCount: 2,
+    // Completed and failed counts per minute for a week, kept by BullMQ in Redis (Queue.getMetrics()).
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
   worker.on("failed", (job, error) => void onStudioJobFailed(job, error));
   return worker;
 }
 
-async function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: string, signal?: AbortSignal) {
+function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: string, signal?: AbortSignal) {
+  return withLogContext({ kind: job.data.kind, queueJobId: job.id }, () => runMaintenanceJob(job, signal));
+}
+
+async function runMaintenanceJob(job: Job<MaintenanceJobData>, signal?: AbortSignal) {
   switch (job.data.kind) {
     case "reconcile": {
       const result = await reconcile(signal);
       if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled > 0)
-        console.log("[worker] reconciled", result);
+        logger.info(result, "[worker] reconciled");
       return result;
     }
     case "retention": {
       const { jobs, files } = await purgeExpiredJobs(new Date(), signal);
-      if (jobs > 0) console.log(`[worker] retention: removed ${jobs} finished jobs and ${files} files`);
+      if (jobs > 0) logger.info({ jobs, files }, `[worker] retention: removed ${jobs} finished jobs and ${files} files`);
       return { jobs, files };
     }
     case "sweep": {
       // Files a crash left without a row (written before their transaction failed, uploads of a request that died).
       const { checked, deleted } = await sweepOrphanFiles({ signal });
-      if (deleted > 0) console.log(`[worker] storage sweep: removed ${deleted} orphan files of ${checked}`);
+      if (deleted > 0) logger.info({ checked, deleted }, `[worker] storage sweep: removed ${deleted} orphan files of ${checked}`);
       return { checked, deleted };
     }
   }
@@ -136,5 +145,6 @@ export function createMaintenanceWorker(options: { connection: Redis; prefix: st
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 1,
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
 }
