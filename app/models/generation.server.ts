@@ -10,27 +10,36 @@ import { MAX_PHOTOS } from "~/models/constants";
 import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
+import { formError, issue, OPTION_ERRORS, parseForm, parseValue } from "~/infra/forms.server";
+import { render, type FieldErrors, type Message } from "~/i18n/index";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is
 // checked before anything is stored or queued.
 
-const productGid = z.string().regex(/^gid:\/\/shopify\/Product\/\d+$/, "Choose a product.");
-const mediaGid = z.string().regex(/^gid:\/\/shopify\/(MediaImage|ProductImage)\/\d+$/);
+const productGid = z.string(issue("PRODUCT_REQUIRED")).regex(/^gid:\/\/shopify\/Product\/\d+$/, issue("PRODUCT_REQUIRED"));
+const mediaGid = z.string().regex(/^gid:\/\/shopify\/(MediaImage|ProductImage)\/\d+$/, issue("PHOTO_NOT_ON_PRODUCT"));
 
+// The New generation page's fields; its photos are read beside them (parseUploadForm).
 const formSchema = z.object({
   productId: productGid,
-  mode: z.enum(["white", "lifestyle"]),
-  provider: z.enum(["local", "gemini", "openai-compatible"]).optional(),
-  options: z.string().transform((value, ctx) => {
-    try {
-      return JSON.parse(value || "{}") as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "Options are not valid JSON." });
-      return z.NEVER;
-    }
-  }),
-  mediaIds: z.array(mediaGid).max(MAX_PHOTOS, `Choose at most ${MAX_PHOTOS} photos.`),
+  mode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")),
+  provider: z.enum(["local", "gemini", "openai-compatible"], issue("PROVIDER_REQUIRED")).optional(),
+  options: z
+    .string()
+    .default("{}")
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: issue("OPTIONS_NOT_JSON") });
+        return z.NEVER;
+      }
+    }),
+  mediaIds: z
+    .array(mediaGid)
+    .max(MAX_PHOTOS, issue("PHOTOS_TOO_MANY", { count: MAX_PHOTOS }))
+    .default([]),
 });
 
 export interface GenerationRequest {
@@ -42,34 +51,23 @@ export interface GenerationRequest {
   uploads?: File[];
 }
 
-type FieldErrors = Record<string, string>;
-
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
-}
-
 export function parseGenerationForm(form: FormData): { data: GenerationRequest } | { errors: FieldErrors } {
   const uploads = form.getAll("photos").filter((v): v is File => typeof v !== "string" && v.size > 0);
-  const parsed = formSchema.safeParse({
-    productId: form.get("productId") ?? "",
-    mode: form.get("mode") ?? "",
-    provider: form.get("provider") || undefined,
-    options: form.get("options") ?? "{}",
-    mediaIds: form.getAll("mediaIds").map(String),
-  });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const parsed = parseForm(form, formSchema);
+  if ("errors" in parsed) return parsed;
   const count = parsed.data.mediaIds.length + uploads.length;
-  if (count === 0) return { errors: { photos: "Choose at least one photo or upload one." } };
-  if (count > MAX_PHOTOS) return { errors: { photos: `Use at most ${MAX_PHOTOS} photos (you chose ${count}).` } };
+  if (count === 0) return { errors: { photos: { code: "PHOTOS_REQUIRED" } } };
+  if (count > MAX_PHOTOS) return { errors: { photos: { code: "PHOTOS_TOO_MANY_CHOSEN", values: { max: MAX_PHOTOS, chosen: count } } } };
   const { productId, ...rest } = parsed.data;
   return { data: { ...rest, productIds: [productId], uploads } };
 }
 
 export const extensionRequestSchema = z.object({
-  productIds: z.array(productGid).min(1, "Select at least one product.").max(250, "Select at most 250 products."),
-  mode: z.enum(["white", "lifestyle"]).optional(),
+  productIds: z
+    .array(productGid, issue("PRODUCTS_REQUIRED"))
+    .min(1, issue("PRODUCTS_REQUIRED"))
+    .max(250, issue("PRODUCTS_TOO_MANY", { count: 250 })),
+  mode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")).optional(),
 });
 
 type StartResult = { batchId: string | null; jobs: { id: string; productId: string }[] } | { errors: FieldErrors; status: number };
@@ -81,12 +79,12 @@ export async function startGeneration(session: Session, request: GenerationReque
   const mode = request.mode;
   const provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
   if (!availableProviders(config).includes(provider)) {
-    return { errors: { provider: `The ${provider} provider is not configured.` }, status: 400 };
+    return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider } } }, status: 400 };
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
-  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+  const options = parseValue({ ...defaults, ...(request.options ?? {}) }, optionSchema, OPTION_ERRORS);
+  if ("errors" in options) return { errors: options.errors, status: 400 };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
   // reservation in createJobs is what holds under concurrency.
@@ -106,7 +104,7 @@ export async function startGeneration(session: Session, request: GenerationReque
   const products = [];
   for (const productId of request.productIds) {
     const product = await getProductForGeneration(api, productId);
-    if (!product) return { errors: { productId: `Product ${productId} does not exist in this store.` }, status: 404 };
+    if (!product) return { errors: { productId: { code: "PRODUCT_NOT_FOUND", values: { id: productId } } }, status: 404 };
     products.push(product);
   }
 
@@ -123,7 +121,7 @@ export async function startGeneration(session: Session, request: GenerationReque
         : product.images.slice(0, MAX_PHOTOS);
     const sources: NewJobSource[] = [];
     for (const image of chosen) {
-      if (!image) return { product, error: "A chosen photo does not belong to this product." };
+      if (!image) return { product, error: { code: "PHOTO_NOT_ON_PRODUCT" } satisfies Message };
       sources.push({
         origin: "product",
         shopifyMediaId: image.id,
@@ -133,7 +131,8 @@ export async function startGeneration(session: Session, request: GenerationReque
       });
     }
     if (single) for (const upload of uploads) sources.push({ origin: "upload", ...upload });
-    if (sources.length === 0) return { product, error: `${product.title} has no photos to work from.` };
+    if (sources.length === 0)
+      return { product, error: { code: "PRODUCT_HAS_NO_PHOTOS", values: { title: product.title } } satisfies Message };
     return { product, sources };
   });
 
@@ -150,7 +149,7 @@ export async function startGeneration(session: Session, request: GenerationReque
     provider,
     sources: plan.sources ?? [],
     // In a batch, a product that cannot be done is shown as failed with its reason, not dropped.
-    ...(plan.error ? { failure: { code: "NO_PHOTOS", message: plan.error } } : {}),
+    ...(plan.error ? { failure: { code: "NO_PHOTOS", message: render("en", plan.error) } } : {}),
   }));
   try {
     const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data });
@@ -160,12 +159,13 @@ export async function startGeneration(session: Session, request: GenerationReque
   }
 }
 
-/** A refused start as the pages and the extensions show it; anything else is not ours to answer. */
-function refusal(error: unknown): { errors: FieldErrors; status: number } {
-  if (error instanceof CapReachedError) return { errors: { form: error.message }, status: 402 };
-  if (error instanceof QueueUnavailableError) {
-    return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
-  }
+/**
+ * A refused start or retry as the pages and the extensions show it (on `field`, "form" unless the page
+ * says otherwise); anything else is not ours to answer.
+ */
+export function refusal(error: unknown, field = "form"): { errors: FieldErrors; status: number } {
+  if (error instanceof CapReachedError) return { errors: { [field]: error.reason }, status: 402 };
+  if (error instanceof QueueUnavailableError) return { errors: { form: { code: "QUEUE_UNAVAILABLE" } }, status: 503 };
   throw error;
 }
 
@@ -180,19 +180,17 @@ export async function regenerateJob(
   changes: unknown,
 ): Promise<{ job: { id: string } } | { errors: FieldErrors; status: number }> {
   const earlier = await getJob(shop, jobId);
-  if (!earlier) return { errors: { form: "This job does not exist in this store." }, status: 404 };
-  if (!["done", "failed", "cancelled"].includes(earlier.status)) {
-    return { errors: { form: "Wait for this job to finish before regenerating." }, status: 409 };
-  }
+  if (!earlier) return { errors: formError("JOB_NOT_FOUND"), status: 404 };
+  if (!["done", "failed", "cancelled"].includes(earlier.status)) return { errors: formError("JOB_NOT_FINISHED"), status: 409 };
   const config = getStudioConfig();
   if (!availableProviders(config).includes(earlier.provider as never)) {
-    return { errors: { provider: `The ${earlier.provider} provider is no longer configured.` }, status: 400 };
+    return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider: earlier.provider } } }, status: 400 };
   }
   const mode = earlier.mode as "white" | "lifestyle";
   const schema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
   const overrides = changes && typeof changes === "object" ? changes : {};
-  const options = schema.safeParse({ ...(JSON.parse(earlier.options) as object), ...overrides });
-  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+  const options = parseValue({ ...(JSON.parse(earlier.options) as object), ...overrides }, schema, OPTION_ERRORS);
+  if ("errors" in options) return { errors: options.errors, status: 400 };
 
   // The same photos: product media by the URL Shopify gave when the job was made, uploads by the file
   // stored then.
@@ -217,7 +215,7 @@ export async function regenerateJob(
         // Not added to the earlier job's batch: a batch has one job per product.
       },
     ]);
-    return { job: { id: created.jobs[0]!.id } };
+    return { job: { id: created.jobs[0].id } };
   } catch (error) {
     return refusal(error);
   }

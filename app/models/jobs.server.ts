@@ -14,6 +14,7 @@ import {
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
+import { render } from "~/i18n/index";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
 import { logger } from "~/infra/logger.server";
 
@@ -26,7 +27,8 @@ import { logger } from "~/infra/logger.server";
 // transaction starts with a write (it then holds SQLite's write lock from the start) and undoes its own
 // effects by hand where a later step finds nothing to do.
 
-const QUEUE_UNAVAILABLE = "The job queue is unavailable. Try again in a minute.";
+// Kept with the failed job as its reason; the page shows the hint for its code in the merchant's language.
+const QUEUE_UNAVAILABLE = render("en", { code: "QUEUE_UNAVAILABLE" });
 
 export interface NewJobSource {
   origin: "product" | "upload";

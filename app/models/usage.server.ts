@@ -3,6 +3,7 @@ import { prisma } from "~/infra/db.server";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { pricePerImageUsd } from "~/studio";
 import type { Prisma } from "~/generated/prisma/sqlite/client";
+import { render, type Message } from "~/i18n/index";
 
 // Images made per shop and month, their estimated cost, and the monthly cap as a reservation: a job on a
 // paid provider holds its planned images before it is queued (so concurrent requests cannot all pass
@@ -134,14 +135,18 @@ export async function getUsage(shop: string, month = currentMonth()) {
  */
 export class CapReachedError extends Error {
   readonly fit: number;
+  /** What the merchant is told, rendered by the page; the error's own message is its English, for logs. */
+  readonly reason: Message;
 
   constructor(
     readonly capacity: Capacity,
     readonly needed: number[],
   ) {
     const fit = countFitting(capacity.left ?? Infinity, needed);
-    super(capMessage(capacity, needed, fit));
+    const reason = capReason(capacity, needed, fit);
+    super(render("en", reason));
     this.fit = fit;
+    this.reason = reason;
   }
 }
 
@@ -155,15 +160,13 @@ function countFitting(left: number, needed: number[]) {
   return fit;
 }
 
-function capMessage({ cap, used, left }: Capacity, needed: number[], fit: number) {
+function capReason({ cap, used, left }: Capacity, needed: number[], fit: number): Message {
   const total = needed.reduce((sum, images) => sum + images, 0);
-  const state = `${used} of this month's ${cap} images are made or reserved`;
+  const state = { used, cap: cap ?? 0 };
   if (needed.length > 1) {
     return fit === 0
-      ? `None of the ${needed.length} products fit under the monthly cap: ${state}. Raise the cap in Settings.`
-      : `Only ${fit} of the ${needed.length} products fit under the monthly cap (${state}, and these need ${total}). Select at most ${fit}, or raise the cap in Settings.`;
+      ? { code: "CAP_NONE_FIT", values: { ...state, products: needed.length } }
+      : { code: "CAP_SOME_FIT", values: { ...state, products: needed.length, fit, needed: total } };
   }
-  return left
-    ? `This job needs ${total} images, but the monthly cap leaves room for ${left} (${state}). Choose fewer scenes, or raise the cap in Settings.`
-    : `This month's cap of ${cap} images is reached (${state}). Raise it in Settings, or use the free local provider.`;
+  return left ? { code: "CAP_NO_ROOM", values: { ...state, needed: total, left } } : { code: "CAP_REACHED", values: state };
 }

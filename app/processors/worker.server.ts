@@ -109,7 +109,9 @@ export function createStudioWorker(options: { connection: Redis; prefix: string;
     // Completed and failed counts per minute for a week, kept by BullMQ in Redis (Queue.getMetrics()).
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
-  worker.on("failed", (job, error) => void onStudioJobFailed(job, error));
+  worker.on("failed", (job, error) => {
+    onStudioJobFailed(job, error).catch((e: unknown) => logger.error({ err: e }, "[worker] a stopped job was not recorded"));
+  });
   return worker;
 }
 

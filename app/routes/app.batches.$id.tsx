@@ -23,9 +23,10 @@ import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
-import { QueueUnavailableError } from "~/infra/queue.server";
 import { readForm } from "~/infra/request-body.server";
-import { CapReachedError } from "~/models/usage.server";
+import { refuse } from "~/infra/forms.server";
+import { refusal } from "~/models/generation.server";
+import { useFormErrors } from "~/components/FormErrors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const intent = form.get("intent");
   let count: number | null;
   try {
     switch (intent) {
@@ -71,14 +72,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         count = await cancelRest(session.shop, params.id ?? "");
         break;
       default:
-        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return refuse({ intent: { code: "UNKNOWN_ACTION" } });
     }
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
-    }
-    if (error instanceof CapReachedError) return json({ errors: { cap: error.message } }, { status: 402 });
-    throw error;
+    // The cap's message goes on its own banner (a warning), the queue's on the critical one.
+    const { errors, status } = refusal(error, "cap");
+    return refuse(errors, status);
   }
   if (count === null) throw new Response("Batch not found", { status: 404 });
   return json({ ok: true, count });
@@ -102,19 +101,20 @@ export default function BatchPage() {
   }, [busy, revalidator]);
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
-  const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
-  const capReached = actionData && "errors" in actionData && "cap" in actionData.errors ? actionData.errors.cap : null;
+  const errors = useFormErrors(actionData);
+  const queueDown = "form" in errors;
+  const capReached = errors.cap ?? null;
 
   return (
     <Page
       title={t("batch.title", { count: batch.counts.total })}
-      subtitle={`${t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
+      subtitle={`${t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
       backAction={{ content: t("nav.home"), url: "/app" }}
     >
       <Layout>
         {queueDown && (
           <Layout.Section>
-            <Banner tone="critical" title={t("error.queue")} />
+            <Banner tone="critical" title={t("errors.QUEUE_UNAVAILABLE")} />
           </Layout.Section>
         )}
         {capReached && (

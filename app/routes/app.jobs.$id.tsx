@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -27,10 +27,10 @@ import { cancelJob, getJob, retryJob } from "~/models/jobs.server";
 import { reconcilePublishing, rejectOutputs, requestPublish, requestRestore, STUCK_AFTER_MS } from "~/models/publishing.server";
 import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
-import { QueueUnavailableError } from "~/infra/queue.server";
 import { readForm } from "~/infra/request-body.server";
-import { CapReachedError } from "~/models/usage.server";
-import { regenerateJob } from "~/models/generation.server";
+import { refuse } from "~/infra/forms.server";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refusal, regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
 import { BORDER_SHARE, holdReasons, type QualityReport as QualityReportData } from "~/studio/report";
@@ -122,27 +122,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
         try {
           changes = JSON.parse(String(form.get("options") ?? "{}"));
         } catch {
-          return json({ errors: { options: "Options are not valid JSON." } }, { status: 400 });
+          return refuse({ options: { code: "OPTIONS_NOT_JSON" } });
         }
         const result = await regenerateJob(shop, id, changes);
-        if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+        if ("errors" in result) return refuse(result.errors, result.status);
         return redirect(`/app/jobs/${result.job.id}`);
       }
       default:
-        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return refuse({ intent: { code: "UNKNOWN_ACTION" } });
     }
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
-    }
-    if (error instanceof CapReachedError) return json({ errors: { form: error.message } }, { status: 402 });
-    throw error;
+    const { errors, status } = refusal(error);
+    return refuse(errors, status);
   }
 }
 
 export default function JobPage() {
   const { job, sources, outputs, presets } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors?: Record<string, string> }>();
+  const errors = useFormErrors(useActionData<typeof action>());
   const [regenerateFor, setRegenerateFor] = useState<string | null>(null);
   const t = useT();
   const revalidator = useRevalidator();
@@ -165,7 +162,7 @@ export default function JobPage() {
   return (
     <Page
       title={job.productTitle || t("job.title")}
-      subtitle={t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")}
+      subtitle={t(job.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")}
       titleMetadata={<Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>}
       backAction={job.batchId ? { content: t("batch.back"), url: `/app/batches/${job.batchId}` } : { content: t("nav.home"), url: "/app" }}
     >
@@ -188,15 +185,7 @@ export default function JobPage() {
                 </BlockStack>
               </Card>
             )}
-            {actionData?.errors && (
-              <Banner tone="critical" title={t("job.actionFailed")}>
-                <ul>
-                  {Object.entries(actionData.errors).map(([field, message]) => (
-                    <li key={field}>{message}</li>
-                  ))}
-                </ul>
-              </Banner>
-            )}
+            <FormErrors title={t("job.actionFailed")} errors={errors} />
             {job.error && (
               <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
                 <BlockStack gap="200">
@@ -324,7 +313,7 @@ export default function JobPage() {
                         ariaExpanded={regenerateFor === output.id}
                         ariaControls={`regenerate-${output.id}`}
                       >
-                        {t("job.regenerate")}
+                        {t("job.regenerate.label")}
                       </Button>
                     )}
                   </InlineStack>
@@ -410,14 +399,9 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
     lines.push({ text: t("job.report.cutOff", { edges }), tone: "critical" });
   }
   if (report.keptObjects !== undefined) {
+    lines.push({ text: t("job.report.kept", { count: report.keptObjects }), tone: "subdued" });
     const dropped = report.droppedObjects ?? 0;
-    lines.push({
-      text:
-        dropped > 0
-          ? t("job.report.keptDropped", { kept: report.keptObjects, dropped })
-          : t("job.report.kept", { kept: report.keptObjects }),
-      tone: "subdued",
-    });
+    if (dropped > 0) lines.push({ text: t("job.report.dropped", { count: dropped }), tone: "subdued" });
   }
   if (report.subjectUnclear) lines.push({ text: t("job.report.unclear"), tone: "critical" });
   if (reasons.includes("low-resolution")) {

@@ -4,7 +4,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { readForm } from "~/infra/request-body.server";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -31,6 +30,11 @@ import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
+
+// The help texts name the alt-text placeholders themselves, which the messages' own {{values}} would fill.
+const LITERAL_PLACEHOLDERS = { title: "{title}", mode: "{mode}" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -66,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
-  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return refuse(parsed.errors);
   await updateSettings(session.shop, parsed.data);
   return json({ saved: true as const });
 }
@@ -80,7 +84,7 @@ const FORMATS = [
 export default function Settings() {
   const { settings, usage, altTextLanguage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const errors: Record<string, string> = actionData && "errors" in actionData ? actionData.errors : {};
+  const errors = useFormErrors(actionData);
   const t = useT();
   const shopify = useAppBridge();
   const navigation = useNavigation();
@@ -101,7 +105,7 @@ export default function Settings() {
     if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
   }, [actionData]);
 
-  const providerName = (name: string) => t(`settings.providers.${name}` as MessageKey);
+  const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);
   const providerOptions = [
     { label: t("settings.provider.automatic"), value: "" },
@@ -118,7 +122,7 @@ export default function Settings() {
         <Layout>
           {Object.keys(errors).length > 0 && (
             <Layout.Section>
-              <Banner tone="critical" title={t("settings.notSaved")} />
+              <FormErrors title={t("settings.notSaved")} errors={errors.form ? { form: errors.form } : {}} always />
             </Layout.Section>
           )}
 
@@ -129,15 +133,15 @@ export default function Settings() {
                   title={t("settings.defaultMode")}
                   name="defaultMode"
                   choices={[
-                    { label: t("new.mode.white"), value: "white", helpText: t("new.mode.white.help") },
-                    { label: t("new.mode.lifestyle"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
+                    { label: t("new.mode.white.label"), value: "white", helpText: t("new.mode.white.help") },
+                    { label: t("new.mode.lifestyle.label"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
                   ]}
                   selected={[defaultMode]}
                   onChange={(value) => setDefaultMode(value[0])}
                   error={errors.defaultMode}
                 />
                 <Select
-                  label={t("settings.provider")}
+                  label={t("settings.provider.label")}
                   name="provider"
                   options={providerOptions}
                   value={provider}
@@ -216,7 +220,7 @@ export default function Settings() {
                   )}
                 </BlockStack>
                 <ChoiceList
-                  title={t("settings.count")}
+                  title={t("settings.count.label")}
                   name="lifestyleOptions.count"
                   choices={[2, 3].map((count) => ({ label: t("settings.count.option", { count }), value: String(count) }))}
                   selected={[String(lifestyle.count)]}
@@ -260,18 +264,18 @@ export default function Settings() {
             <Card>
               <BlockStack gap="400">
                 <ChoiceList
-                  title={t("settings.publishMode")}
+                  title={t("settings.publishMode.label")}
                   name="publishMode"
                   choices={[
-                    { label: t("settings.publishMode.review"), value: "review", helpText: t("settings.publishMode.review.help") },
-                    { label: t("settings.publishMode.auto"), value: "auto", helpText: t("settings.publishMode.auto.help") },
+                    { label: t("settings.publishMode.review.label"), value: "review", helpText: t("settings.publishMode.review.help") },
+                    { label: t("settings.publishMode.auto.label"), value: "auto", helpText: t("settings.publishMode.auto.help") },
                   ]}
                   selected={[publishMode]}
                   onChange={(value) => setPublishMode(value[0])}
                   error={errors.publishMode}
                 />
                 <ChoiceList
-                  title={t("settings.mediaPosition")}
+                  title={t("settings.mediaPosition.label")}
                   name="mediaPosition"
                   choices={[
                     { label: t("settings.mediaPosition.append"), value: "append" },
@@ -282,15 +286,16 @@ export default function Settings() {
                   error={errors.mediaPosition}
                 />
                 <TextField
-                  label={t("settings.altText")}
+                  label={t("settings.altText.label")}
                   name="altTextTemplate"
                   value={altTextTemplate}
                   onChange={setAltTextTemplate}
                   maxLength={255}
                   showCharacterCount
-                  helpText={t("settings.altText.help")}
+                  helpText={t("settings.altText.help", LITERAL_PLACEHOLDERS)}
                   error={
-                    errors.altTextTemplate ?? (unknown.length > 0 ? t("settings.altText.unknown", { list: unknown.join(", ") }) : undefined)
+                    errors.altTextTemplate ??
+                    (unknown.length > 0 ? t("settings.altText.unknown", { ...LITERAL_PLACEHOLDERS, list: unknown.join(", ") }) : undefined)
                   }
                   autoComplete="off"
                 />
@@ -313,9 +318,9 @@ export default function Settings() {
           <Layout.AnnotatedSection title={t("settings.limits.title")} description={t("settings.limits.description")}>
             <Card>
               <BlockStack gap="400">
-                <Text as="p">{t("settings.usage", { month: usage.month, images: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
+                <Text as="p">{t("settings.usage.label", { month: usage.month, count: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
                 <TextField
-                  label={t("settings.monthlyCap")}
+                  label={t("settings.monthlyCap.label")}
                   name="monthlyCap"
                   type="number"
                   min={0}
@@ -324,14 +329,14 @@ export default function Settings() {
                   onChange={setMonthlyCap}
                   helpText={
                     settings.monthlyCap != null
-                      ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
+                      ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
                       : t("settings.monthlyCap.help")
                   }
                   error={errors.monthlyCap}
                   autoComplete="off"
                 />
                 <TextField
-                  label={t("settings.retentionDays")}
+                  label={t("settings.retentionDays.label")}
                   name="retentionDays"
                   type="number"
                   min={1}

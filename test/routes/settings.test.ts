@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
+import type * as AppSettingsModule from "~/routes/app.settings";
+import type * as ApiGenerateModule from "~/routes/api.generate";
+import type * as SettingsModule from "~/models/settings.server";
+import type * as DbModule from "~/infra/db.server";
 
 // The settings page: what a new shop starts with, saving (per shop, validated field by field), that no
 // provider secret ever reaches the page, and that the saved defaults are what generation then uses.
@@ -13,10 +18,10 @@ const SECRETS = {
 };
 
 let app: AppTest;
-let route: typeof import("~/routes/app.settings");
-let generateRoute: typeof import("~/routes/api.generate");
-let settingsModel: typeof import("~/models/settings.server");
-let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof AppSettingsModule;
+let generateRoute: typeof ApiGenerateModule;
+let settingsModel: typeof SettingsModule;
+let prisma: typeof DbModule.prisma;
 
 function settingsForm(overrides: Record<string, string | null> = {}) {
   const fields: Record<string, string | null> = {
@@ -246,7 +251,7 @@ describe("saving settings", () => {
 
     const response = await save(SHOP_A, settingsForm({ ...overrides, defaultMode: "lifestyle" }));
     expect(response.status).toBe(400);
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(Object.keys(errors)).toEqual([field]);
     expect(errors[field]).toEqual(expect.any(String));
     expect(await row(SHOP_A)).toEqual(before);
@@ -263,7 +268,7 @@ describe("saving settings", () => {
         "lifestyleOptions.preset": "x",
       }),
     );
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(errors).toEqual({
       monthlyCap: expect.stringMatching(/whole number.*empty for no cap/),
       retentionDays: expect.stringMatching(/1 to 3650/),
