@@ -61,7 +61,7 @@ const schema = z.object({
   AWS_ENDPOINT_URL_S3: z.url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   // The worker's /healthz and /readyz (off unless set; `npm run worker:health` runs the same checks once).
-  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  WORKER_HEALTH_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65_535).optional()),
   // The worker's recovery timings (README, "Configuration", says why these defaults).
   WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(120),
