@@ -13,7 +13,8 @@ export const MAINTENANCE_QUEUE_NAME = "studio-maintenance";
 export type StudioJobData =
   | { kind: "generate"; shop: string; jobId: string; attempt: number }
   | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
-  | { kind: "restore"; shop: string; jobId: string; outputIds: string[] };
+  | { kind: "restore"; shop: string; jobId: string; outputIds: string[] }
+  | { kind: "google-batch"; shop: string; batchId: string };
 
 export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" } | { kind: "sweep" };
 
@@ -27,6 +28,14 @@ export const defaultJobOptions = {
 /** One queue entry per attempt: a retry is a new entry, a double submit of the same attempt is not. */
 export function generateQueueId(jobId: string, attempt: number) {
   return `generate-${jobId}-${attempt}`;
+}
+
+/**
+ * The one entry that submits an economy batch to Google's Batch API and then polls it (delayed between
+ * polls, so one id for the batch's whole life): its jobs wait on it until the answers are saved.
+ */
+export function googleBatchQueueId(batchId: string) {
+  return `google-batch-${batchId}`;
 }
 
 let queue: Queue<StudioJobData> | undefined;

@@ -12,6 +12,7 @@ import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptio
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { formError, issue, OPTION_ERRORS, parseForm, parseValue } from "~/infra/forms.server";
 import { render, type FieldErrors, type Message } from "~/i18n/index";
+import { economyUnavailable } from "~/models/google-batches.server";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is
@@ -152,7 +153,9 @@ export async function startGeneration(session: Session, request: GenerationReque
     ...(plan.error ? { failure: { code: "NO_PHOTOS", message: render("en", plan.error) } } : {}),
   }));
   try {
-    const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data });
+    // Economy bulk (a shop setting) sends a batch's generation through Google's Batch API at half the price.
+    const economy = !single && settings.economyBulk && provider === "gemini" && !economyUnavailable(config);
+    const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data, economy });
     return { batchId: created.batch?.id ?? null, jobs: created.jobs.map((job) => ({ id: job.id, productId: job.productId })) };
   } catch (error) {
     return refusal(error);

@@ -29,6 +29,7 @@ export const settingsSchema = z.object({
     }),
   monthlyCap: z.number(capInvalid).int(capInvalid).min(0, capInvalid).nullable(),
   retentionDays: z.number(retentionInvalid).int(retentionInvalid).min(1, retentionInvalid).max(3650, retentionInvalid),
+  economyBulk: z.boolean(),
   whiteOptions: whiteOptionsSchema,
   lifestyleOptions: lifestyleOptionsSchema,
 });
@@ -51,6 +52,8 @@ const settingsFormSchema = settingsSchema.extend({
     // A ticked box, whatever value it sends.
     shadow: z.preprocess((value) => value !== undefined, z.boolean()),
   }),
+  // A ticked box, whatever value it sends; an unticked (or disabled) one sends nothing.
+  economyBulk: z.preprocess((value) => value !== undefined, z.boolean()),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -20,11 +20,11 @@ export const TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
  * dollar: the engine's model registry, for the model the provider is configured with. The one price
  * lookup the cap and the usage figures use.
  */
-export function imagePriceMicros(provider: string, size = 2048): number {
+export function imagePriceMicros(provider: string, size = 2048, options: { batch?: boolean } = {}): number {
   if (provider !== "gemini" && provider !== "openai-compatible") return 0;
   const config = getStudioConfig();
   const model = provider === "gemini" ? config.gemini?.model : config.openaiCompatible?.model;
-  return Math.round(pricePerImageUsd(provider, model ?? "unknown", size) * 1_000_000);
+  return Math.round(pricePerImageUsd(provider, model ?? "unknown", size, options) * 1_000_000);
 }
 
 /** The cap counts what costs money: the local provider is free and never capped. */
@@ -93,7 +93,8 @@ export async function releaseImages(tx: Tx, shop: string, month: string, images:
 /**
  * Counts what an attempt made and gives back its reservation, in the caller's transaction with the
  * outputs. Paid images go to the reservation's month, so a job that runs over midnight at the end of a
- * month never pushes the next month past its cap.
+ * month never pushes the next month past its cap. `batchImages` of them came from Google's Batch API
+ * and are priced as such; the rest at the interactive price.
  */
 export async function settleImages(
   tx: Tx,
@@ -102,10 +103,12 @@ export async function settleImages(
   made: number,
   reservation: { month: string | null; images: number },
   size?: number,
+  batchImages = 0,
 ) {
   const month = reservation.month ?? currentMonth();
   const paid = isCapped(provider) ? made : 0;
-  const cost = imagePriceMicros(provider, size) * made;
+  const batched = Math.min(made, batchImages);
+  const cost = imagePriceMicros(provider, size, { batch: true }) * batched + imagePriceMicros(provider, size) * (made - batched);
   await tx.usage.upsert({
     where: { shop_month: { shop, month } },
     create: { shop, month, images: made, paidImages: paid, costMicros: cost },

@@ -1,4 +1,4 @@
-import { MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { DelayedError, MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "~/infra/env.server";
 import { logger, withLogContext } from "~/infra/logger.server";
@@ -8,6 +8,7 @@ import { sweepOrphanFiles } from "~/infra/storage.server";
 import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/infra/queue.server";
 import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles, processGenerate } from "./generate.server";
+import { processGoogleBatch } from "./google-batch.server";
 import { failMediaJob, processPublish, processRestore } from "./publish.server";
 import { reconcile } from "./reconcile.server";
 
@@ -30,16 +31,24 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
       return processPublish(data.shop, data.jobId, data.outputIds, job.id!, signal);
     case "restore":
       return processRestore(data.shop, data.jobId, data.outputIds, job.id!, signal);
+    case "google-batch":
+      return;
   }
 }
 
 /** Every line a job's run logs carries its shop, the app's job id, the queue entry and its kind. */
 export function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+  // Economy bulk's entry settles its own failures (on the batch's jobs) and delays itself between polls.
+  if (job.data.kind === "google-batch")
+    return withLogContext({ shop: job.data.shop, batchId: job.data.batchId, queueJobId: job.id, kind: job.data.kind }, () =>
+      processGoogleBatchEntry(job as Job<GoogleBatchData>, token, signal),
+    );
   const { shop, jobId, kind } = job.data;
   return withLogContext({ shop, jobId, queueJobId: job.id, kind }, () => runStudioJob(job, token, signal));
 }
 
 async function runStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+  if (job.data.kind === "google-batch") return;
   const { shop, jobId } = job.data;
   try {
     await run(job, signal);
@@ -70,8 +79,36 @@ async function runStudioJob(job: Job<StudioJobData>, token?: string, signal?: Ab
   }
 }
 
+type GoogleBatchData = Extract<StudioJobData, { kind: "google-batch" }>;
+
+async function processGoogleBatchEntry(job: Job<GoogleBatchData>, token?: string, signal?: AbortSignal) {
+  try {
+    await processGoogleBatch(job, token, signal);
+  } catch (error) {
+    if (error instanceof DelayedError) throw error;
+    if (signal?.aborted && signal.reason === SHUTDOWN) {
+      await job.moveToWait(token).catch(() => undefined);
+      throw new WaitingError();
+    }
+    const classified = classifyJobError(error);
+    logger.warn(
+      {
+        shop: job.data.shop,
+        batchId: job.data.batchId,
+        code: classified.code,
+        transient: classified.transient,
+        error: (error as Error).message,
+      },
+      "[worker] google-batch failed",
+    );
+    if (!classified.transient) throw new UnrecoverableError(classified.message);
+    throw error;
+  }
+}
+
 async function settleFailure(job: Job<StudioJobData>, failure: { code: string; message: string }) {
   const data = job.data;
+  if (data.kind === "google-batch") return;
   if (data.kind === "generate") {
     const attempt = generateAttempt(job);
     if (await failJob(data.shop, data.jobId, attempt, failure.code, failure.message))

@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
@@ -53,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       progress,
       retryable: jobs.filter((job) => RETRYABLE_STATES.includes(job.status)).length,
       cancellable: jobs.filter((job) => CANCELLABLE_STATES.includes(job.status)).length,
+      economy: batch.economy,
+      googleBatch: googleBatchSummary(batch),
     },
     jobs,
   };
@@ -90,15 +93,17 @@ export default function BatchPage() {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const busy = batch.counts.inProgress > 0;
+  // Polled slowly while everything left waits for Google's batch, which takes hours.
+  const pollMs = batch.googleBatch && batch.googleBatch.count === batch.counts.inProgress ? 30_000 : 1000;
 
   // Live progress without a manual reload: poll while anything is still moving.
   useEffect(() => {
     if (!busy) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 1000);
+    }, pollMs);
     return () => clearInterval(timer);
-  }, [busy, revalidator]);
+  }, [busy, revalidator, pollMs]);
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
   const errors = useFormErrors(actionData);
@@ -120,6 +125,19 @@ export default function BatchPage() {
         {capReached && (
           <Layout.Section>
             <Banner tone="warning" title={capReached} />
+          </Layout.Section>
+        )}
+        {batch.googleBatch && (
+          <Layout.Section>
+            <Banner tone="info" title={t("job.status.awaiting_batch")}>
+              <Text as="p">
+                {t("batch.googleBatch.waiting", {
+                  count: batch.googleBatch.count,
+                  submitted: `${batch.googleBatch.submittedAt.slice(0, 16).replace("T", " ")} UTC`,
+                  expected: `${batch.googleBatch.expectedBy.slice(0, 16).replace("T", " ")} UTC`,
+                })}
+              </Text>
+            </Banner>
           </Layout.Section>
         )}
         <Layout.Section>

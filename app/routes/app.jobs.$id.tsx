@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { googleBatchWait } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { hasMessage, useT, type MessageKey } from "~/i18n/index";
 import { cancelJob, getJob, retryJob } from "~/models/jobs.server";
@@ -55,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       error: job.error,
       errorCode: job.errorCode,
       createdAt: job.createdAt.toISOString(),
+      googleBatch: googleBatchWait(job),
     },
     sources: job.sources.map((s) => ({
       id: s.id,
@@ -146,14 +148,16 @@ export default function JobPage() {
   const navigation = useNavigation();
   const busy = !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState));
 
-  // Live progress without a manual reload: poll while anything is still moving.
+  // Live progress without a manual reload: poll while anything is still moving (slowly while Google's
+  // batch, which takes hours, is all there is to wait for).
+  const pollMs = job.googleBatch ? 30_000 : 1000;
   useEffect(() => {
     if (!busy) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 1000);
+    }, pollMs);
     return () => clearInterval(timer);
-  }, [busy, revalidator]);
+  }, [busy, revalidator, pollMs]);
 
   const pending = outputs.filter((o) => o.reviewState === "pending" || o.reviewState === "failed");
   const submitting = navigation.state !== "idle";
@@ -176,6 +180,14 @@ export default function JobPage() {
                     {t(`job.status.${job.status}` as MessageKey)} · {job.progress}%
                   </Text>
                   <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
+                  {job.googleBatch && (
+                    <Text as="p" tone="subdued">
+                      {t("job.googleBatch.waiting", {
+                        submitted: formatTime(job.googleBatch.submittedAt),
+                        expected: formatTime(job.googleBatch.expectedBy),
+                      })}
+                    </Text>
+                  )}
                   <Form method="post">
                     <input type="hidden" name="intent" value="cancel" />
                     <Button submit variant="plain" tone="critical">
@@ -517,4 +529,9 @@ function RegeneratePanel({
 
 export function ErrorBoundary() {
   return <RouteError notFound="job.notFound" />;
+}
+
+/** A time as the pages show it: UTC, to the minute. */
+function formatTime(iso: string) {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -26,6 +26,7 @@ import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } 
 import { adminApiForSession } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
 import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
+import { economyUnavailable } from "~/models/google-batches.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
@@ -55,6 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       altTextTemplate: altTextTemplateFor(settings.altTextTemplate, altTextLanguage),
       monthlyCap: settings.monthlyCap,
       retentionDays: settings.retentionDays,
+      economyBulk: settings.economyBulk,
       whiteOptions: settings.whiteDefaults,
       lifestyleOptions: settings.lifestyleDefaults,
     },
@@ -62,6 +64,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     altTextLanguage,
     providers: availableProviders(config),
     providerStatus: listProviderStatus(config),
+    // Google's Batch API needs a Gemini API key: Vertex AI batches read from Cloud Storage, gateways have none.
+    economyAvailable: economyUnavailable(config) === null,
     presets: presetChoices(),
     ratios: [...RATIOS],
   };
@@ -82,7 +86,7 @@ const FORMATS = [
 ];
 
 export default function Settings() {
-  const { settings, usage, altTextLanguage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
+  const { settings, usage, altTextLanguage, providers, providerStatus, economyAvailable, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = useFormErrors(actionData);
   const t = useT();
@@ -98,6 +102,7 @@ export default function Settings() {
   const [publishMode, setPublishMode] = useState(settings.publishMode);
   const [mediaPosition, setMediaPosition] = useState(settings.mediaPosition);
   const [altTextTemplate, setAltTextTemplate] = useState(settings.altTextTemplate);
+  const [economyBulk, setEconomyBulk] = useState(settings.economyBulk);
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
 
@@ -334,6 +339,15 @@ export default function Settings() {
                   }
                   error={errors.monthlyCap}
                   autoComplete="off"
+                />
+                <Checkbox
+                  label={t("settings.economyBulk.label")}
+                  name="economyBulk"
+                  checked={economyAvailable && economyBulk}
+                  disabled={!economyAvailable}
+                  onChange={setEconomyBulk}
+                  helpText={t(economyAvailable ? "settings.economyBulk.help" : "settings.economyBulk.unavailable")}
+                  error={errors.economyBulk}
                 />
                 <TextField
                   label={t("settings.retentionDays.label")}

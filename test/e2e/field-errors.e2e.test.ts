@@ -28,12 +28,14 @@ afterAll(async () => {
 describe("a refused form in Traditional Chinese", () => {
   test("GIVEN a zh-TW merchant WHEN the alt text names a placeholder nothing fills THEN the server's refusal is in Traditional Chinese under the field", async () => {
     await page.goto(embeddedUrl(stack, "/app/settings", "zh-TW"));
+    // Typed once the page is live, so that Remix submits the form (not the browser before hydration).
+    await page.waitForLoadState("networkidle");
     const altText = page.getByRole("textbox", { name: "替代文字" });
     await altText.fill("{title} {price}");
     await page.getByRole("button", { name: "儲存" }).first().click();
 
     // The server's message (the page's own hint while typing says "不會被替換").
-    await page.getByText("{price} 無法替換：請使用 {title} 與 {mode}。").waitFor();
+    await page.getByText("{price} 無法替換：請使用 {title} 與 {mode}。").waitFor({ timeout: 120_000 });
     await page.getByText("設定未儲存，請檢查下方標示的欄位。").waitFor();
     // Polaris ties the message to its field.
     await expect.poll(() => altText.getAttribute("aria-invalid")).toBe("true");
@@ -42,6 +44,7 @@ describe("a refused form in Traditional Chinese", () => {
     await altText.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, "settings-field-error-zh-TW.png"), fullPage: true });
     expect(await accessibilityViolations(page)).toEqual([]);
-    expect(errors).toEqual([]);
+    // The refusal itself is a 400, which Chromium logs; nothing else may be.
+    expect(errors.filter((error) => !/status of 400 .*_data=routes%2Fapp\.settings/.test(error))).toEqual([]);
   });
 });

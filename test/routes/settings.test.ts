@@ -101,10 +101,13 @@ describe("the settings page's data", () => {
       altTextTemplate: "{title} – {mode}",
       monthlyCap: null,
       retentionDays: 90,
+      economyBulk: false,
       whiteOptions: { size: 2048, ratio: "1:1", fill: 0.85, shadow: true, format: "jpeg", topView: false },
       lifestyleOptions: { preset: "minimal-studio", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" },
     });
     expect(body.providers).toEqual(["local", "openai-compatible"]);
+    // Google's Batch API needs Gemini with an API key: not through the OpenAI-style gateway configured here.
+    expect(body.economyAvailable).toBe(false);
     expect(body.usage).toMatchObject({ images: 0, costUsd: 0 });
   });
 
@@ -175,6 +178,7 @@ describe("saving settings", () => {
         altTextTemplate: "  {title} ({mode})  ",
         monthlyCap: "250",
         retentionDays: "30",
+        economyBulk: "on",
         "whiteOptions.size": "1600",
         "whiteOptions.ratio": "4:3",
         "whiteOptions.fill": "78",
@@ -199,6 +203,7 @@ describe("saving settings", () => {
       altTextTemplate: "{title} ({mode})",
       monthlyCap: 250,
       retentionDays: 30,
+      economyBulk: true,
     });
     expect(JSON.parse(saved!.whiteOptions)).toEqual({
       size: 1600,
