@@ -6,6 +6,7 @@ import { createMaintenanceWorker, createStudioWorker, SHUTDOWN } from "~/process
 import { closeAdminConnections } from "~/models/admin.server";
 import { closePublishConnections } from "~/processors/publish.server";
 import { closeQueue, ensureSchedulers } from "~/infra/queue.server";
+import { closeProviderLimits } from "~/infra/provider-limits.server";
 import { warmSegmentation } from "~/studio";
 import { dependencyChecks, pingWith, startHealthServer } from "~/infra/health.server";
 
@@ -84,6 +85,7 @@ async function shutdown(reason: string, exitCode: number) {
   await closeQueue();
   closeAdminConnections();
   closePublishConnections();
+  closeProviderLimits();
   await prisma.$disconnect();
   connection.disconnect();
   logger.info("[worker] closed");

@@ -30,6 +30,9 @@ const flag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+const rpm = z.coerce.number().int().min(1).max(1_000_000).default(60);
+const concurrent = z.coerce.number().int().min(1).max(10_000).default(8);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DEMO_MODE: flag,
@@ -70,6 +73,15 @@ const schema = z.object({
   // Economy bulk: the first wait before polling Google's batch, doubling to 15 times it (a batch takes hours).
   GEMINI_BATCH_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   MEDIA_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
+  // The paid providers' limits, shared by every worker (README, "Provider limits"): requests per minute
+  // and requests at once, per provider; Vertex AI's quotas are the Cloud project's, apart from the API key's.
+  GEMINI_RPM: rpm,
+  GEMINI_CONCURRENCY: concurrent,
+  VERTEX_RPM: rpm,
+  VERTEX_CONCURRENCY: concurrent,
+  NANO_BANANA_RPM: rpm,
+  NANO_BANANA_CONCURRENCY: concurrent,
+  PROVIDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),

@@ -3,7 +3,7 @@ import type { Session } from "@shopify/shopify-api";
 import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { PrismaSessionStorage } from "~/infra/session-storage.server";
-import { AdminApiError, createAdminApi, type AdminApi } from "~/shopify/admin-api.server";
+import { AdminApiError, createAdminApi, type AdminApi, type RequestOptions } from "~/shopify/admin-api.server";
 import { logger } from "~/infra/logger.server";
 
 // The one way to reach a shop's Admin API, from a request's session or, in the worker, from the shop's
@@ -92,10 +92,10 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
     get fetch() {
       return api.fetch;
     },
-    async request(document, variables, opts) {
+    async request<T>(document: string, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<T> {
       const usedToken = token;
       try {
-        return await api.request(document, variables, opts);
+        return await api.request<T>(document, variables, opts);
       } catch (error) {
         if (!(error instanceof AdminApiError && error.code === "UNAUTHORIZED")) throw error;
         let renewal = pendingRenewals.get(usedToken);
@@ -110,7 +110,7 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
           api = createAdminApi({ shop, accessToken: renewed, redis: pacingConnection() });
         }
         // Shopify ran nothing for a 401, so sending the request again is safe even for a mutation.
-        return api.request(document, variables, opts);
+        return api.request<T>(document, variables, opts);
       }
     },
   };

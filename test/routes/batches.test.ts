@@ -9,7 +9,7 @@ import type * as StorageModule from "~/infra/storage.server";
 import type * as AppBatchesIdModule from "~/routes/app.batches.$id";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as AppIndexModule from "~/routes/app._index";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 
 // The batch page of the bulk action: what it shows, what "Retry failed" and "Cancel the rest" change in
 // the database and in the real queue, that the worker leaves a cancelled job alone, and that one shop
@@ -111,7 +111,7 @@ beforeAll(async () => {
     batch: await import("~/routes/app.batches.$id"),
     generate: await import("~/routes/api.generate"),
     home: await import("~/routes/app._index"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
   prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startPrivateRedis, type PrivateRedis } from "../private-redis";
 import { captureLogs } from "~/infra/logger.server";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 
 // Page loaders that call the Admin API keep answering while the Redis that paces those calls is down
 // (killed, as a crash would), and pace through Redis again once it is back.
@@ -16,7 +16,7 @@ beforeAll(async () => {
   redis = await startPrivateRedis();
   app = await startAppTest();
   process.env.REDIS_URL = redis.url;
-  route = await import("~/routes/app.new");
+  route = await import("~/routes/app.new/route");
   const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;
   path = `/app/new?productId=${encodeURIComponent(product.id)}`;
 });

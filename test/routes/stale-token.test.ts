@@ -5,9 +5,9 @@ import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app
 import { captureLogs } from "~/infra/logger.server";
 import type * as DbModule from "~/infra/db.server";
 import type * as AdminModule from "~/models/admin.server";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 
 // Shopify refuses the stored access token (the emulator revokes it, as Shopify does when a token is
 // rotated or revoked): a page recovers by token exchange in the same request; a job fails with
@@ -29,9 +29,9 @@ beforeAll(async () => {
   prisma = (await import("~/infra/db.server")).prisma;
   sessionStorage = (await import("~/models/admin.server")).sessionStorage;
   routes = {
-    newPage: await import("~/routes/app.new"),
+    newPage: await import("~/routes/app.new/route"),
     generate: await import("~/routes/api.generate"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
 });
 
