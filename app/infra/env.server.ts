@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 import { DEFAULT_STORAGE_URL, parseStorageUrl } from "./storage/url";
 import { studioEnvSchema } from "../studio";
+import { LOG_LEVELS } from "./logger.server";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
 // with explicit demo settings: DEMO_MODE=1, the demo app's client id, a secret made for the run and an
@@ -62,6 +63,8 @@ const schema = z.object({
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  // The worker's /healthz and /readyz (off unless set; `npm run worker:health` runs the same checks once).
+  WORKER_HEALTH_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65_535).optional()),
   // The worker's recovery timings (README, "Configuration", says why these defaults).
   WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(120),
@@ -82,6 +85,9 @@ const schema = z.object({
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
+  // Read by app/infra/logger.server.ts itself (it logs before this runs); named here so that a typo is reported at start.
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   TOKEN_ENCRYPTION_KEY: tokenKey,
   TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey,
   ...studioEnvSchema.shape,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { StudioError } from "../studio/errors";
 import type { LimitedProvider, ProviderGate } from "../studio/providers/types";
+import { logger } from "./logger.server";
 
 // The paid providers' limits, shared by every worker through Redis: a request waits for its turn in
 // the provider's pace (GCRA: one request every 60 000 / RPM ms, no burst, so no minute ever holds more
@@ -109,7 +110,7 @@ export interface RedisGateOptions {
 
 export function createRedisGate(options: RedisGateOptions): ProviderGate {
   const { prefix, limits, leaseMs } = options;
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? ((message: string) => logger.warn(message));
   if (!("providerAcquire" in options.redis)) {
     options.redis.defineCommand("providerAcquire", { numberOfKeys: 3, lua: ACQUIRE });
     options.redis.defineCommand("providerRenew", { numberOfKeys: 1, lua: RENEW });

@@ -4,6 +4,7 @@ import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { PrismaSessionStorage } from "~/infra/session-storage.server";
 import { AdminApiError, createAdminApi, type AdminApi, type RequestOptions } from "~/shopify/admin-api.server";
+import { logger } from "~/infra/logger.server";
 
 // The one way to reach a shop's Admin API, from a request's session or, in the worker, from the shop's
 // offline session (looked up here, never carried in job data). One Redis connection paces every call
@@ -74,7 +75,7 @@ export async function adminApiForShop(shop: string): Promise<AdminApi> {
   return renewingAdminApi(shop, session.accessToken, async (failedToken) => {
     // No session token here to exchange: mark the shop for re-authentication and let the job fail.
     if (await forgetAccessToken(session, failedToken)) {
-      console.warn("[admin] Shopify refused the stored access token; the shop must open the app to reconnect", { shop });
+      logger.warn({ shop }, "[admin] Shopify refused the stored access token; the shop must open the app to reconnect");
     }
     return undefined;
   });

@@ -10,11 +10,13 @@ import {
   releaseImages,
   reserveImages,
   settleImages,
+  imagePriceMicros,
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
 import { render } from "~/i18n/index";
 import { AWAITING_BATCH, CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
+import { logger } from "~/infra/logger.server";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
 // Every write an attempt makes is conditional on the row still being at that attempt, so an old attempt
@@ -236,6 +238,8 @@ export interface NewOutput {
   prompt: string | null;
   promptVersion: string;
   report: string;
+  /** How long the provider took for this image, in ms. */
+  providerMs?: number;
 }
 
 /**
@@ -278,7 +282,15 @@ export async function saveOutputs(
     // Outputs of earlier attempts stay (a retry keeps them); this attempt's come after them.
     const start = await tx.output.count({ where: { shop, jobId: job.id } });
     const created = await tx.output.createManyAndReturn({
-      data: outputs.map((output, index) => ({ shop, jobId: job.id, attempt: job.attempts, position: start + index, ...output })),
+      // Each image priced as settleImages priced it, so the outputs' costs add up to the usage row's.
+      data: outputs.map((output, index) => ({
+        shop,
+        jobId: job.id,
+        attempt: job.attempts,
+        position: start + index,
+        costMicros: imagePriceMicros(job.provider, size || undefined),
+        ...output,
+      })),
     });
     await tx.sourceImage.updateMany({ where: { shop, jobId: job.id }, data: { used: false } });
     await tx.sourceImage.updateMany({ where: { shop, jobId: job.id, position: { in: usedPositions } }, data: { used: true } });
@@ -351,7 +363,7 @@ export async function cancelJob(shop: string, id: string) {
   // entry off the queue keeps it from waiting there. The row is what counts, so a Redis failure here
   // does not undo the cancel.
   await dequeue(generateQueueId(id, job.attempts)).catch((error: Error) => {
-    console.warn("[jobs] cancelled job left in the queue", { shop, jobId: id, error: error.message });
+    logger.warn({ shop, jobId: id, error: error.message }, "[jobs] cancelled job left in the queue");
   });
   return true;
 }

@@ -4,6 +4,7 @@ import { ADMIN_API_VERSION } from "./api-version";
 import { adminGraphqlUrl } from "./endpoint.server";
 import { AdminApiError } from "./errors";
 import { createPacer, type Pacer, type ThrottleStatus } from "./throttle.server";
+import { logger } from "~/infra/logger.server";
 
 export { AdminApiError, assertNoUserErrors } from "./errors";
 export type { AdminApiErrorCode } from "./errors";
@@ -90,7 +91,7 @@ const knownCosts = new Map<string, number>();
 export function createAdminApi(options: AdminApiOptions): AdminApi {
   const { shop, accessToken } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const log = options.log ?? { warn: (message, context) => console.warn(message, context) };
+  const log = options.log ?? { warn: (message, context) => logger.warn(context, message) };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const pacerKey = options.redis ?? processKey;
   let pacer = pacers.get(pacerKey);
