@@ -106,9 +106,10 @@ export default function Settings() {
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
 
+  const toast = shopify.toast;
   useEffect(() => {
-    if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
-  }, [actionData]);
+    if (actionData && "saved" in actionData) toast.show(t("settings.saved"));
+  }, [actionData, toast, t]);
 
   const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);
