@@ -1,4 +1,5 @@
 import { createContext, useContext } from "react";
+import { billingEn, billingZhTW } from "./billing";
 
 // The app's own words in English and Traditional Chinese. The admin passes the user's locale to the
 // embedded app as ?locale=; anything that is not Chinese falls back to English.
@@ -234,6 +235,7 @@ const en = {
   "error.body": "This page could not be shown. Try again; if it keeps failing, contact support.",
   "batch.notFound": "This batch does not exist in this store.",
   "error.queue": "The job queue is unavailable. Try again in a minute.",
+  ...billingEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -463,6 +465,7 @@ const zhTW: Record<MessageKey, string> = {
   "error.body": "無法顯示此頁面。請再試一次；若持續發生，請聯絡客服。",
   "batch.notFound": "此商店中沒有這個批次。",
   "error.queue": "工作佇列暫時無法使用，請稍後再試。",
+  ...billingZhTW,
 };
 
 export type Locale = "en" | "zh-TW";

@@ -67,6 +67,9 @@ const schema = z.object({
   MEDIA_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
+  // "shopify": plans and usage charges through Shopify's Billing API (an App Store app). "off": no plans,
+  // the settings' monthly cap alone (a custom app for one's own store, which cannot use the Billing API).
+  BILLING: z.enum(["shopify", "off"]).default("shopify"),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
   TOKEN_ENCRYPTION_KEY: tokenKey,
   TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey,

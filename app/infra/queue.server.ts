@@ -13,7 +13,9 @@ export const MAINTENANCE_QUEUE_NAME = "studio-maintenance";
 export type StudioJobData =
   | { kind: "generate"; shop: string; jobId: string; attempt: number }
   | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
-  | { kind: "restore"; shop: string; jobId: string; outputIds: string[] };
+  | { kind: "restore"; shop: string; jobId: string; outputIds: string[] }
+  /** One usage charge: `jobId` is the UsageCharge row's id. */
+  | { kind: "charge"; shop: string; jobId: string };
 
 export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" } | { kind: "sweep" };
 

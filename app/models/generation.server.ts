@@ -10,6 +10,8 @@ import { MAX_PHOTOS } from "~/models/constants";
 import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
+import { billingEnabled, providersAllowed } from "~/models/billing.server";
+import { translate, type Locale } from "~/i18n/index";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is
@@ -40,6 +42,8 @@ export interface GenerationRequest {
   options?: unknown;
   mediaIds?: string[];
   uploads?: File[];
+  /** The language of refusals the merchant reads (the cap, the plan). */
+  locale?: Locale;
 }
 
 type FieldErrors = Record<string, string>;
@@ -79,9 +83,17 @@ export async function startGeneration(session: Session, request: GenerationReque
   const settings = await getSettings(shop);
   const config = getStudioConfig();
   const mode = request.mode;
-  const provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
+  let provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
   if (!availableProviders(config).includes(provider)) {
     return { errors: { provider: `The ${provider} provider is not configured.` }, status: 400 };
+  }
+  // The free plan makes images with the local provider: a default or setting falls back to it, an
+  // explicit request for a paid provider is refused saying why.
+  const allowed = await providersAllowed(shop);
+  if (allowed !== "all" && !allowed.includes(provider)) {
+    if (request.provider)
+      return { errors: { provider: translate(request.locale ?? "en", "billing.planNeeded", { provider }) }, status: 402 };
+    provider = "local";
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
@@ -98,7 +110,7 @@ export async function startGeneration(session: Session, request: GenerationReque
         request.productIds.map(() => plannedImages(mode, options.data)),
       );
     } catch (error) {
-      return refusal(error);
+      return refusal(error, request.locale);
     }
   }
 
@@ -156,17 +168,27 @@ export async function startGeneration(session: Session, request: GenerationReque
     const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data });
     return { batchId: created.batch?.id ?? null, jobs: created.jobs.map((job) => ({ id: job.id, productId: job.productId })) };
   } catch (error) {
-    return refusal(error);
+    return refusal(error, request.locale);
   }
 }
 
 /** A refused start as the pages and the extensions show it; anything else is not ours to answer. */
-function refusal(error: unknown): { errors: FieldErrors; status: number } {
-  if (error instanceof CapReachedError) return { errors: { form: error.message }, status: 402 };
+function refusal(error: unknown, locale: Locale = "en"): { errors: FieldErrors; status: number } {
+  if (error instanceof CapReachedError) return { errors: { form: capRefusal(error, locale) }, status: 402 };
   if (error instanceof QueueUnavailableError) {
     return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
   }
   throw error;
+}
+
+/** The plan's cap in the merchant's language (with billing off, the settings' cap speaks English, as before). */
+function capRefusal(error: CapReachedError, locale: Locale): string {
+  if (!billingEnabled()) return error.message;
+  const { cap, used, left } = error.capacity;
+  const needed = error.needed.reduce((sum, images) => sum + images, 0);
+  return left
+    ? translate(locale, "billing.capTooSmall", { needed, left })
+    : translate(locale, "billing.capReached", { cap: cap ?? 0, used });
 }
 
 /**
@@ -187,6 +209,10 @@ export async function regenerateJob(
   const config = getStudioConfig();
   if (!availableProviders(config).includes(earlier.provider as never)) {
     return { errors: { provider: `The ${earlier.provider} provider is no longer configured.` }, status: 400 };
+  }
+  const allowed = await providersAllowed(shop);
+  if (allowed !== "all" && !allowed.includes(earlier.provider)) {
+    return { errors: { provider: translate("en", "billing.planNeeded", { provider: earlier.provider }) }, status: 402 };
   }
   const mode = earlier.mode as "white" | "lifestyle";
   const schema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { prisma } from "~/infra/db.server";
 import { unknownPlaceholders } from "~/shopify/alt-text";
+import { billingEnabled, capForShop } from "~/models/billing.server";
 import { lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type StudioConfig } from "~/studio";
 
 const capMessage = "Enter a whole number of images (0 or more), or leave it empty for no cap.";
@@ -24,6 +25,7 @@ export const settingsSchema = z.object({
     }),
   monthlyCap: z.number(capMessage).int(capMessage).min(0, capMessage).nullable(),
   retentionDays: z.number(retentionMessage).int(retentionMessage).min(1, retentionMessage).max(3650, retentionMessage),
+  automation: z.boolean(),
   whiteOptions: whiteOptionsSchema,
   lifestyleOptions: lifestyleOptionsSchema,
 });
@@ -31,13 +33,18 @@ export const settingsSchema = z.object({
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type ShopSettings = Awaited<ReturnType<typeof getSettings>>;
 
-/** The shop's settings, with the mode defaults decoded from their JSON columns. */
+/**
+ * The shop's settings, with the mode defaults decoded from their JSON columns. `monthlyCap` is the cap in
+ * force: with billing on, the plan's (its capped amount in images), whatever the row says.
+ */
 export async function getSettings(shop: string) {
   const row =
     (await prisma.shopSettings.findUnique({ where: { shop } })) ??
     (await prisma.shopSettings.upsert({ where: { shop }, create: { shop }, update: {} }));
   return {
     ...row,
+    monthlyCap: await capForShop(shop, row.monthlyCap),
+    capFromPlan: billingEnabled(),
     whiteDefaults: decodeOptions(whiteOptionsSchema, row.whiteOptions),
     lifestyleDefaults: decodeOptions(lifestyleOptionsSchema, row.lifestyleOptions),
   };
@@ -57,8 +64,14 @@ function decodeOptions<T extends z.ZodType>(schema: T, stored: string): z.output
 
 export async function updateSettings(shop: string, input: Partial<SettingsInput>) {
   const { whiteOptions, lifestyleOptions, ...rest } = settingsSchema.partial().parse(input);
+  const before =
+    rest.automation === undefined ? null : await prisma.shopSettings.findUnique({ where: { shop }, select: { automation: true } });
   const data = {
     ...rest,
+    // Turning automation on starts it from now: photos made before are not new to it.
+    ...(rest.automation === undefined || Boolean(before?.automation) === rest.automation
+      ? {}
+      : { automationSince: rest.automation ? new Date() : null }),
     ...(whiteOptions ? { whiteOptions: JSON.stringify(whiteOptions) } : {}),
     ...(lifestyleOptions ? { lifestyleOptions: JSON.stringify(lifestyleOptions) } : {}),
   };
@@ -103,6 +116,7 @@ export function parseSettingsForm(
     altTextTemplate: text("altTextTemplate"),
     monthlyCap: text("monthlyCap") ? Number(text("monthlyCap")) : null,
     retentionDays: number("retentionDays"),
+    automation: form.has("automation"),
     whiteOptions: {
       size: number("whiteOptions.size") ?? NaN,
       ratio: text("whiteOptions.ratio"),

@@ -22,7 +22,7 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
-import { useT } from "~/i18n/index";
+import { resolveLocale, useT } from "~/i18n/index";
 import { parseGenerationForm, startGeneration } from "~/models/generation.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
@@ -64,7 +64,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const parsed = parseGenerationForm(upload.form);
     if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
-    const result = await startGeneration(session, parsed.data);
+    const result = await startGeneration(session, {
+      ...parsed.data,
+      locale: resolveLocale(new URL(request.url).searchParams.get("locale")),
+    });
     if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
     return redirect(`/app/jobs/${result.jobs[0].id}`);
   } finally {

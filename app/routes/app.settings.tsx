@@ -50,6 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       mediaPosition: settings.mediaPosition,
       altTextTemplate: altTextTemplateFor(settings.altTextTemplate, altTextLanguage),
       monthlyCap: settings.monthlyCap,
+      capFromPlan: settings.capFromPlan,
+      automation: settings.automation,
       retentionDays: settings.retentionDays,
       whiteOptions: settings.whiteDefaults,
       lifestyleOptions: settings.lifestyleDefaults,
@@ -96,6 +98,7 @@ export default function Settings() {
   const [altTextTemplate, setAltTextTemplate] = useState(settings.altTextTemplate);
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
+  const [automation, setAutomation] = useState(settings.automation);
 
   useEffect(() => {
     if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
@@ -270,6 +273,13 @@ export default function Settings() {
                   onChange={(value) => setPublishMode(value[0])}
                   error={errors.publishMode}
                 />
+                <Checkbox
+                  label={t("automation.setting")}
+                  name="automation"
+                  checked={automation}
+                  onChange={setAutomation}
+                  helpText={t("automation.setting.help")}
+                />
                 <ChoiceList
                   title={t("settings.mediaPosition")}
                   name="mediaPosition"
@@ -314,22 +324,35 @@ export default function Settings() {
             <Card>
               <BlockStack gap="400">
                 <Text as="p">{t("settings.usage", { month: usage.month, images: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
-                <TextField
-                  label={t("settings.monthlyCap")}
-                  name="monthlyCap"
-                  type="number"
-                  min={0}
-                  step={1}
-                  value={monthlyCap}
-                  onChange={setMonthlyCap}
-                  helpText={
-                    settings.monthlyCap != null
-                      ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
-                      : t("settings.monthlyCap.help")
-                  }
-                  error={errors.monthlyCap}
-                  autoComplete="off"
-                />
+                {settings.capFromPlan ? (
+                  <BlockStack gap="200">
+                    <Text as="p">
+                      {settings.monthlyCap
+                        ? t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })
+                        : t("billing.cap.free")}
+                    </Text>
+                    <InlineStack>
+                      <Button url="/app/billing">{t("nav.billing")}</Button>
+                    </InlineStack>
+                  </BlockStack>
+                ) : (
+                  <TextField
+                    label={t("settings.monthlyCap")}
+                    name="monthlyCap"
+                    type="number"
+                    min={0}
+                    step={1}
+                    value={monthlyCap}
+                    onChange={setMonthlyCap}
+                    helpText={
+                      settings.monthlyCap != null
+                        ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
+                        : t("settings.monthlyCap.help")
+                    }
+                    error={errors.monthlyCap}
+                    autoComplete="off"
+                  />
+                )}
                 <TextField
                   label={t("settings.retentionDays")}
                   name="retentionDays"

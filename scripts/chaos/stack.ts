@@ -92,6 +92,8 @@ export class ChaosStack {
         GEMINI_API_KEY: "fake",
         GEMINI_API_BASE_URL: gemini.url,
         WORKER_CONCURRENCY: "2",
+        // The issue-9 scenarios use the settings' cap on the Gemini fake; the billing scenario starts its own stack.
+        BILLING: "off",
         ...Object.fromEntries(Object.entries(TIMINGS).map(([key, value]) => [key, String(value)])),
       },
       output: (name, text) => (self ? self.record(name, text) : early.push([name, text])),

@@ -94,8 +94,10 @@ export interface ShopBilling {
   plan: ShopPlan;
   subscriptions: Map<string, Subscription>;
   idempotency: UsageIdempotency;
-  /** What Shopify would deliver to the app's webhook subscriptions, in order; the emulator does not send them. */
+  /** What Shopify delivers to the app's webhook subscriptions, in order (sent once the app's URL is set). */
   webhooks: BillingWebhook[];
+  /** Sends a webhook to the app; set by the emulator for each shop. */
+  deliver?: (webhook: BillingWebhook) => void;
 }
 
 export const DAY_MS = 86_400_000;
@@ -363,7 +365,7 @@ function createUsageRecord(ctx: BillingContext, args: Args) {
   item.records.push(record);
   const threshold = item.cappedMicros * CAP_WARNING_SHARE;
   if (before < threshold && before + price.micros >= threshold) {
-    ctx.shop.billing.webhooks.push({
+    recordWebhook(ctx.shop, {
       topic: "app_subscriptions/approaching_capped_amount",
       payload: webhookPayload(ctx.shop, subscription, ctx.now),
       at: ctx.now,
@@ -637,7 +639,12 @@ function setStatus(shop: ShopRecord, subscription: Subscription, status: Subscri
 }
 
 function notifyUpdate(shop: ShopRecord, subscription: Subscription, now: number): void {
-  shop.billing.webhooks.push({ topic: "app_subscriptions/update", payload: webhookPayload(shop, subscription, now), at: now });
+  recordWebhook(shop, { topic: "app_subscriptions/update", payload: webhookPayload(shop, subscription, now), at: now });
+}
+
+function recordWebhook(shop: ShopRecord, webhook: BillingWebhook): void {
+  shop.billing.webhooks.push(webhook);
+  shop.billing.deliver?.(webhook);
 }
 
 /** The shape of Shopify's app_subscriptions/update sample payload. */
