@@ -4,6 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import type { generate } from "../app/studio/generate";
+import type { WhiteOptions } from "../app/studio/options";
 
 /** The last commit of app/studio before issue 12. */
 export const BASELINE_COMMIT = "1bd949be676be7dc3b4173f1252139c59eb0ab05";
@@ -11,7 +13,7 @@ export const BASELINE_COMMIT = "1bd949be676be7dc3b4173f1252139c59eb0ab05";
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 interface BaselineEngine {
-  generate: typeof import("../app/studio/generate").generate;
+  generate: typeof generate;
   /** Old signature: (photo, outputSize) → { image, cutout }. */
   prepareProduct: (
     photo: Buffer,
@@ -21,7 +23,7 @@ interface BaselineEngine {
     cutout: { rgba: { data: Buffer; width: number; height: number }; box: { left: number; top: number; width: number; height: number } };
   }>;
   loadInputImage: (data: Buffer) => Promise<{ data: Buffer }>;
-  composeWhite: (cutout: never, options: import("../app/studio/options").WhiteOptions) => Promise<{ data: Buffer }>;
+  composeWhite: (cutout: never, options: WhiteOptions) => Promise<{ data: Buffer }>;
 }
 
 /** Extracts the baseline engine into node_modules/.cache (inside the repo, so its imports resolve) and loads it. */

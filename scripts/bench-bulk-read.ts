@@ -42,7 +42,7 @@ const child = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
-const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
 const origin = (await lines.next()).value as string;
 const token = /offline token (\S+)/.exec((await lines.next()).value as string)![1];
 process.env.SHOPIFY_ADMIN_EMULATOR_URL = origin;
@@ -53,7 +53,7 @@ function countingApi() {
   const counts = { calls: 0, points: 0, actualPoints: 0, downloads: 0 };
   const fetchCounting: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
-    if (String(input).endsWith("/graphql.json")) {
+    if ((input instanceof Request ? input.url : String(input)).endsWith("/graphql.json")) {
       counts.calls += 1;
       const body = (await response.clone().json()) as { extensions?: { cost?: { requestedQueryCost?: number; actualQueryCost?: number } } };
       counts.points += body.extensions?.cost?.requestedQueryCost ?? 0;

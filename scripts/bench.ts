@@ -20,7 +20,7 @@ interface Done {
 
 const [flag, engineArg, photoArg] = process.argv.slice(2);
 if (flag === "--child") {
-  await runChild(engineArg as Engine, photoArg!);
+  await runChild(engineArg as Engine, photoArg);
 } else {
   await runParent(Number(flag ?? 3));
 }
@@ -38,12 +38,18 @@ async function runChild(engine: Engine, photoPath: string): Promise<void> {
   const job = () =>
     generate({ mode: "white", options: whiteOptionsSchema.parse({}), photos: [photo], product: { title: "Jam" }, provider: "local" }, {});
   await job();
-  process.on("message", async (message) => {
-    if (message !== "run") return process.exit(0);
+  const run = async () => {
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, job));
     const done: Done = { ms: (performance.now() - started) / concurrency, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
     process.send!(done);
+  };
+  process.on("message", (message) => {
+    if (message !== "run") return process.exit(0);
+    run().catch((error: unknown) => {
+      console.error("[bench] the run failed", error);
+      process.exit(1);
+    });
   });
   process.send!("ready");
 }
@@ -83,7 +89,7 @@ async function runParent(runs: number): Promise<void> {
       .jpeg({ quality: 90 })
       .toBuffer(),
   );
-  const loadBefore = os.loadavg()[0]!;
+  const loadBefore = os.loadavg()[0];
   const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = {
     baseline: { ms: [], rss: 0, rss2: 0, ms2: [] },
     new: { ms: [], rss: 0, rss2: 0, ms2: [] },
@@ -115,7 +121,7 @@ async function runParent(runs: number): Promise<void> {
     children.baseline.stop();
     children.new.stop();
   }
-  const loadAfter = os.loadavg()[0]!;
+  const loadAfter = os.loadavg()[0];
 
   const s = (ms: number[]) => `${(median(ms) / 1000).toFixed(2)} s (min ${(Math.min(...ms) / 1000).toFixed(2)})`;
   const row = (label: string, a: string, b: string, ratio: number) =>
@@ -141,5 +147,5 @@ async function runParent(runs: number): Promise<void> {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)];
 }

@@ -18,19 +18,24 @@ async function main() {
     log,
   });
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = (code: number) => {
     if (stopping) return;
     stopping = true;
     log("Stopping…");
-    await stack.stop();
-    process.exit(code);
+    stack.stop().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        console.error("[demo] stopping failed", error);
+        process.exit(1);
+      },
+    );
   };
   stack.onExit((name, code) => {
     console.error(`[demo] the ${name} process exited (${code}); stopping the demo`);
-    void stop(1);
+    stop(1);
   });
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  process.on("SIGINT", () => stop(0));
+  process.on("SIGTERM", () => stop(0));
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
   log(`Open ${stack.appUrl}/demo   (繁體中文: ${stack.appUrl}/demo?locale=zh-TW)`);
   log(`The admin's product list with the app's product and bulk actions: ${stack.appUrl}/demo/admin`);

@@ -24,6 +24,6 @@ for (const preset of PRESET_NAMES) {
     config,
   );
   const file = path.join(OUT, `${preset}.webp`);
-  await sharp(result.outputs[0]!.data).resize(240, 300).webp({ quality: 78 }).toFile(file);
+  await sharp(result.outputs[0].data).resize(240, 300).webp({ quality: 78 }).toFile(file);
   console.log(file);
 }

@@ -37,7 +37,7 @@ describe("the studio CLI with the gemini provider", () => {
 
       expect(stdout).toContain("cost: $0.2400 per image (gemini-3-pro-image, estimated from the model registry)");
       expect(stdout).toContain("note: gemini-3-pro-image asked for 4K to deliver 4096 px");
-      expect(JSON.parse(fake.requests[0]!.body.toString()).generationConfig.imageConfig.imageSize).toBe("4K");
+      expect(JSON.parse(fake.requests[0].body.toString()).generationConfig.imageConfig.imageSize).toBe("4K");
     } finally {
       await fake.close();
     }

@@ -74,17 +74,17 @@ try {
       options,
       photos,
       provider,
-      product: { title: values.title ?? path.parse(photoPaths[0]!).name },
+      product: { title: values.title ?? path.parse(photoPaths[0]).name },
       onProgress: (stage, percent) => process.stderr.write(`\r${stage} ${percent}%   `),
     },
     config,
   );
   process.stderr.write("\n");
-  await mkdir(values.out!, { recursive: true });
+  await mkdir(values.out, { recursive: true });
   const report = [];
   for (const [i, output] of result.outputs.entries()) {
     const file = path.join(
-      values.out!,
+      values.out,
       `${mode}-${i + 1}${output.composition ? `-${output.composition}` : ""}.${output.format === "jpeg" ? "jpg" : output.format}`,
     );
     await writeFile(file, output.data);
@@ -109,7 +109,7 @@ try {
     );
   }
   await writeFile(
-    path.join(values.out!, "report.json"),
+    path.join(values.out, "report.json"),
     JSON.stringify(
       { mode, provider, usedPhotos: result.usedPhotos, notes: result.notes, totalMs: Date.now() - started, outputs: report },
       null,

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { appLink, fetchDefaultMode, requestGeneration } from "../extensions/shared/generate";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
+import type * as ApiGenerateModule from "~/routes/api.generate";
 
 // The two admin action extensions: they build offline with the project's Shopify CLI, every text they
 // show exists in English and Traditional Chinese, and their client speaks the real /api/generate route.
@@ -75,7 +76,7 @@ describe("the extensions' texts", () => {
 
 describe("the extensions' client against the app's /api/generate route", () => {
   let app: AppTest;
-  let route: typeof import("~/routes/api.generate");
+  let route: typeof ApiGenerateModule;
   let productIds: string[];
   let token: string;
   const auth = { idToken: async () => token };
@@ -83,7 +84,7 @@ describe("the extensions' client against the app's /api/generate route", () => {
 
   // In the admin, fetch("/api/generate") resolves against the app's URL; here it reaches the route module.
   function routeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : String(input);
     if (!url.startsWith("/api/generate")) return realFetch(input, init);
     const request = new Request(new URL(url, process.env.SHOPIFY_APP_URL), init);
     return request.method === "GET" ? call(route.loader, request) : call(route.action, request);

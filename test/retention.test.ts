@@ -3,13 +3,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SHOP_A, SHOP_B, startAppTest, type AppTest } from "./app";
 import { waitFor } from "./worker/harness";
+import type * as DbModule from "~/infra/db.server";
+import type * as StorageModule from "~/infra/storage.server";
+import type * as RetentionModule from "~/models/retention.server";
 
 // Settings' "keep jobs and images for N days": what goes and what stays, on a real database and disk.
 
 let app: AppTest;
-let prisma: typeof import("~/infra/db.server").prisma;
-let storage: typeof import("~/infra/storage.server");
-let purgeExpiredJobs: typeof import("~/models/retention.server").purgeExpiredJobs;
+let prisma: typeof DbModule.prisma;
+let storage: typeof StorageModule;
+let purgeExpiredJobs: typeof RetentionModule.purgeExpiredJobs;
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
@@ -128,6 +131,7 @@ describe("retention", () => {
     try {
       await ensureSchedulers({ reconcileMs: 3_600_000, retentionMs: 3_600_000, sweepMs: 86_400_000 });
       await waitFor("the scheduled purge", async () => (await prisma.job.count({ where: { id: expired.id } })) === 0, 20_000);
+      expect(await prisma.job.findFirst({ where: { id: expired.id, shop: SHOP_A } })).toBeNull();
     } finally {
       await worker.close();
       const maintenance = new Queue("studio-maintenance", { connection, prefix: app.queuePrefix });

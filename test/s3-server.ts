@@ -46,7 +46,7 @@ export async function startS3Server(options: { prefix?: string } = {}): Promise<
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`The S3 test server exited (${code}) before it listened`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
+    createInterface({ input: child.stdout }).once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const prefix = options.prefix ?? "app";
@@ -62,7 +62,7 @@ export async function startS3Server(options: { prefix?: string } = {}): Promise<
     },
     async stop() {
       // Closing its stdin stops it (and a test process that dies takes the server with it).
-      child.stdin!.end();
+      child.stdin.end();
       await exited;
       rmSync(directory, { recursive: true, force: true });
     },
@@ -104,5 +104,5 @@ async function serve(directory: string, bucket: string) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [directory, bucket] = process.argv.slice(2);
-  await serve(directory!, bucket!);
+  await serve(directory, bucket);
 }

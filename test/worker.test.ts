@@ -4,6 +4,7 @@ import sharp from "sharp";
 import type { Worker } from "bullmq";
 import { readMediaStatus } from "../scripts/emulator/state.ts";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
+import type * as DbModule from "~/infra/db.server";
 
 // The whole flow below the browser: a real request queues a job in real Redis; the real worker makes the
 // image with the local provider, stores it, and on approval writes it to the product's media in the
@@ -12,7 +13,7 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "./app";
 let app: AppTest;
 let worker: Worker;
 let connection: Redis;
-let prisma: typeof import("~/infra/db.server").prisma;
+let prisma: typeof DbModule.prisma;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -117,7 +118,7 @@ describe("generate, publish and restore through the queue", () => {
       update: { publishMode: "auto" },
     });
     const shopState = app.emulator.state.shops.get(SHOP_A)!;
-    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1]!;
+    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1];
     const originals = [...product.mediaIds];
 
     const { action } = await import("~/routes/app.new");
@@ -139,13 +140,13 @@ describe("generate, publish and restore through the queue", () => {
     expect(seen.has("uploading")).toBe(true);
     expect(job.outputs).toHaveLength(1);
     expect(job.outputs[0]).toMatchObject({ reviewState: "published", attempt: 0 });
-    expect(product.mediaIds).toEqual([...originals, job.outputs[0]!.shopifyMediaId]);
+    expect(product.mediaIds).toEqual([...originals, job.outputs[0].shopifyMediaId]);
 
     // The same attempt run again (a stalled entry, the reconciler) finds everything done.
     const { processGenerate } = await import("~/processors/generate.server");
     await processGenerate(SHOP_A, jobId, 0);
     expect(await prisma.job.findFirstOrThrow({ where: { id: jobId }, include: { outputs: true } })).toEqual(job);
-    expect(product.mediaIds).toEqual([...originals, job.outputs[0]!.shopifyMediaId]);
+    expect(product.mediaIds).toEqual([...originals, job.outputs[0].shopifyMediaId]);
 
     await prisma.shopSettings.update({ where: { shop: SHOP_A }, data: { publishMode: "review" } });
   });
@@ -153,7 +154,7 @@ describe("generate, publish and restore through the queue", () => {
   test("an attempt saved for auto-publish whose run stopped before it queued the publish is published once by a rerun", async () => {
     // GIVEN the row a run leaves when it dies between saving its outputs and queueing their publish
     const shopState = app.emulator.state.shops.get(SHOP_A)!;
-    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[2]!;
+    const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[2];
     const originals = [...product.mediaIds];
     const { fileKey, saveFile } = await import("~/infra/storage.server");
     const job = await prisma.job.create({
@@ -208,8 +209,8 @@ describe("generate, publish and restore through the queue", () => {
       return row?.status === "done" ? row : null;
     });
     expect(done.outputs).toEqual([expect.objectContaining({ id: output.id, reviewState: "published" })]);
-    expect(product.mediaIds).toEqual([...originals, done.outputs[0]!.shopifyMediaId]);
+    expect(product.mediaIds).toEqual([...originals, done.outputs[0].shopifyMediaId]);
     await processGenerate(SHOP_A, job.id, 0);
-    expect(product.mediaIds).toEqual([...originals, done.outputs[0]!.shopifyMediaId]);
+    expect(product.mediaIds).toEqual([...originals, done.outputs[0].shopifyMediaId]);
   });
 });

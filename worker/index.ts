@@ -70,15 +70,23 @@ async function shutdown(reason: string, exitCode: number) {
   process.exit(exitCode);
 }
 
-process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
-process.on("SIGINT", () => void shutdown("SIGINT", 0));
+// A close that itself fails still ends the process, with the error in the log.
+function stop(reason: string, exitCode: number) {
+  shutdown(reason, exitCode).catch((error: unknown) => {
+    console.error("[worker] closing failed", error);
+    process.exit(1);
+  });
+}
+
+process.on("SIGTERM", () => stop("SIGTERM", 0));
+process.on("SIGINT", () => stop("SIGINT", 0));
 // As BullMQ's "going to production" guide advises: an error nothing caught means the process may be in
 // a bad state, so it is logged and the process closes as on SIGTERM; the orchestrator starts a fresh one.
 process.on("uncaughtException", (error) => {
   console.error("[worker] uncaught exception", error);
-  void shutdown("uncaughtException", 1);
+  stop("uncaughtException", 1);
 });
 process.on("unhandledRejection", (reason) => {
   console.error("[worker] unhandled rejection", reason);
-  void shutdown("unhandledRejection", 1);
+  stop("unhandledRejection", 1);
 });

@@ -1,492 +1,109 @@
 import { createContext, useContext } from "react";
-import { billingEn, billingZhTW } from "./billing";
+import i18next from "i18next";
+import ShopifyFormat from "@shopify/i18next-shopify";
+import { match } from "@formatjs/intl-localematcher";
+import en from "~/locales/en.json";
+import zhTW from "~/locales/zh-TW.json";
 
-// The app's own words in English and Traditional Chinese. The admin passes the user's locale to the
-// embedded app as ?locale=; anything that is not Chinese falls back to English.
+// The app's words live in app/locales/*.json, in Shopify's format, the one the extensions' locales use
+// too: nested keys, {{name}} values, and plural forms by `count` as the language needs them ("one" and
+// "other" in English, "other" alone in Chinese). i18next renders them through Shopify's own plugin.
 
-const en = {
-  "nav.home": "Home",
-  "nav.new": "New generation",
-  "nav.settings": "Settings",
-  "home.title": "Photo studio",
-  "home.recentJobs": "Recent jobs",
-  "home.empty.heading": "Make your first product photos",
-  "home.empty.body": "Pick a product and turn its photos into a pure white listing image or lifestyle shots.",
-  "home.usage": "This month: {images} images made",
-  "new.title": "New generation",
-  "new.product": "Product",
-  "new.selectProduct": "Select product",
-  "new.changeProduct": "Change product",
-  "new.noProduct": "Choose the product whose photos you want to improve.",
-  "new.photos": "Photos",
-  "new.photosHelp": "Choose up to 5 of the product's photos, or upload up to 5 new ones.",
-  "new.noPhotos": "This product has no photos yet. Upload one below.",
-  "new.upload": "Upload photos",
-  "new.uploadHint": "JPEG, PNG, WebP or HEIC, up to 25 MB each",
-  "new.mode": "Mode",
-  "new.mode.white": "White background",
-  "new.mode.white.help": "Marketplace-ready main image: pure #FFFFFF background, product centred.",
-  "new.mode.lifestyle": "Lifestyle photography",
-  "new.mode.lifestyle.help": "2-3 professional scenes, each a different composition.",
-  "new.preset": "Preset",
-  "new.style": "Style description (optional)",
-  "new.size": "Size (pixels)",
-  "new.fill": "Product fills (% of the frame)",
-  "new.shadow": "Soft contact shadow",
-  "new.topView": "Top view (bird's-eye, generative providers only)",
-  "new.format": "Format",
-  "new.ratio": "Aspect ratio",
-  "new.generate": "Generate",
-  "new.selectedCount": "{count} of 5 selected",
-  "new.presetHelp": "Previews show the scene each preset makes, with a sample product.",
-  "new.count": "Number of scenes",
-  "preset.minimal-studio": "Minimal studio",
-  "preset.rustic-wood": "Rustic wood",
-  "preset.marble-luxury": "Marble luxury",
-  "preset.cozy-home": "Cozy home",
-  "preset.natural-outdoor": "Natural outdoor light",
-  "preset.festive": "Festive",
-  "job.title": "Job",
-  "job.status.queued": "Queued",
-  "job.status.analysing": "Analysing photos",
-  "job.status.generating": "Generating",
-  "job.status.checking": "Checking quality",
-  "job.status.uploading": "Uploading to Shopify",
-  "job.status.done": "Done",
-  "job.status.failed": "Failed",
-  "job.status.cancelled": "Cancelled",
-  "job.original": "Original",
-  "job.result": "Result",
-  "job.retry": "Retry",
-  "job.cancel": "Cancel",
-  "job.publish": "Publish to product",
-  "job.publishAll": "Publish all",
-  "job.reject": "Reject",
-  "job.restore": "Remove from product",
-  "job.download": "Download",
-  "job.regenerate": "Regenerate…",
-  "job.regenerate.heading": "Regenerate with changes",
-  "job.regenerate.help": "A new job starts from the same photos. These results stay, so you can compare and publish the better one.",
-  "job.regenerate.submit": "Regenerate",
-  "job.regenerate.close": "Close",
-  "job.actionFailed": "That did not work",
-  "job.review.pending": "Waiting for review",
-  "job.review.publishing": "Publishing…",
-  "job.review.attaching": "Publishing…",
-  "job.review.published": "Published",
-  "job.review.rejected": "Rejected",
-  "job.review.restoring": "Removing…",
-  "job.review.restored": "Removed from product",
-  "job.review.failed": "Publishing failed",
-  "job.publishStuck": "This is taking longer than it should.",
-  "job.recheck": "Check again",
-  "job.report.pureWhite": "Background pure white ({share}% of background pixels #FFFFFF)",
-  "job.report.notPureWhite": "Background not pure white ({share}% #FFFFFF)",
-  "job.report.fill": "Product fills {fill}% of the frame",
-  "job.report.changed": "The product may have changed: compare with the original before publishing",
-  "job.report.faithful": "Product looks like the original",
-  "job.report.details": "Technical details",
-  "job.report.border": "Border band ({band}% of each side): {share}% pure white",
-  "job.report.fillExact": "Fill: {fill}% of the frame, measured on everything not white (product and shadow); asked for {target}%",
-  "job.report.fillOff": "Fill is {fill}% of the frame, not the {target}% asked for",
-  "job.report.notCentred": "Not centred in the frame",
-  "job.report.cutOff":
-    "The product runs into the photo's {edges} edge: the photo cut it off. It is shown cut, flush with the frame, not as a whole product. Retake the photo with the whole product in view.",
-  "job.report.kept": "Kept {kept} object(s) as the product",
-  "job.report.keptDropped": "Kept {kept} object(s) as the product; left out {dropped} other(s) (props, tags or background)",
-  "job.report.unclear": "Another object was nearly as likely to be the product: check that the right one was kept.",
-  "job.report.lowResolution":
-    "Low resolution: the photo is {width}×{height} px and the product {product} px in it, enlarged {upscale}×. Marketplaces want at least 1000 px for zoom.",
-  "job.report.held": "Waits for your review: not published automatically.",
-  "job.report.edge.top": "top",
-  "job.report.edge.right": "right",
-  "job.report.edge.bottom": "bottom",
-  "job.report.edge.left": "left",
-  "job.hint.INPUT_UNSUPPORTED_FORMAT":
-    "This kind of file can't be used as a product photo. Save it as JPEG, PNG, WebP or HEIC and upload it again.",
-  "job.usedPhotos": "Photos used: {list}",
-  "job.notFound": "This job does not exist in this store.",
-  "job.hint.IMAGE_FETCH_FAILED":
-    "Shopify could not give us this product photo just now. Check the photo is still on the product, then retry.",
-  "job.hint.IMAGE_TOO_LARGE": "The photo is larger than the app accepts. Upload a smaller copy (under 25 MB) and generate again.",
-  "job.hint.INPUT_TOO_LARGE": "The photo has more pixels than the app accepts. Upload a smaller copy and generate again.",
-  "job.hint.INPUT_NOT_IMAGE": "One of the files is not an image. Choose JPEG, PNG, WebP or HEIC photos and generate again.",
-  "job.hint.INPUT_CORRUPT": "A photo could not be read (the file may be damaged). Upload it again or choose another photo.",
-  "job.hint.NO_PRODUCT": "No product could be found in the photo. Choose a photo where the product is clearly visible.",
-  "job.hint.SAFETY_BLOCKED": "The image model declined this request. Try another photo or a different style description.",
-  "job.hint.TEXT_ONLY": "The image model answered without an image. Retry, or choose another provider in Settings.",
-  "job.hint.NO_IMAGE": "The image model answered without an image. Retry, or choose another provider in Settings.",
-  "job.hint.PROVIDER_UNAVAILABLE": "The image service is not answering right now. Retry in a few minutes.",
-  "job.hint.PROVIDER_RATE_LIMITED": "The image service is busy. Retry in a few minutes.",
-  "job.hint.PROVIDER_NOT_CONFIGURED": "This provider is no longer set up on the server. Choose another one in Settings, then retry.",
-  "job.hint.MODEL_NOT_FOUND":
-    "Google no longer offers the image model the app is set to use. The app's administrator must set GEMINI_MODEL (or NANO_BANANA_MODEL) to a current model; then retry.",
-  "job.hint.TIMEOUT": "The image service took too long. Retry; it usually works the second time.",
-  "job.hint.UNAUTHORIZED": "The app has lost access to your store. Open the app from the Shopify admin to reconnect, then retry.",
-  "job.hint.PRODUCT_NOT_FOUND": "This product no longer exists in your store.",
-  "job.hint.MEDIA_LIMIT": "The product has as many media as Shopify allows. Remove some, then publish again.",
-  "job.hint.MEDIA_FAILED": "Shopify could not process this image. Publish it again; if it keeps failing, download it and check the file.",
-  "job.hint.MEDIA_TIMEOUT":
-    "Shopify is still processing the image. Publish again in a few minutes: an image already on the product is kept, not added twice.",
-  "job.hint.PUBLISH_INTERRUPTED": "Publish again: an image already on the product is kept, not added twice.",
-  "job.hint.RESTORE_INTERRUPTED": "Remove it again: only this app's image is taken off the product.",
-  "job.hint.NO_PHOTOS": "The product has no photos. Add one to the product, or upload one on the New generation page.",
-  "job.hint.QUEUE_UNAVAILABLE": "The app could not queue the work. Retry in a minute.",
-  "job.hint.FILE_MISSING": "An uploaded photo is no longer stored. Upload it again on the New generation page.",
-  "job.hint.INTERNAL": "Retry; if it keeps failing, contact support with the job's address.",
-  "job.hint.WORKER_LOST": "The worker stopped while making this job. Retry; if it stops again, try fewer or smaller photos.",
-  "job.hint.INTERRUPTED": "The app's database or job queue was briefly unavailable. Retry; nothing was charged twice.",
-  "job.hint.TIMED_OUT": "The job ran far longer than it should and was stopped. Retry it.",
-  "job.hint.CAP_REACHED": "This month's image cap is used up. Raise it in Settings, then retry.",
-  "home.batches.title": "Recent batches",
-  "home.batches.summary": "{count} products · {done} done, {failed} failed",
-  "home.batches.inProgress": "{count} in progress",
-  "home.jobs.singular": "job",
-  "home.jobs.plural": "jobs",
-  "home.batches.singular": "batch",
-  "home.batches.plural": "batches",
-  "batch.title": "Batch of {count} products",
-  "batch.back": "Batch",
-  "batch.progress": "{finished} of {total} finished",
-  "batch.count.done": "{count} done",
-  "batch.count.inProgress": "{count} in progress",
-  "batch.count.failed": "{count} failed",
-  "batch.count.cancelled": "{count} cancelled",
-  "batch.retry": "Retry failed and cancelled",
-  "batch.retryLabel": "Retry the {count} failed or cancelled products",
-  "batch.cancel": "Cancel the rest",
-  "batch.cancelLabel": "Cancel the {count} products that have not finished",
-  "batch.product": "product",
-  "batch.products": "products",
-  "batch.empty": "This batch has no products any more.",
-  "batch.column.result": "Result",
-  "batch.column.product": "Product",
-  "batch.column.status": "Status",
-  "batch.column.progress": "Progress",
-  "batch.thumbnailAlt": "Result for {title}",
-  "settings.title": "Settings",
-  "settings.save": "Save",
-  "settings.saved": "Settings saved",
-  "settings.notSaved": "The settings were not saved. Check the fields marked below.",
-  "settings.defaults.title": "Defaults",
-  "settings.defaults.description":
-    "Where a new generation starts, on the app's page and from the product actions. Each run can still change them.",
-  "settings.defaultMode": "Default mode",
-  "settings.provider": "Provider",
-  "settings.provider.automatic": "Automatic",
-  "settings.provider.help":
-    "Only providers configured on the server are listed. Automatic uses Gemini when it is configured, then the OpenAI-compatible gateway, then Local.",
-  "settings.provider.notConfigured": "{name} (not configured)",
-  "settings.provider.notConfiguredHelp":
-    "This provider is no longer configured on the server, so generations would fail. Choose another one.",
-  "settings.white.title": "White background defaults",
-  "settings.white.description": "The main image of a listing: pure #FFFFFF background, product centred.",
-  "settings.lifestyle.title": "Lifestyle defaults",
-  "settings.lifestyle.description": "Professional scenes around the product, each run a few different compositions.",
-  "settings.size.help": "Longer side, from 1000 to 4096 pixels.",
-  "settings.fill.help": "How much of the frame the product's longer side fills, from 75% to 95%. Most marketplaces ask for about 85%.",
-  "settings.shadow.help": "A soft shadow under the product, so it does not look cut out.",
-  "settings.count": "Scenes per run",
-  "settings.count.option": "{count} scenes",
-  "settings.publishing.title": "Publishing",
-  "settings.publishing.description": "What happens to the images once they are made, and how they are described on the storefront.",
-  "settings.publishMode": "When a generation is done",
-  "settings.publishMode.review": "Review first",
-  "settings.publishMode.review.help": "The images wait on the job page until you publish them.",
-  "settings.publishMode.auto": "Publish automatically",
-  "settings.publishMode.auto.help": "The images are added to the product as soon as they are made.",
-  "settings.mediaPosition": "Position among the product's images",
-  "settings.mediaPosition.append": "After the existing images",
-  "settings.mediaPosition.first": "First, as the featured image",
-  "settings.altText": "Alt text",
-  "settings.altText.help":
-    "Describes each published image for screen readers and search engines, in your store's primary language. Placeholders: {title} (the product's title) and {mode} (white background or lifestyle photo).",
-  "settings.altText.unknown": "{list} will not be filled in. Use {title} and {mode}.",
-  "settings.altText.preview": "Preview for an example product",
-  "settings.altText.exampleTitle": "Handmade ceramic mug",
-  "settings.limits.title": "Usage and limits",
-  "settings.limits.description": "Generated images count towards this month's usage whichever provider made them.",
-  "settings.usage": "This month ({month}): {images} images, estimated provider cost ${cost}.",
-  "settings.usage.ofCap": "{images} of {cap} paid images made or reserved this month.",
-  "settings.monthlyCap": "Monthly cap (images)",
-  "settings.monthlyCap.help":
-    "Leave empty for no cap. Counts images from paid providers (the local provider is free and never capped); once this month's reach the cap, new generations are refused until next month.",
-  "settings.retentionDays": "Keep jobs and images for (days)",
-  "settings.retentionDays.help": "From 1 to 3650 days. Images published to a product stay on the product.",
-  "settings.providers.title": "Providers",
-  "settings.providers.description": "Configured on the server through environment variables (see the README). Keys are never shown here.",
-  "settings.providers.configured": "Configured",
-  "settings.providers.notConfigured": "Not configured",
-  "settings.providers.model": "Model: {model}",
-  "settings.providers.host": "Endpoint: {host}",
-  "settings.providers.auth.apiKey": "Connected with an API key",
-  "settings.providers.auth.vertex": "Connected through Vertex AI",
-  "settings.providers.local": "Local",
-  "settings.providers.local.detail": "Offline: no key, no cost.",
-  "settings.providers.gemini": "Gemini",
-  "settings.providers.gemini.setup": "Set GEMINI_API_KEY, or Vertex AI, on the server to use it.",
-  "settings.providers.openai-compatible": "OpenAI-compatible gateway",
-  "settings.providers.openai-compatible.setup": "Set NANO_BANANA_API_BASE and NANO_BANANA_API_KEY on the server to use it.",
-  "settings.providers.vision": "Cloud Vision (image analysis)",
-  "settings.providers.vision.detail": "Labels, objects and colours of the photos, for better prompts.",
-  "settings.providers.vision.setup": "Not configured: the photos are analysed locally instead.",
-  "error.title": "Something went wrong",
-  "error.notFound.body": "It may have been removed when its retention period ended (see Settings), or the link belongs to another store.",
-  "error.body": "This page could not be shown. Try again; if it keeps failing, contact support.",
-  "batch.notFound": "This batch does not exist in this store.",
-  "error.queue": "The job queue is unavailable. Try again in a minute.",
-  ...billingEn,
-} as const;
+export const LOCALES = ["en", "zh-TW"] as const;
+export type Locale = (typeof LOCALES)[number];
 
-export type MessageKey = keyof typeof en;
+// The keys of en.json as dotted paths; a plural entry ({one, other}) is one key.
+type Keys<T, Prefix extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string
+    ? `${Prefix}${K}`
+    : T[K] extends { other: string }
+      ? `${Prefix}${K}`
+      : Keys<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type MessageKey = Keys<typeof en>;
+export type MessageValues = Record<string, string | number>;
 
-const zhTW: Record<MessageKey, string> = {
-  "nav.home": "首頁",
-  "nav.new": "新增生成",
-  "nav.settings": "設定",
-  "home.title": "商品攝影棚",
-  "home.recentJobs": "最近的工作",
-  "home.empty.heading": "製作您的第一組商品照片",
-  "home.empty.body": "選擇一項商品，將其照片轉成純白背景的主圖或情境照片。",
-  "home.usage": "本月：已製作 {images} 張圖片",
-  "new.title": "新增生成",
-  "new.product": "商品",
-  "new.selectProduct": "選擇商品",
-  "new.changeProduct": "更換商品",
-  "new.noProduct": "請選擇要改善照片的商品。",
-  "new.photos": "照片",
-  "new.photosHelp": "從商品照片中選擇最多 5 張，或上傳最多 5 張新照片。",
-  "new.noPhotos": "此商品尚無照片，請在下方上傳。",
-  "new.upload": "上傳照片",
-  "new.uploadHint": "JPEG、PNG、WebP 或 HEIC，每張最大 25 MB",
-  "new.mode": "模式",
-  "new.mode.white": "白色背景",
-  "new.mode.white.help": "符合電商平台規範的主圖：純白 #FFFFFF 背景，商品置中。",
-  "new.mode.lifestyle": "情境攝影",
-  "new.mode.lifestyle.help": "2 至 3 張專業情境照，每張構圖不同。",
-  "new.preset": "風格預設",
-  "new.style": "風格描述（選填）",
-  "new.size": "尺寸（像素）",
-  "new.fill": "商品占畫面比例（%）",
-  "new.shadow": "柔和接觸陰影",
-  "new.topView": "俯視角度（僅限生成式供應商）",
-  "new.format": "格式",
-  "new.ratio": "長寬比",
-  "new.generate": "開始生成",
-  "new.selectedCount": "已選 {count} / 5 張",
-  "new.presetHelp": "預覽圖以範例商品呈現每種預設的場景。",
-  "new.count": "情境照數量",
-  "preset.minimal-studio": "極簡攝影棚",
-  "preset.rustic-wood": "質樸木紋",
-  "preset.marble-luxury": "奢華大理石",
-  "preset.cozy-home": "溫馨居家",
-  "preset.natural-outdoor": "戶外自然光",
-  "preset.festive": "節慶氛圍",
-  "job.title": "工作",
-  "job.status.queued": "排隊中",
-  "job.status.analysing": "分析照片中",
-  "job.status.generating": "生成中",
-  "job.status.checking": "品質檢查中",
-  "job.status.uploading": "上傳至 Shopify 中",
-  "job.status.done": "完成",
-  "job.status.failed": "失敗",
-  "job.status.cancelled": "已取消",
-  "job.original": "原圖",
-  "job.result": "結果",
-  "job.retry": "重試",
-  "job.cancel": "取消",
-  "job.publish": "發布到商品",
-  "job.publishAll": "全部發布",
-  "job.reject": "拒絕",
-  "job.restore": "從商品移除",
-  "job.download": "下載",
-  "job.regenerate": "重新生成…",
-  "job.regenerate.heading": "調整後重新生成",
-  "job.regenerate.help": "以相同照片建立新的工作。目前的結果會保留，方便您比較並發布較好的一張。",
-  "job.regenerate.submit": "重新生成",
-  "job.regenerate.close": "關閉",
-  "job.actionFailed": "操作未完成",
-  "job.review.pending": "等待審核",
-  "job.review.publishing": "發布中…",
-  "job.review.attaching": "發布中…",
-  "job.review.published": "已發布",
-  "job.review.rejected": "已拒絕",
-  "job.review.restoring": "移除中…",
-  "job.review.restored": "已從商品移除",
-  "job.review.failed": "發布失敗",
-  "job.publishStuck": "處理時間比預期久。",
-  "job.recheck": "重新檢查",
-  "job.report.pureWhite": "背景為純白（{share}% 的背景像素為 #FFFFFF）",
-  "job.report.notPureWhite": "背景不是純白（{share}% 為 #FFFFFF）",
-  "job.report.fill": "商品占畫面 {fill}%",
-  "job.report.changed": "商品外觀可能已改變：發布前請與原圖比對",
-  "job.report.faithful": "商品與原圖一致",
-  "job.report.details": "技術細節",
-  "job.report.border": "邊框區（每邊 {band}%）：{share}% 為純白",
-  "job.report.fillExact": "占畫面 {fill}%（以所有非白色像素計，含商品與陰影）；設定為 {target}%",
-  "job.report.fillOff": "占畫面 {fill}%，不是設定的 {target}%",
-  "job.report.notCentred": "未置中",
-  "job.report.cutOff":
-    "商品碰到照片的{edges}邊緣：照片把它切掉了。成品照實呈現被切的一側並貼齊畫面，不當作完整商品。請重新拍攝，讓整個商品入鏡。",
-  "job.report.kept": "保留 {kept} 個物件作為商品",
-  "job.report.keptDropped": "保留 {kept} 個物件作為商品；略去 {dropped} 個其他物件（道具、吊牌或背景）",
-  "job.report.unclear": "另一個物件也很可能是商品：請確認保留的是正確的物件。",
-  "job.report.lowResolution":
-    "解析度不足：照片為 {width}×{height} 像素，商品在其中只有 {product} 像素，被放大 {upscale} 倍。電商平台縮放檢視至少需要 1000 像素。",
-  "job.report.held": "等待你審核：不會自動發布。",
-  "job.report.edge.top": "上",
-  "job.report.edge.right": "右",
-  "job.report.edge.bottom": "下",
-  "job.report.edge.left": "左",
-  "job.hint.INPUT_UNSUPPORTED_FORMAT": "這種檔案不能作為商品照片。請另存為 JPEG、PNG、WebP 或 HEIC 後重新上傳。",
-  "job.usedPhotos": "使用的照片：{list}",
-  "job.notFound": "此商店中沒有這項工作。",
-  "job.hint.IMAGE_FETCH_FAILED": "目前無法從 Shopify 取得這張商品照片。請確認照片仍在商品上，然後重試。",
-  "job.hint.IMAGE_TOO_LARGE": "照片超過應用程式可接受的大小。請上傳較小的檔案（25 MB 以下）後重新生成。",
-  "job.hint.INPUT_TOO_LARGE": "照片的像素超過應用程式可接受的上限。請上傳較小的檔案後重新生成。",
-  "job.hint.INPUT_NOT_IMAGE": "其中一個檔案不是圖片。請選擇 JPEG、PNG、WebP 或 HEIC 照片後重新生成。",
-  "job.hint.INPUT_CORRUPT": "無法讀取照片（檔案可能已損壞）。請重新上傳或選擇其他照片。",
-  "job.hint.NO_PRODUCT": "照片中找不到商品。請選擇商品清楚可見的照片。",
-  "job.hint.SAFETY_BLOCKED": "圖像模型拒絕了這項請求。請換一張照片或改用不同的風格描述。",
-  "job.hint.TEXT_ONLY": "圖像模型只回覆了文字、沒有圖片。請重試，或在設定中選擇其他供應商。",
-  "job.hint.NO_IMAGE": "圖像模型只回覆了文字、沒有圖片。請重試，或在設定中選擇其他供應商。",
-  "job.hint.PROVIDER_UNAVAILABLE": "圖像服務目前沒有回應。請幾分鐘後重試。",
-  "job.hint.PROVIDER_RATE_LIMITED": "圖像服務忙碌中。請幾分鐘後重試。",
-  "job.hint.PROVIDER_NOT_CONFIGURED": "伺服器上已不再設定此供應商。請在設定中選擇其他供應商後重試。",
-  "job.hint.MODEL_NOT_FOUND":
-    "Google 已不再提供應用程式設定使用的圖像模型。請應用程式管理員將 GEMINI_MODEL（或 NANO_BANANA_MODEL）設為目前的模型，然後重試。",
-  "job.hint.TIMEOUT": "圖像服務回應逾時。請重試，通常第二次就會成功。",
-  "job.hint.UNAUTHORIZED": "應用程式已失去商店的存取權。請從 Shopify 後台開啟應用程式以重新連線，然後重試。",
-  "job.hint.PRODUCT_NOT_FOUND": "此商品已不存在於您的商店。",
-  "job.hint.MEDIA_LIMIT": "此商品的媒體數量已達 Shopify 上限。請移除部分媒體後再發布。",
-  "job.hint.MEDIA_FAILED": "Shopify 無法處理這張圖片。請再發布一次；若仍失敗，請下載圖片並檢查檔案。",
-  "job.hint.MEDIA_TIMEOUT": "Shopify 仍在處理圖片。請幾分鐘後再發布：已在商品上的圖片會保留，不會重複加入。",
-  "job.hint.PUBLISH_INTERRUPTED": "請再發布一次：已在商品上的圖片會保留，不會重複加入。",
-  "job.hint.RESTORE_INTERRUPTED": "請再移除一次：只會從商品移除本應用程式的圖片。",
-  "job.hint.NO_PHOTOS": "此商品沒有照片。請為商品新增照片，或在「新增生成」頁面上傳照片。",
-  "job.hint.QUEUE_UNAVAILABLE": "應用程式無法將工作排入佇列。請一分鐘後重試。",
-  "job.hint.FILE_MISSING": "上傳的照片已不在儲存空間中。請在「新增生成」頁面重新上傳。",
-  "job.hint.INTERNAL": "請重試；若持續失敗，請附上此工作的網址聯絡客服。",
-  "job.hint.WORKER_LOST": "處理此工作的程序在完成前停止了。請重試；若再次停止，請改用較少或較小的照片。",
-  "job.hint.INTERRUPTED": "應用程式的資料庫或工作佇列暫時無法使用。請重試；不會重複計費。",
-  "job.hint.TIMED_OUT": "此工作執行時間遠超過正常範圍，已被停止。請重試。",
-  "job.hint.CAP_REACHED": "本月的圖片上限已用完。請在設定中提高上限後重試。",
-  "home.batches.title": "最近的批次",
-  "home.batches.summary": "{count} 項商品 · {done} 項完成，{failed} 項失敗",
-  "home.batches.inProgress": "{count} 項進行中",
-  "home.jobs.singular": "工作",
-  "home.jobs.plural": "工作",
-  "home.batches.singular": "批次",
-  "home.batches.plural": "批次",
-  "batch.title": "{count} 項商品的批次",
-  "batch.back": "批次",
-  "batch.progress": "已結束 {finished} / {total} 項",
-  "batch.count.done": "{count} 項完成",
-  "batch.count.inProgress": "{count} 項進行中",
-  "batch.count.failed": "{count} 項失敗",
-  "batch.count.cancelled": "{count} 項已取消",
-  "batch.retry": "重試失敗與已取消的項目",
-  "batch.retryLabel": "重試 {count} 項失敗或已取消的商品",
-  "batch.cancel": "取消其餘項目",
-  "batch.cancelLabel": "取消 {count} 項尚未完成的商品",
-  "batch.product": "商品",
-  "batch.products": "商品",
-  "batch.empty": "此批次已沒有任何商品。",
-  "batch.column.result": "結果",
-  "batch.column.product": "商品",
-  "batch.column.status": "狀態",
-  "batch.column.progress": "進度",
-  "batch.thumbnailAlt": "{title} 的生成結果",
-  "settings.title": "設定",
-  "settings.save": "儲存",
-  "settings.saved": "設定已儲存",
-  "settings.notSaved": "設定未儲存，請檢查下方標示的欄位。",
-  "settings.defaults.title": "預設值",
-  "settings.defaults.description": "在應用程式頁面或商品動作中開始新的生成時所用的預設值，每次生成時仍可調整。",
-  "settings.defaultMode": "預設模式",
-  "settings.provider": "生成服務",
-  "settings.provider.automatic": "自動",
-  "settings.provider.help": "只列出伺服器上已設定的服務。「自動」會優先使用 Gemini，其次是 OpenAI 相容閘道，最後是本機。",
-  "settings.provider.notConfigured": "{name}（未設定）",
-  "settings.provider.notConfiguredHelp": "伺服器上已不再設定此服務，生成將會失敗，請改選其他服務。",
-  "settings.white.title": "白底圖預設值",
-  "settings.white.description": "商品刊登的主圖：純白 #FFFFFF 背景，商品置中。",
-  "settings.lifestyle.title": "情境照預設值",
-  "settings.lifestyle.description": "以商品為主角的專業場景，每次生成數張不同構圖。",
-  "settings.size.help": "長邊尺寸，1000 至 4096 像素。",
-  "settings.fill.help": "商品長邊佔畫面的比例，75% 至 95%。多數電商平台要求約 85%。",
-  "settings.shadow.help": "在商品下方加上柔和陰影，看起來不像去背貼上。",
-  "settings.count": "每次生成張數",
-  "settings.count.option": "{count} 張",
-  "settings.publishing.title": "發布",
-  "settings.publishing.description": "圖片生成後如何處理，以及在商店前台如何描述。",
-  "settings.publishMode": "生成完成後",
-  "settings.publishMode.review": "先審核",
-  "settings.publishMode.review.help": "圖片會留在工作頁面，等你發布。",
-  "settings.publishMode.auto": "自動發布",
-  "settings.publishMode.auto.help": "圖片生成後立即加入商品。",
-  "settings.mediaPosition": "在商品圖片中的位置",
-  "settings.mediaPosition.append": "放在現有圖片之後",
-  "settings.mediaPosition.first": "放在最前面，作為主圖",
-  "settings.altText": "替代文字",
-  "settings.altText.help":
-    "以商店的主要語言，為螢幕閱讀器與搜尋引擎描述每張發布的圖片。可用的預留位置：{title}（商品名稱）與 {mode}（白底圖或情境照）。",
-  "settings.altText.unknown": "{list} 不會被替換，請使用 {title} 與 {mode}。",
-  "settings.altText.preview": "範例商品的預覽",
-  "settings.altText.exampleTitle": "手工陶瓷馬克杯",
-  "settings.limits.title": "用量與上限",
-  "settings.limits.description": "無論由哪個服務生成，圖片都會計入本月用量。",
-  "settings.usage": "本月（{month}）：{images} 張圖片，預估服務費用 ${cost}。",
-  "settings.usage.ofCap": "本月付費圖片已生成或預留 {images} / {cap} 張。",
-  "settings.monthlyCap": "每月上限（張）",
-  "settings.monthlyCap.help":
-    "留空表示不設上限。只計算付費供應商的圖片（本機供應商免費且不受上限限制）；本月圖片數達到上限後，新的生成會被拒絕，直到下個月。",
-  "settings.retentionDays": "工作與圖片保留天數",
-  "settings.retentionDays.help": "1 至 3650 天。已發布到商品的圖片會保留在商品上。",
-  "settings.providers.title": "生成服務",
-  "settings.providers.description": "在伺服器上以環境變數設定（請見 README），此處絕不顯示金鑰。",
-  "settings.providers.configured": "已設定",
-  "settings.providers.notConfigured": "未設定",
-  "settings.providers.model": "模型：{model}",
-  "settings.providers.host": "端點：{host}",
-  "settings.providers.auth.apiKey": "以 API 金鑰連線",
-  "settings.providers.auth.vertex": "透過 Vertex AI 連線",
-  "settings.providers.local": "本機",
-  "settings.providers.local.detail": "離線運作：不需金鑰，不產生費用。",
-  "settings.providers.gemini": "Gemini",
-  "settings.providers.gemini.setup": "在伺服器上設定 GEMINI_API_KEY 或 Vertex AI 即可使用。",
-  "settings.providers.openai-compatible": "OpenAI 相容閘道",
-  "settings.providers.openai-compatible.setup": "在伺服器上設定 NANO_BANANA_API_BASE 與 NANO_BANANA_API_KEY 即可使用。",
-  "settings.providers.vision": "Cloud Vision（圖片分析）",
-  "settings.providers.vision.detail": "分析照片中的標籤、物件與顏色，讓提示詞更準確。",
-  "settings.providers.vision.setup": "未設定：改以本機分析照片。",
-  "error.title": "發生錯誤",
-  "error.notFound.body": "它可能已在保留期限結束後移除（請見設定），或此連結屬於其他商店。",
-  "error.body": "無法顯示此頁面。請再試一次；若持續發生，請聯絡客服。",
-  "batch.notFound": "此商店中沒有這個批次。",
-  "error.queue": "工作佇列暫時無法使用，請稍後再試。",
-  ...billingZhTW,
-};
-
-export type Locale = "en" | "zh-TW";
-
-export function resolveLocale(value: string | null | undefined): Locale {
-  const v = (value ?? "").toLowerCase();
-  return v.startsWith("zh") ? "zh-TW" : "en";
+/** What the server says to the merchant: a key and its values, rendered by the page in the merchant's language. */
+export interface Message {
+  key: MessageKey;
+  values?: MessageValues;
 }
 
-export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const template: string = locale === "zh-TW" ? zhTW[key] : en[key];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+const i18n = i18next.createInstance();
+// The plugin ships CommonJS with its class on `default`; bundlers hand over either shape.
+const format = (ShopifyFormat as { default?: typeof ShopifyFormat }).default ?? ShopifyFormat;
+// The resources are inline and initAsync is off, so the texts are ready when init returns.
+i18n
+  .use(format)
+  .init({
+    resources: { en: { translation: en }, "zh-TW": { translation: zhTW } },
+    lng: "en",
+    fallbackLng: "en",
+    supportedLngs: [...LOCALES],
+    initAsync: false,
+    // React escapes what it renders; the texts are never put into HTML by hand.
+    interpolation: { escapeValue: false },
+  })
+  .catch((error: unknown) => console.error("The app's texts could not be loaded", error));
+
+const fixed = Object.fromEntries(LOCALES.map((locale) => [locale, i18n.getFixedT(locale)])) as Record<
+  Locale,
+  (key: string, values?: MessageValues) => string
+>;
+
+export function translate(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
+  return fixed[locale](key, values);
+}
+
+export function render(locale: Locale, message: Message): string {
+  return translate(locale, message.key, message.values);
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  return Object.hasOwn(en, key);
+  return i18n.exists(key, { lng: "en" });
+}
+
+/**
+ * The admin passes the merchant's language as `?locale=` (as Shopify's app templates read it); requests
+ * without it (the extensions' fetches) fall back to Accept-Language. Traditional Chinese is the only
+ * Chinese the app has, so a Simplified Chinese reader gets it rather than English.
+ */
+export function resolveLocale(...requested: (string | null | undefined)[]): Locale {
+  const tags = requested.filter((tag): tag is string => Boolean(tag)).flatMap((tag) => (/^zh\b/i.test(tag) ? [tag, "zh-Hant"] : [tag]));
+  try {
+    return match(tags, [...LOCALES], "en") as Locale;
+  } catch {
+    // A malformed tag from a header is not worth a failed page.
+    return "en";
+  }
+}
+
+export function localeOf(request: Request): Locale {
+  const fromUrl = new URL(request.url).searchParams.get("locale");
+  return fromUrl ? resolveLocale(fromUrl) : resolveLocale(...acceptLanguage(request.headers.get("Accept-Language")));
+}
+
+function acceptLanguage(header: string | null): string[] {
+  if (!header) return [];
+  return header
+    .split(",")
+    .map((part) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.map((param) => /^\s*q=([\d.]+)/.exec(param)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q) };
+    })
+    .filter(({ tag, q }) => tag && tag !== "*" && q > 0)
+    .sort((a, b) => b.q - a.q)
+    .map(({ tag }) => tag);
 }
 
 export const LocaleContext = createContext<Locale>("en");
 
+export function useLocale(): Locale {
+  return useContext(LocaleContext);
+}
+
 export function useT() {
-  const locale = useContext(LocaleContext);
-  return (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+  const locale = useLocale();
+  return (key: MessageKey, values?: MessageValues) => translate(locale, key, values);
 }

@@ -5,6 +5,11 @@ import path from "node:path";
 
 export const DEFAULT_DATABASE_URL = "file:./storage/app.sqlite";
 
+/** DATABASE_URL as the process has it now, without the Shopify app's settings (scripts use the database too). */
+export function databaseUrlFromEnvironment(): string {
+  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
 export type DatabaseTarget = { kind: "sqlite"; file: string } | { kind: "postgresql"; url: string };
 
 export function parseDatabaseUrl(url: string): DatabaseTarget {

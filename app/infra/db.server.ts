@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL } from "./database-url";
+import { databaseUrlFromEnvironment } from "./database-url";
 import { createPrismaClient, type Db } from "./prisma-client.server";
 
 // The one Prisma client of the web and worker processes: SQLite for `file:` URLs, PostgreSQL for
@@ -11,11 +11,10 @@ declare global {
   var __studioPrisma: { url: string; client: Db } | undefined;
 }
 
-// Read here rather than through env.server, so scripts can use the database without the Shopify
-// app's settings.
-const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+const url = databaseUrlFromEnvironment();
 const prisma: Db = globalThis.__studioPrisma?.url === url ? globalThis.__studioPrisma.client : createPrismaClient(url);
-if (process.env.NODE_ENV !== "production") globalThis.__studioPrisma = { url, client: prisma };
+// In production the module is evaluated once, so keeping the client here changes nothing there.
+globalThis.__studioPrisma = { url, client: prisma };
 
 export { prisma };
 export default prisma;

@@ -73,22 +73,21 @@ function discardRest(request: Request): void {
   if (!body) return;
   const deadline = Date.now() + DISCARD_MS;
   let read = 0;
-  void (async () => {
-    try {
-      // The parser that refused may still be finishing its last read; it lets go of the stream then.
-      while (body.locked && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      if (body.locked) return;
-      const reader = body.getReader();
-      while (read < DISCARD_BYTES && Date.now() < deadline) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        read += value.byteLength;
-      }
-      await reader.cancel();
-    } catch {
-      // The client went away: there is nothing left to discard.
+  const discard = async () => {
+    // The parser that refused may still be finishing its last read; it lets go of the stream then.
+    while (body.locked && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (body.locked) return;
+    const reader = body.getReader();
+    while (read < DISCARD_BYTES && Date.now() < deadline) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
     }
-  })();
+    await reader.cancel();
+  };
+  discard().catch(() => {
+    // The client went away: there is nothing left to discard.
+  });
 }
 
 function refuseByContentLength(request: Request, maxBytes: number, field?: string) {

@@ -242,7 +242,7 @@ async function orphansIn(page: ListedFile[], cutoff: Date): Promise<string[]> {
   const byShop = new Map<string, ListedFile[]>();
   for (const file of page) {
     if (file.modified >= cutoff) continue;
-    const shop = file.key.split("/")[0]!;
+    const shop = file.key.split("/")[0];
     byShop.set(shop, [...(byShop.get(shop) ?? []), file]);
   }
   const orphans: string[] = [];

@@ -97,7 +97,7 @@ export async function startGeneration(session: Session, request: GenerationReque
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = optionSchema.safeParse({ ...defaults, ...((request.options as object) ?? {}) });
+  const options = optionSchema.safeParse({ ...defaults, ...(request.options ?? {}) });
   if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
@@ -243,7 +243,7 @@ export async function regenerateJob(
         // Not added to the earlier job's batch: a batch has one job per product.
       },
     ]);
-    return { job: { id: created.jobs[0]!.id } };
+    return { job: { id: created.jobs[0].id } };
   } catch (error) {
     return refusal(error);
   }

@@ -121,7 +121,7 @@ async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<
 async function saveImages(shop: string, job: Job, result: StudioResult) {
   const attempt = job.attempts;
   const keys = result.outputs.map((output, index) => outputKey(shop, job.id, attempt, index, output.format));
-  await Promise.all(result.outputs.map((output, index) => saveFile(keys[index]!, output.data)));
+  await Promise.all(result.outputs.map((output, index) => saveFile(keys[index], output.data)));
 
   const settings = await getSettings(shop);
   const autoPublish = settings.publishMode === "auto" && result.outputs.some((output) => passesQualityGates(job.mode, output.report));
@@ -129,7 +129,7 @@ async function saveImages(shop: string, job: Job, result: StudioResult) {
     shop,
     job,
     result.outputs.map((output, index) => ({
-      storageKey: keys[index]!,
+      storageKey: keys[index],
       format: output.format,
       width: output.width,
       height: output.height,
@@ -159,7 +159,7 @@ async function saveImages(shop: string, job: Job, result: StudioResult) {
     saved.map((output) => ({ id: output.id, jobId: job.id, provider: output.provider })),
   );
   if (autoPublish) {
-    const passed = saved.filter((output, index) => passesQualityGates(job.mode, result.outputs[index]!.report));
+    const passed = saved.filter((output, index) => passesQualityGates(job.mode, result.outputs[index].report));
     await requestPublish(
       shop,
       job.id,

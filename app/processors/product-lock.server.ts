@@ -60,7 +60,10 @@ export function createLock(redis: Redis, key: string, timings: LockTimings = DEF
         lost.abort(new Error("The product's lock could not be renewed; nothing more is written."));
       }
     };
-    const timer = setInterval(() => void renew(), timings.renewMs);
+    // renew() answers Redis's failures itself; anything else it meets leaves the lock in doubt, so nothing more is written.
+    const timer = setInterval(() => {
+      renew().catch((error: unknown) => lost.abort(error));
+    }, timings.renewMs);
     timer.unref();
     try {
       return await work(lost.signal);

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { prisma } from "~/infra/db.server";
 import { env } from "~/infra/env.server";
 import { getSettings } from "~/models/settings.server";
-import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
+import { finishUploadingJob } from "~/models/publishing.server";
 import { renderAltText, shopLanguage } from "~/shopify/alt-text";
 import { loadFile } from "~/infra/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";

@@ -109,7 +109,9 @@ export function createStudioWorker(options: { connection: Redis; prefix: string;
     // A job whose worker is killed runs again twice; the third time it is failed (it may be what kills it).
     maxStalledCount: 2,
   });
-  worker.on("failed", (job, error) => void onStudioJobFailed(job, error));
+  worker.on("failed", (job, error) => {
+    onStudioJobFailed(job, error).catch((e: unknown) => console.error("[worker] a stopped job was not recorded", e));
+  });
   return worker;
 }
 

@@ -71,7 +71,7 @@ export default function Home() {
                             {t("home.batches.summary", { count: batch.counts.total, done: batch.counts.done, failed: batch.counts.failed })}
                           </Text>
                           <Text as="span" tone="subdued">
-                            {t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} ·{" "}
+                            {t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} ·{" "}
                             {batch.createdAt.slice(0, 16).replace("T", " ")} UTC
                           </Text>
                           {batch.counts.inProgress > 0 && (
@@ -121,7 +121,7 @@ export default function Home() {
                           {job.title}
                         </Text>
                         <Text as="span" tone="subdued">
-                          {t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} ·{" "}
+                          {t(job.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} ·{" "}
                           {job.createdAt.slice(0, 16).replace("T", " ")} UTC
                         </Text>
                         <span>
@@ -138,7 +138,7 @@ export default function Home() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <Card>
-              <Text as="p">{t("home.usage", { images: usage.images })}</Text>
+              <Text as="p">{t("home.usage", { count: usage.images })}</Text>
             </Card>
             <AutomationCard {...automation} />
           </BlockStack>

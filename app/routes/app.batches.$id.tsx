@@ -60,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const intent = form.get("intent");
   let count: number | null;
   try {
     switch (intent) {
@@ -108,7 +108,7 @@ export default function BatchPage() {
   return (
     <Page
       title={t("batch.title", { count: batch.counts.total })}
-      subtitle={`${t(batch.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
+      subtitle={`${t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
       backAction={{ content: t("nav.home"), url: "/app" }}
     >
       <Layout>

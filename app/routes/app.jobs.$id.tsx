@@ -165,7 +165,7 @@ export default function JobPage() {
   return (
     <Page
       title={job.productTitle || t("job.title")}
-      subtitle={t(job.mode === "white" ? "new.mode.white" : "new.mode.lifestyle")}
+      subtitle={t(job.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")}
       titleMetadata={<Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>}
       backAction={job.batchId ? { content: t("batch.back"), url: `/app/batches/${job.batchId}` } : { content: t("nav.home"), url: "/app" }}
     >
@@ -324,7 +324,7 @@ export default function JobPage() {
                         ariaExpanded={regenerateFor === output.id}
                         ariaControls={`regenerate-${output.id}`}
                       >
-                        {t("job.regenerate")}
+                        {t("job.regenerate.label")}
                       </Button>
                     )}
                   </InlineStack>
@@ -410,14 +410,9 @@ function QualityReport({ report, mode }: { report: Report; mode: string }) {
     lines.push({ text: t("job.report.cutOff", { edges }), tone: "critical" });
   }
   if (report.keptObjects !== undefined) {
+    lines.push({ text: t("job.report.kept", { count: report.keptObjects }), tone: "subdued" });
     const dropped = report.droppedObjects ?? 0;
-    lines.push({
-      text:
-        dropped > 0
-          ? t("job.report.keptDropped", { kept: report.keptObjects, dropped })
-          : t("job.report.kept", { kept: report.keptObjects }),
-      tone: "subdued",
-    });
+    if (dropped > 0) lines.push({ text: t("job.report.dropped", { count: dropped }), tone: "subdued" });
   }
   if (report.subjectUnclear) lines.push({ text: t("job.report.unclear"), tone: "critical" });
   if (reasons.includes("low-resolution")) {

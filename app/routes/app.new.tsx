@@ -252,10 +252,10 @@ export default function NewGeneration() {
           <Card>
             <BlockStack gap="400">
               <ChoiceList
-                title={t("new.mode")}
+                title={t("new.mode.label")}
                 choices={[
-                  { label: t("new.mode.white"), value: "white", helpText: t("new.mode.white.help") },
-                  { label: t("new.mode.lifestyle"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
+                  { label: t("new.mode.white.label"), value: "white", helpText: t("new.mode.white.help") },
+                  { label: t("new.mode.lifestyle.label"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
                 ]}
                 selected={[mode]}
                 onChange={(value) => {

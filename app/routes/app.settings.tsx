@@ -32,6 +32,9 @@ import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
 
+// The help texts name the alt-text placeholders themselves, which the messages' own {{values}} would fill.
+const LITERAL_PLACEHOLDERS = { title: "{title}", mode: "{mode}" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const config = getStudioConfig();
@@ -104,7 +107,7 @@ export default function Settings() {
     if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
   }, [actionData]);
 
-  const providerName = (name: string) => t(`settings.providers.${name}` as MessageKey);
+  const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);
   const providerOptions = [
     { label: t("settings.provider.automatic"), value: "" },
@@ -132,15 +135,15 @@ export default function Settings() {
                   title={t("settings.defaultMode")}
                   name="defaultMode"
                   choices={[
-                    { label: t("new.mode.white"), value: "white", helpText: t("new.mode.white.help") },
-                    { label: t("new.mode.lifestyle"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
+                    { label: t("new.mode.white.label"), value: "white", helpText: t("new.mode.white.help") },
+                    { label: t("new.mode.lifestyle.label"), value: "lifestyle", helpText: t("new.mode.lifestyle.help") },
                   ]}
                   selected={[defaultMode]}
                   onChange={(value) => setDefaultMode(value[0])}
                   error={errors.defaultMode}
                 />
                 <Select
-                  label={t("settings.provider")}
+                  label={t("settings.provider.label")}
                   name="provider"
                   options={providerOptions}
                   value={provider}
@@ -219,7 +222,7 @@ export default function Settings() {
                   )}
                 </BlockStack>
                 <ChoiceList
-                  title={t("settings.count")}
+                  title={t("settings.count.label")}
                   name="lifestyleOptions.count"
                   choices={[2, 3].map((count) => ({ label: t("settings.count.option", { count }), value: String(count) }))}
                   selected={[String(lifestyle.count)]}
@@ -263,25 +266,25 @@ export default function Settings() {
             <Card>
               <BlockStack gap="400">
                 <ChoiceList
-                  title={t("settings.publishMode")}
+                  title={t("settings.publishMode.label")}
                   name="publishMode"
                   choices={[
-                    { label: t("settings.publishMode.review"), value: "review", helpText: t("settings.publishMode.review.help") },
-                    { label: t("settings.publishMode.auto"), value: "auto", helpText: t("settings.publishMode.auto.help") },
+                    { label: t("settings.publishMode.review.label"), value: "review", helpText: t("settings.publishMode.review.help") },
+                    { label: t("settings.publishMode.auto.label"), value: "auto", helpText: t("settings.publishMode.auto.help") },
                   ]}
                   selected={[publishMode]}
                   onChange={(value) => setPublishMode(value[0])}
                   error={errors.publishMode}
                 />
                 <Checkbox
-                  label={t("automation.setting")}
+                  label={t("automation.setting.label")}
                   name="automation"
                   checked={automation}
                   onChange={setAutomation}
                   helpText={t("automation.setting.help")}
                 />
                 <ChoiceList
-                  title={t("settings.mediaPosition")}
+                  title={t("settings.mediaPosition.label")}
                   name="mediaPosition"
                   choices={[
                     { label: t("settings.mediaPosition.append"), value: "append" },
@@ -292,15 +295,16 @@ export default function Settings() {
                   error={errors.mediaPosition}
                 />
                 <TextField
-                  label={t("settings.altText")}
+                  label={t("settings.altText.label")}
                   name="altTextTemplate"
                   value={altTextTemplate}
                   onChange={setAltTextTemplate}
                   maxLength={255}
                   showCharacterCount
-                  helpText={t("settings.altText.help")}
+                  helpText={t("settings.altText.help", LITERAL_PLACEHOLDERS)}
                   error={
-                    errors.altTextTemplate ?? (unknown.length > 0 ? t("settings.altText.unknown", { list: unknown.join(", ") }) : undefined)
+                    errors.altTextTemplate ??
+                    (unknown.length > 0 ? t("settings.altText.unknown", { ...LITERAL_PLACEHOLDERS, list: unknown.join(", ") }) : undefined)
                   }
                   autoComplete="off"
                 />
@@ -323,12 +327,12 @@ export default function Settings() {
           <Layout.AnnotatedSection title={t("settings.limits.title")} description={t("settings.limits.description")}>
             <Card>
               <BlockStack gap="400">
-                <Text as="p">{t("settings.usage", { month: usage.month, images: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
+                <Text as="p">{t("settings.usage.label", { month: usage.month, count: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
                 {settings.capFromPlan ? (
                   <BlockStack gap="200">
                     <Text as="p">
                       {settings.monthlyCap
-                        ? t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })
+                        ? t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })
                         : t("billing.cap.free")}
                     </Text>
                     <InlineStack>
@@ -337,7 +341,7 @@ export default function Settings() {
                   </BlockStack>
                 ) : (
                   <TextField
-                    label={t("settings.monthlyCap")}
+                    label={t("settings.monthlyCap.label")}
                     name="monthlyCap"
                     type="number"
                     min={0}
@@ -346,7 +350,7 @@ export default function Settings() {
                     onChange={setMonthlyCap}
                     helpText={
                       settings.monthlyCap != null
-                        ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, cap: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
+                        ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
                         : t("settings.monthlyCap.help")
                     }
                     error={errors.monthlyCap}
@@ -354,7 +358,7 @@ export default function Settings() {
                   />
                 )}
                 <TextField
-                  label={t("settings.retentionDays")}
+                  label={t("settings.retentionDays.label")}
                   name="retentionDays"
                   type="number"
                   min={1}

@@ -40,7 +40,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const locale = (url.searchParams.get("locale") ?? "en").toLowerCase().startsWith("zh") ? "zh-TW" : "en";
   const texts = TEXTS[locale];
-  const extensionName = (handle: "product-action" | "bulk-action") => String(extensionMessages(handle, locale).name ?? handle);
+  const extensionName = (handle: "product-action" | "bulk-action") => {
+    const name = extensionMessages(handle, locale).name;
+    return typeof name === "string" ? name : handle;
+  };
   const config = {
     locale,
     texts,

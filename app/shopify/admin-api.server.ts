@@ -192,7 +192,7 @@ function isSafeToResend(error: AdminApiError): boolean {
 
 /** Errors raised before any byte of the request left this machine. */
 function isUnsent(cause: unknown): boolean {
-  const code = ((cause as { cause?: { code?: string } })?.cause?.code ?? (cause as { code?: string })?.code) as string | undefined;
+  const code = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as { code?: string })?.code;
   return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
 }
 

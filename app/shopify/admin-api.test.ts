@@ -141,11 +141,13 @@ describe("assertNoUserErrors", () => {
   it("names the mutation, the field and Shopify's message", () => {
     const payload = { userErrors: [{ field: ["media", "0", "alt"], message: "Alt text is too long" }] };
     expect(() => assertNoUserErrors(payload, "productUpdate")).toThrowError("productUpdate: media.0.alt: Alt text is too long");
+    let thrown: unknown;
     try {
       assertNoUserErrors(payload, "productUpdate");
     } catch (error) {
-      expect(error).toMatchObject({ code: "USER_ERROR", transient: false, details: payload.userErrors });
+      thrown = error;
     }
+    expect(thrown).toMatchObject({ code: "USER_ERROR", transient: false, details: payload.userErrors });
   });
 
   it("reads mediaUserErrors too, and passes a payload without errors", () => {

@@ -27,7 +27,7 @@ export function shopLanguage(locale: string | null | undefined): ShopLanguage {
 
 /** A stored built-in template (in any language) means "the default": it follows the shop's language. */
 export function altTextTemplateFor(stored: string, language: ShopLanguage): string {
-  return (Object.values(DEFAULT_ALT_TEXT_TEMPLATES) as string[]).includes(stored) ? DEFAULT_ALT_TEXT_TEMPLATES[language] : stored;
+  return Object.values(DEFAULT_ALT_TEXT_TEMPLATES).includes(stored) ? DEFAULT_ALT_TEXT_TEMPLATES[language] : stored;
 }
 
 export function altTextModeLabel(mode: string, language: ShopLanguage): string {

@@ -204,6 +204,10 @@ export async function waitForBulkOperation(api: AdminApi, id: string, opts: Bulk
         throw new AdminApiError("BULK_CANCELED", "Reading the catalogue was cancelled before it finished.", true, { id });
       case "EXPIRED":
         throw expired(id);
+      case "CREATED":
+      case "RUNNING":
+      case "CANCELING":
+        break; // still under way: asked again below
     }
     if (Date.now() + delay > deadline) {
       throw new AdminApiError(

@@ -91,15 +91,12 @@ describe("Admin GraphQL documents", () => {
   });
 
   it("gives every operation a unique name", async () => {
-    const names: string[] = [];
-    for (const { text } of await collectDocuments()) {
-      for (const definition of parse(text).definitions) {
-        if (definition.kind === Kind.OPERATION_DEFINITION) {
-          expect(definition.name?.value).toBeTruthy();
-          names.push(definition.name!.value);
-        }
-      }
-    }
+    const names = (await collectDocuments()).flatMap(({ text }) =>
+      parse(text)
+        .definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+        .map((operation) => operation.name?.value),
+    );
+    expect(names.filter((name) => !name)).toEqual([]);
     expect(new Set(names).size).toBe(names.length);
   });
 

@@ -76,18 +76,18 @@ describe("image analysis with Cloud Vision (the real SDK against a local fake)",
     // THEN the SDK spoke the fallback REST wire format, with the auth client's token
     expect(vision.requests).toHaveLength(1);
     const [request] = vision.requests;
-    expect(request!.method).toBe("POST");
-    expect(request!.url).toBe("/v1/images:annotate?$alt=json%3Benum-encoding=int");
-    expect(request!.headers.authorization).toBe("Bearer vision-test-token");
-    const body = JSON.parse(request!.body.toString());
+    expect(request.method).toBe("POST");
+    expect(request.url).toBe("/v1/images:annotate?$alt=json%3Benum-encoding=int");
+    expect(request.headers.authorization).toBe("Bearer vision-test-token");
+    const body = JSON.parse(request.body.toString());
     expect(body.requests).toHaveLength(1);
     expect(body.requests[0].features).toEqual([{ type: 4, maxResults: 8 }, { type: 19, maxResults: 5 }, { type: 7 }]);
     expect(Buffer.from(body.requests[0].image.content, "base64").subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     // AND what Vision saw reached the prompt stored with the output and sent to Gemini
-    const prompt = result.outputs[0]!.prompt!;
+    const prompt = result.outputs[0].prompt!;
     expect(prompt).toContain("seen in the photo: Jar, Jam, Fruit preserve, Mason jar");
     expect(prompt).toContain("main colours #c0392b, #d8cfc0");
-    expect(JSON.parse(gemini.requests[0]!.body.toString()).contents[0].parts.at(-1).text).toBe(prompt);
+    expect(JSON.parse(gemini.requests[0].body.toString()).contents[0].parts.at(-1).text).toBe(prompt);
     expect(result.notes.join(" ")).not.toMatch(/Vision/);
   }, 120_000);
 
@@ -98,8 +98,8 @@ describe("image analysis with Cloud Vision (the real SDK against a local fake)",
 
     expect(vision.requests).toHaveLength(1);
     expect(result.outputs).toHaveLength(1);
-    expect(result.outputs[0]!.report.backgroundPurity).toBe(1);
-    expect(result.outputs[0]!.prompt).not.toContain("seen in the photo");
+    expect(result.outputs[0].report.backgroundPurity).toBe(1);
+    expect(result.outputs[0].prompt).not.toContain("seen in the photo");
     expect(result.notes).toContainEqual(expect.stringMatching(/^Cloud Vision unavailable \(code 7: .*disabled.*\); local analysis used$/));
   }, 120_000);
 

@@ -78,7 +78,7 @@ export async function analyseImage(photo: Buffer, config: StudioConfig): Promise
 // gax errors carry a gRPC status name in `code` (number) and the API's message; keep it short and secret-free.
 function describeVisionError(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };
-  const message = typeof e.message === "string" ? e.message.split("\n")[0]!.slice(0, 160) : "unknown error";
+  const message = typeof e.message === "string" ? e.message.split("\n")[0].slice(0, 160) : "unknown error";
   return typeof e.code === "number" ? `code ${e.code}: ${message}` : message;
 }
 
@@ -103,7 +103,7 @@ export async function analyseLocally(photo: Buffer): Promise<ImageAnalysis> {
   const buckets = new Map<string, number>();
   for (let i = 0; i < data.length; i += 3) {
     const key = hex(
-      ...([data[i]!, data[i + 1]!, data[i + 2]!].map((v) => Math.min(255, Math.round(v / 32) * 32)) as [number, number, number]),
+      ...([data[i], data[i + 1], data[i + 2]].map((v) => Math.min(255, Math.round(v / 32) * 32)) as [number, number, number]),
     );
     buckets.set(key, (buckets.get(key) ?? 0) + 1);
   }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel } from "./models";
-import type { ProviderName, Ratio } from "./options";
-import { RATIOS } from "./options";
+import { type ProviderName, type Ratio, RATIOS } from "./options";
+import type { ImageAnnotatorClient } from "@google-cloud/vision";
 
-type VisionClientOptions = NonNullable<ConstructorParameters<typeof import("@google-cloud/vision").ImageAnnotatorClient>[0]>;
+type VisionClientOptions = NonNullable<ConstructorParameters<typeof ImageAnnotatorClient>[0]>;
 export type VisionAuthClient = NonNullable<VisionClientOptions["authClient"]>;
 
 export interface StudioConfig {

@@ -56,7 +56,7 @@ export function cutOutProduct(image: RawImage, choice: SubjectChoice, ownAlpha: 
     for (let y = 0; y < region.height; y++) {
       for (let x = 0; x < region.width; x++) {
         const i = y * region.width + x;
-        alpha[i] = alpha[i]! > 0 ? ownAlpha[(region.top + y) * image.width + region.left + x]! : 0;
+        alpha[i] = alpha[i] > 0 ? ownAlpha[(region.top + y) * image.width + region.left + x] : 0;
       }
     }
   }
@@ -109,7 +109,7 @@ function upsampleAlpha(
   for (let x = 0; x < region.width; x++) {
     const u = Math.min(mw - 1, Math.max(0, (region.left + x + 0.5) / sx - 0.5));
     x0[x] = Math.min(mw - 2, Math.floor(u));
-    fx[x] = u - x0[x]!;
+    fx[x] = u - x0[x];
   }
   const out = new Uint8Array(region.width * region.height);
   for (let y = 0; y < region.height; y++) {
@@ -120,10 +120,10 @@ function upsampleAlpha(
     const r1 = r0 + mw;
     const row = y * region.width;
     for (let x = 0; x < region.width; x++) {
-      const a = x0[x]!;
-      const f = fx[x]!;
-      const top = data[r0 + a]! * (1 - f) + data[r0 + a + 1]! * f;
-      const bottom = data[r1 + a]! * (1 - f) + data[r1 + a + 1]! * f;
+      const a = x0[x];
+      const f = fx[x];
+      const top = data[r0 + a] * (1 - f) + data[r0 + a + 1] * f;
+      const bottom = data[r1 + a] * (1 - f) + data[r1 + a + 1] * f;
       const m = top * (1 - fy) + bottom * fy;
       if (gain === null) {
         out[row + x] = m > 0 ? 255 : 0;
@@ -145,7 +145,7 @@ export function findBox(mask: ArrayLike<number>, width: number, height: number, 
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      if (mask[row + x]! < threshold) continue;
+      if (mask[row + x] < threshold) continue;
       if (x < left) left = x;
       if (x > right) right = x;
       if (y < top) top = y;

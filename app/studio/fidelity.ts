@@ -16,13 +16,13 @@ export async function measureFidelity(input: Cutout, output: Cutout): Promise<nu
   const a = await summarise(input);
   const b = await summarise(output);
   let overlap = 0;
-  for (let i = 0; i < a.histogram.length; i++) overlap += Math.min(a.histogram[i]!, b.histogram[i]!);
+  for (let i = 0; i < a.histogram.length; i++) overlap += Math.min(a.histogram[i], b.histogram[i]);
   const aspect = Math.exp(-Math.abs(Math.log(a.aspect / b.aspect)) * 2);
   let inter = 0;
   let union = 0;
   for (let i = 0; i < a.mask.length; i++) {
-    inter += a.mask[i]! && b.mask[i]! ? 1 : 0;
-    union += a.mask[i]! || b.mask[i]! ? 1 : 0;
+    inter += a.mask[i] && b.mask[i] ? 1 : 0;
+    union += a.mask[i] || b.mask[i] ? 1 : 0;
   }
   const iou = union ? inter / union : 0;
   const structure = Math.max(0, correlate(a.grey, b.grey));
@@ -37,20 +37,20 @@ async function summarise(cutout: Cutout) {
   const histogram = new Float64Array(64);
   let count = 0;
   for (let i = 0; i < alpha.length; i++) {
-    if (alpha[i]! < 128) continue;
+    if (alpha[i] < 128) continue;
     const p = i * 4;
-    histogram[(rgba.data[p]! >> 6) * 16 + (rgba.data[p + 1]! >> 6) * 4 + (rgba.data[p + 2]! >> 6)]! += 1;
+    histogram[(rgba.data[p] >> 6) * 16 + (rgba.data[p + 1] >> 6) * 4 + (rgba.data[p + 2] >> 6)] += 1;
     count++;
   }
-  for (let i = 0; i < 64; i++) histogram[i]! /= Math.max(1, count);
+  for (let i = 0; i < 64; i++) histogram[i] /= Math.max(1, count);
   const crop = sharp(rgba.data, { raw: { width: rgba.width, height: rgba.height, channels: 4 } }).extract(box);
   const small = await crop.resize(GRID, GRID, { fit: "fill" }).raw().toBuffer();
   const mask = new Uint8Array(GRID * GRID);
   const grey = new Float64Array(GRID * GRID);
   for (let i = 0; i < mask.length; i++) {
-    mask[i] = small[i * 4 + 3]! >= 128 ? 1 : 0;
-    const a = small[i * 4 + 3]! / 255;
-    const lum = 0.299 * small[i * 4]! + 0.587 * small[i * 4 + 1]! + 0.114 * small[i * 4 + 2]!;
+    mask[i] = small[i * 4 + 3] >= 128 ? 1 : 0;
+    const a = small[i * 4 + 3] / 255;
+    const lum = 0.299 * small[i * 4] + 0.587 * small[i * 4 + 1] + 0.114 * small[i * 4 + 2];
     grey[i] = lum * a + 128 * (1 - a);
   }
   return { histogram, aspect: box.width / box.height, mask, grey };
@@ -61,8 +61,8 @@ function correlate(a: Float64Array, b: Float64Array): number {
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
+    ma += a[i];
+    mb += b[i];
   }
   ma /= n;
   mb /= n;
@@ -70,9 +70,9 @@ function correlate(a: Float64Array, b: Float64Array): number {
   let va = 0;
   let vb = 0;
   for (let i = 0; i < n; i++) {
-    cov += (a[i]! - ma) * (b[i]! - mb);
-    va += (a[i]! - ma) ** 2;
-    vb += (b[i]! - mb) ** 2;
+    cov += (a[i] - ma) * (b[i] - mb);
+    va += (a[i] - ma) ** 2;
+    vb += (b[i] - mb) ** 2;
   }
   return va && vb ? cov / Math.sqrt(va * vb) : 0;
 }

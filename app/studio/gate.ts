@@ -40,7 +40,7 @@ export async function checkWhiteBackground(image: Buffer, masks?: WhiteMasks): P
   const { width, height, data } = rgb;
   const footprint = new Uint8Array(width * height);
   if (masks) {
-    for (let i = 0; i < footprint.length; i++) footprint[i] = masks.product[i]! > 0 || (masks.shadow?.[i] ?? 0) > 0 ? 1 : 0;
+    for (let i = 0; i < footprint.length; i++) footprint[i] = masks.product[i] > 0 || (masks.shadow?.[i] ?? 0) > 0 ? 1 : 0;
   } else {
     markNonBackground(data, width, height, footprint);
     // The soft rim of a product (wide when a small product was enlarged) is lighter than NEAR_WHITE
@@ -160,9 +160,9 @@ function describeRepairs(before: QualityReport, options: WhiteOptions): string[]
 // Flood fill from the border through near-white pixels; whatever it cannot reach is product or shadow.
 function markNonBackground(data: Buffer, width: number, height: number, out: Uint8Array): void {
   const isNearWhite = (i: number) => {
-    const r = data[i * 3]!;
-    const g = data[i * 3 + 1]!;
-    const b = data[i * 3 + 2]!;
+    const r = data[i * 3];
+    const g = data[i * 3 + 1];
+    const b = data[i * 3 + 2];
     return Math.min(r, g, b) >= NEAR_WHITE && Math.max(r, g, b) - Math.min(r, g, b) <= NEAR_WHITE_CHROMA;
   };
   const reached = new Uint8Array(width * height);

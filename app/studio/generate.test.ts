@@ -36,9 +36,9 @@ describe("generate with the local provider", () => {
       prompt: null,
       promptVersion: "local-white-v2",
     });
-    expect(output!.report).toMatchObject({ kind: "white", backgroundPurity: 1, centred: true, bytes: output!.data.length });
-    expect(output!.report.fillRatio).toBeCloseTo(0.85, 2);
-    expect((await sharp(output!.data).metadata()).format).toBe("jpeg");
+    expect(output.report).toMatchObject({ kind: "white", backgroundPurity: 1, centred: true, bytes: output.data.length });
+    expect(output.report.fillRatio).toBeCloseTo(0.85, 2);
+    expect((await sharp(output.data).metadata()).format).toBe("jpeg");
     expect(new Set(stages)).toEqual(new Set(["analysing", "generating", "checking"]));
   });
 

@@ -71,10 +71,10 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
       `${request.provider} takes ${capabilities.maxInputImages} photo(s): used photo(s) ${usedPhotos.map((i) => i + 1).join(", ")} of ${loaded.length}`,
     );
   }
-  const photos = usedPhotos.map((i) => loaded[i]!.data);
+  const photos = usedPhotos.map((i) => loaded[i].data);
   // Generative providers read the analysis in their prompt; the local one only uses Vision's labels
   // (when Vision is configured) to choose the product, so it decodes nothing for a local analysis.
-  const analysis = request.provider === "local" && !config.vision ? NO_ANALYSIS : await analyseImage(photos[0]!, config);
+  const analysis = request.provider === "local" && !config.vision ? NO_ANALYSIS : await analyseImage(photos[0], config);
   if (analysis.note) notes.push(analysis.note);
   throwIfAborted(request.signal);
   progress("analysing", 15);
@@ -82,12 +82,12 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
 
   let outputs: StudioOutput[];
   if (request.mode === "white") {
-    const options = whiteOptionsSchema.parse(request.options) as WhiteOptions;
+    const options = whiteOptionsSchema.parse(request.options);
     if (options.topView && !capabilities.canChangeViewpoint)
       notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
     outputs = request.provider === "local" ? await makeLocalWhite(job, options) : await makeGenerativeWhite(job, options);
   } else {
-    const options = lifestyleOptionsSchema.parse(request.options) as LifestyleOptions;
+    const options = lifestyleOptionsSchema.parse(request.options);
     const nudge = readStyle(options.style);
     if (request.provider === "local" && options.style.trim()) {
       notes.push(
@@ -103,7 +103,7 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
 async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
   const started = Date.now();
   job.progress("generating", 20);
-  const prepared = await prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels);
+  const prepared = await prepareProduct(job.photos[0], options.size, job.request.product, job.analysis.labels);
   throwIfAborted(job.request.signal);
   job.progress("checking", 85);
   const rendered = await renderLocalWhite(prepared.cutout, options);
@@ -139,7 +139,7 @@ function describeSource(prepared: PreparedProduct, scale: number): Partial<Quali
 async function makeLocalLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
   const started = Date.now();
   job.progress("generating", 20);
-  const prepared = await prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels);
+  const prepared = await prepareProduct(job.photos[0], options.size, job.request.product, job.analysis.labels);
   const nudge = readStyle(options.style);
   const scene = chooseScene(prepared.cutout, job.request.product, job.analysis.labels);
   const outputs: StudioOutput[] = [];
@@ -192,7 +192,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
   job.progress("generating", 20);
   const [answer, reference] = await Promise.all([
     provider.createImage({ prompt, photos: job.photos, ratio: options.ratio, size: options.size, signal: job.request.signal }),
-    prepareProduct(job.photos[0]!, options.size, job.request.product, job.analysis.labels),
+    prepareProduct(job.photos[0], options.size, job.request.product, job.analysis.labels),
   ]);
   job.notes.push(...answer.notes);
   job.progress("checking", 80);
@@ -216,7 +216,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
 
 async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
   const provider = createProvider(job.request.provider, job.config);
-  const reference = await prepareProduct(job.photos[0]!, 1024, job.request.product, job.analysis.labels);
+  const reference = await prepareProduct(job.photos[0], 1024, job.request.product, job.analysis.labels);
   const { width, height } = frameSize(options.size, options.ratio);
   const outputs: StudioOutput[] = [];
   const compositions = COMPOSITIONS.slice(0, options.count);

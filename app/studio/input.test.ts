@@ -81,7 +81,7 @@ describe("phone and odd photos", () => {
   const pixelAt = (image: { data: Buffer; width: number; channels: number }, x: number, y: number) => [
     ...image.data.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3),
   ];
-  const near = (a: number[], b: number[], tolerance: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+  const near = (a: number[], b: number[], tolerance: number) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
 
   it("decodes an iPhone-style HEIC (HEVC) photo in-process, which the bundled libvips refuses", async () => {
     const heic = await readFile(HEIC);
@@ -152,7 +152,7 @@ describe("phone and odd photos", () => {
 
   it("uses the first frame of an animated GIF and says so", async () => {
     const frames = Buffer.concat([Buffer.alloc(40 * 40 * 3, 200), Buffer.alloc(40 * 40 * 3, 40)]);
-    const gif = await sharp(frames, { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } as sharp.Raw })
+    const gif = await sharp(frames, { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } })
       .gif()
       .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);

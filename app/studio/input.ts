@@ -170,11 +170,11 @@ export async function decodePhoto(data: Buffer, maxSide: number): Promise<Decode
     const rgb = Buffer.alloc(n * 3);
     let transparent = 0;
     for (let i = 0; i < n; i++) {
-      const a = rgba[i * 4 + 3]!;
+      const a = rgba[i * 4 + 3];
       alpha[i] = a;
       if (a < OPAQUE) transparent++;
       const k = a / 255;
-      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(rgba[i * 4 + c]! * k + 255 * (1 - k));
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(rgba[i * 4 + c] * k + 255 * (1 - k));
     }
     // A few soft pixels (an anti-aliased rounded corner) do not make a cut-out.
     const cutOut = transparent > n * 0.01;

@@ -44,15 +44,15 @@ describe("generate lifestyle with the local provider (real segmentation)", () =>
       thumbs.push(await sharp(output.data).resize(16, 20).greyscale().raw().toBuffer());
     }
     // Different compositions, not one image three times.
-    const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
-    expect(differ(thumbs[0]!, thumbs[1]!)).toBeGreaterThan(8);
-    expect(differ(thumbs[0]!, thumbs[2]!)).toBeGreaterThan(8);
+    const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+    expect(differ(thumbs[0], thumbs[1])).toBeGreaterThan(8);
+    expect(differ(thumbs[0], thumbs[2])).toBeGreaterThan(8);
     // The close-up crops into the jar: its label fills the middle, its red body the lower part.
-    const { data } = await sharp(result.outputs[1]!.data)
+    const { data } = await sharp(result.outputs[1].data)
       .extract({ left: 350, top: 850, width: 100, height: 50 })
       .stats()
       .then((s) => ({ data: s.channels.map((c) => c.mean) }));
-    expect(data[0]!).toBeGreaterThan(data[2]! + 40);
+    expect(data[0]).toBeGreaterThan(data[2] + 40);
   });
 });
 
@@ -93,9 +93,9 @@ describe("drawBackdrop", () => {
             .toBuffer(),
         ),
       );
-      const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
-      expect(differ(thumbs[0]!, thumbs[1]!), `${preset}: top vs table`).toBeGreaterThan(3);
-      expect(differ(thumbs[1]!, thumbs[2]!), `${preset}: table vs floor`).toBeGreaterThan(1);
+      const differ = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+      expect(differ(thumbs[0], thumbs[1]), `${preset}: top vs table`).toBeGreaterThan(3);
+      expect(differ(thumbs[1], thumbs[2]), `${preset}: table vs floor`).toBeGreaterThan(1);
     }
   });
 });

@@ -196,14 +196,14 @@ function looksTopDown(cutout: Cutout): boolean {
   const aspect = rgba.width / rgba.height;
   if (aspect < 0.8 || aspect > 1.25) return false;
   let solid = 0;
-  for (let i = 3; i < rgba.data.length; i += 4) if (rgba.data[i]! >= 128) solid++;
+  for (let i = 3; i < rgba.data.length; i += 4) if (rgba.data[i] >= 128) solid++;
   const coverage = solid / (rgba.width * rgba.height);
   // A disc covers π/4 of its box; a rectangle all of it, a star much less.
   if (coverage < 0.66 || coverage > 0.86) return false;
   const widthAt = (share: number) => {
     const y = Math.min(rgba.height - 1, Math.floor(rgba.height * share));
     let n = 0;
-    for (let x = 0; x < rgba.width; x++) if (rgba.data[(y * rgba.width + x) * 4 + 3]! >= 128) n++;
+    for (let x = 0; x < rgba.width; x++) if (rgba.data[(y * rgba.width + x) * 4 + 3] >= 128) n++;
     return n / rgba.width;
   };
   return widthAt(0.97) < 0.45 && widthAt(0.5) > 0.85;
@@ -241,16 +241,16 @@ export async function composeLifestyle(
   const out = backdrop;
   const darkness = look.shadowDarkness;
   for (let i = 0; i < shadow.length; i++) {
-    const s = shadow[i]!;
+    const s = shadow[i];
     if (s === 0) continue;
     const k = 1 - (darkness * s) / 255;
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(out[i * 3 + c]! * k);
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(out[i * 3 + c] * k);
   }
   if (look.reflection > 0 && scene.view === "table") blendReflection(out, product, width, height, look.reflection);
   blendOver(out, product.rgba, product.left, product.top, width, height);
 
   const vignette = Math.max(0, look.vignette + nudge.vignette);
-  const scale = look.grade.map((g, c) => g * nudge.balance[c]! * nudge.brightness);
+  const scale = look.grade.map((g, c) => g * nudge.balance[c] * nudge.brightness);
   const overlays: sharp.OverlayOptions[] = [
     { input: Buffer.from(drawVignette(width, height, vignette, framing.lightX)), blend: "multiply" },
   ];
@@ -410,10 +410,10 @@ function blendOver(
     if (o <= 0) continue;
     for (let x = Math.max(0, -left); x < Math.min(rgba.width, width - left); x++) {
       const p = (y * rgba.width + x) * 4;
-      const a = (rgba.data[p + 3]! / 255) * o;
+      const a = (rgba.data[p + 3] / 255) * o;
       if (a === 0) continue;
       const f = ((top + y) * width + left + x) * 3;
-      for (let c = 0; c < 3; c++) out[f + c] = Math.round(rgba.data[p + c]! * a + out[f + c]! * (1 - a));
+      for (let c = 0; c < 3; c++) out[f + c] = Math.round(rgba.data[p + c] * a + out[f + c] * (1 - a));
     }
   }
 }

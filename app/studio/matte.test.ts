@@ -71,12 +71,12 @@ async function measureFringe(cutout: Cutout): Promise<{ distance: number; woodis
   let woodish = 0;
   let edgePixels = 0;
   for (let i = 0; i < composed.productMask.length; i++) {
-    const a = composed.productMask[i]!;
+    const a = composed.productMask[i];
     if (a === 0 || a === 255) continue;
-    const pixel = [data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!];
-    const t = Math.min(1, Math.max(0, pixel.reduce((sum, v, c) => sum + (v - PRODUCT[c]!) * line[c]!, 0) / lineLength ** 2));
-    const fromLine = Math.hypot(...pixel.map((v, c) => v - (PRODUCT[c]! + t * line[c]!)));
-    const fromWood = Math.hypot(...pixel.map((v, c) => v - WOOD[c]!));
+    const pixel = [data[i * 3], data[i * 3 + 1], data[i * 3 + 2]];
+    const t = Math.min(1, Math.max(0, pixel.reduce((sum, v, c) => sum + (v - PRODUCT[c]) * line[c], 0) / lineLength ** 2));
+    const fromLine = Math.hypot(...pixel.map((v, c) => v - (PRODUCT[c] + t * line[c])));
+    const fromWood = Math.hypot(...pixel.map((v, c) => v - WOOD[c]));
     distance += fromLine;
     if (fromWood < fromLine) woodish++;
     edgePixels++;
@@ -105,7 +105,7 @@ describe("the cut-out's edge", () => {
     const { data, width } = cutout.rgba;
     // Walk a row through the centre, from the left, in source coordinates.
     const row = CY - cutout.box.top;
-    const alphaAt = (x: number) => (x < cutout.box.left ? 0 : data[(row * width + x - cutout.box.left) * 4 + 3]!);
+    const alphaAt = (x: number) => (x < cutout.box.left ? 0 : data[(row * width + x - cutout.box.left) * 4 + 3]);
     const edge = CX - RADIUS;
     const soft: number[] = [];
     for (let x = cutout.box.left; x < edge + 10; x++) if (alphaAt(x) > 0 && alphaAt(x) < 255) soft.push(x);

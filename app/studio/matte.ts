@@ -30,7 +30,7 @@ export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: B
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      const a = alpha[i]!;
+      const a = alpha[i];
       out[i * 4 + 3] = a;
       if (a === 0) continue;
       const s = at(x, y);
@@ -50,13 +50,13 @@ export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: B
         for (let dx = -RADIUS; dx <= RADIUS; dx += STEP) {
           const xx = x + dx;
           if (xx < 0 || xx >= w) continue;
-          const v = alpha[yy * w + xx]!;
+          const v = alpha[yy * w + xx];
           if (v !== 0 && v !== 255) continue;
           const p = at(xx, yy);
           const target = v === 0 ? bg : fg;
-          target[0] += image.data[p]!;
-          target[1] += image.data[p + 1]!;
-          target[2] += image.data[p + 2]!;
+          target[0] += image.data[p];
+          target[1] += image.data[p + 1];
+          target[2] += image.data[p + 2];
           if (v === 0) nb++;
           else nf++;
         }
@@ -69,13 +69,13 @@ export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: B
         let dot = 0;
         let len2 = 0;
         for (let c = 0; c < 3; c++) {
-          const d = fg[c]! / nf - bg[c]! / nb;
-          dot += (image.data[s + c]! - bg[c]! / nb) * d;
+          const d = fg[c] / nf - bg[c] / nb;
+          dot += (image.data[s + c] - bg[c] / nb) * d;
           len2 += d * d;
         }
         const t = len2 > 0 ? Math.min(1, Math.max(0, dot / len2)) : 0;
         let off2 = 0;
-        for (let c = 0; c < 3; c++) off2 += (image.data[s + c]! - bg[c]! / nb - t * (fg[c]! / nf - bg[c]! / nb)) ** 2;
+        for (let c = 0; c < 3; c++) off2 += (image.data[s + c] - bg[c] / nb - t * (fg[c] / nf - bg[c] / nb)) ** 2;
         const contrast = Math.min(1, Math.max(0, (Math.sqrt(len2) - MIN_CONTRAST) / (FULL_CONTRAST - MIN_CONTRAST)));
         const confidence = contrast * Math.max(0, 1 - Math.sqrt(off2) / MAX_OFF_LINE);
         k = confidence * t + (1 - confidence) * k;
@@ -87,9 +87,9 @@ export function decontaminateEdges(image: RawImage, alpha: Uint8Array, region: B
       // How much to trust the un-premultiplied colour: little at low coverage.
       const trust = nf > 0 ? Math.min(1, k * k * 1.5) : 1;
       for (let c = 0; c < 3; c++) {
-        let value = image.data[s + c]!;
-        if (nb > 0) value = Math.min(255, Math.max(0, (value - (1 - k) * (bg[c]! / nb)) / k));
-        if (nf > 0) value = trust * value + (1 - trust) * (fg[c]! / nf);
+        let value = image.data[s + c];
+        if (nb > 0) value = Math.min(255, Math.max(0, (value - (1 - k) * (bg[c] / nb)) / k));
+        if (nf > 0) value = trust * value + (1 - trust) * (fg[c] / nf);
         out[i * 4 + c] = Math.round(value);
       }
     }

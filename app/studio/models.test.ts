@@ -25,7 +25,7 @@ describe("the model registry", () => {
 
   it("picks the native size nearest the requested side by scale factor", () => {
     const [flash] = MODELS.filter((m) => m.id === "gemini-3.1-flash-image");
-    expect([500, 1000, 1400, 1500, 2048, 3000, 4096].map((side) => nativeSizeFor(flash!, side))).toEqual([
+    expect([500, 1000, 1400, 1500, 2048, 3000, 4096].map((side) => nativeSizeFor(flash, side))).toEqual([
       "512",
       "1K",
       "1K",

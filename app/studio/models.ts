@@ -269,7 +269,7 @@ export function resolveModel(id: string): ResolvedModel {
  * for 2K, 1400 px for 1K), on ties the larger. The studio resizes the answer to the exact size afterwards.
  */
 export function nativeSizeFor(spec: ModelSpec, requestedSide: number): ImageSize {
-  let best = spec.sizes[0]!;
+  let best = spec.sizes[0];
   for (const size of spec.sizes) {
     const distance = Math.abs(Math.log(requestedSide / IMAGE_SIZES[size]));
     const bestDistance = Math.abs(Math.log(requestedSide / IMAGE_SIZES[best]));

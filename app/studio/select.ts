@@ -55,7 +55,7 @@ export async function measureSharpness(photo: Buffer): Promise<number> {
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
-      const lap = data[i - 1]! + data[i + 1]! + data[i - width]! + data[i + width]! - 4 * data[i]!;
+      const lap = data[i - 1] + data[i + 1] + data[i - width] + data[i + width] - 4 * data[i];
       sum += lap;
       sumSq += lap * lap;
       n++;

@@ -85,7 +85,7 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
     p.score = Math.sqrt(p.area / maxArea) * (1 - 0.6 * d) * p.confidence ** 2 * edgeFactor;
   }
   real.sort((a, b) => b.score - a.score);
-  const main = real[0]!;
+  const main = real[0];
   const multipart = MULTIPART.test([product?.title, product?.productType, ...labels].filter(Boolean).join(" "));
   const siblingArea = multipart ? SIBLING_AREA / 2 : SIBLING_AREA;
   const siblingGap = multipart ? SIBLING_GAP * 2 : SIBLING_GAP;
@@ -110,10 +110,10 @@ export function chooseSubject(mask: ModelMask, product?: ProductContext, labels:
   const out = new Uint8Array(width * height);
   // Kept parts' solid pixels, then the soft edge around them (below SOLID, not labelled).
   const zone = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i++) if (keep[label[i]!]) zone[i] = 1;
+  for (let i = 0; i < out.length; i++) if (keep[label[i]]) zone[i] = 1;
   const near = dilate(zone, width, height, EDGE_ZONE);
   for (let i = 0; i < out.length; i++) {
-    const l = label[i]!;
+    const l = label[i];
     if (l ? keep[l] : near[i]) out[i] = data[i]!;
   }
   return {
@@ -134,12 +134,12 @@ export function touchedEdges(mask: Uint8Array, width: number, height: number): E
     left = 0,
     right = 0;
   for (let x = 0; x < width; x++) {
-    if (mask[x]! >= SOLID) top++;
-    if (mask[(height - 1) * width + x]! >= SOLID) bottom++;
+    if (mask[x] >= SOLID) top++;
+    if (mask[(height - 1) * width + x] >= SOLID) bottom++;
   }
   for (let y = 0; y < height; y++) {
-    if (mask[y * width]! >= SOLID) left++;
-    if (mask[y * width + width - 1]! >= SOLID) right++;
+    if (mask[y * width] >= SOLID) left++;
+    if (mask[y * width + width - 1] >= SOLID) right++;
   }
   const edges: Edge[] = [];
   if (run(top, width)) edges.push("top");
@@ -156,7 +156,7 @@ function findParts(mask: ModelMask): { labels: Int32Array; parts: Part[] } {
   const parts: Part[] = [];
   const stack = new Int32Array(width * height);
   for (let start = 0; start < data.length; start++) {
-    if (data[start]! < SOLID || labels[start]) continue;
+    if (data[start] < SOLID || labels[start]) continue;
     const id = parts.length + 1;
     const part: Part = { id, area: 0, left: width, top: height, right: -1, bottom: -1, cx: 0, cy: 0, confidence: 0, edges: 0, score: 0 };
     let sp = 0;
@@ -170,13 +170,13 @@ function findParts(mask: ModelMask): { labels: Int32Array; parts: Part[] } {
       onLeft = false,
       onRight = false;
     while (sp > 0) {
-      const i = stack[--sp]!;
+      const i = stack[--sp];
       const x = i % width;
       const y = (i - x) / width;
       part.area++;
       sumX += x;
       sumY += y;
-      sumConf += data[i]!;
+      sumConf += data[i];
       if (x < part.left) part.left = x;
       if (x > part.right) part.right = x;
       if (y < part.top) part.top = y;
@@ -192,7 +192,7 @@ function findParts(mask: ModelMask): { labels: Int32Array; parts: Part[] } {
           const nx = x + dx;
           if (nx < 0 || nx >= width) continue;
           const n = ny * width + nx;
-          if (data[n]! >= SOLID && !labels[n]) {
+          if (data[n] >= SOLID && !labels[n]) {
             labels[n] = id;
             stack[sp++] = n;
           }
@@ -215,19 +215,19 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   for (let y = 0; y < height; y++) {
     let count = 0;
     const row = y * width;
-    for (let x = 0; x < Math.min(r, width); x++) count += mask[row + x]!;
+    for (let x = 0; x < Math.min(r, width); x++) count += mask[row + x];
     for (let x = 0; x < width; x++) {
-      if (x + r < width) count += mask[row + x + r]!;
-      if (x - r - 1 >= 0) count -= mask[row + x - r - 1]!;
+      if (x + r < width) count += mask[row + x + r];
+      if (x - r - 1 >= 0) count -= mask[row + x - r - 1];
       tmp[row + x] = count > 0 ? 1 : 0;
     }
   }
   for (let x = 0; x < width; x++) {
     let count = 0;
-    for (let y = 0; y < Math.min(r, height); y++) count += tmp[y * width + x]!;
+    for (let y = 0; y < Math.min(r, height); y++) count += tmp[y * width + x];
     for (let y = 0; y < height; y++) {
-      if (y + r < height) count += tmp[(y + r) * width + x]!;
-      if (y - r - 1 >= 0) count -= tmp[(y - r - 1) * width + x]!;
+      if (y + r < height) count += tmp[(y + r) * width + x];
+      if (y - r - 1 >= 0) count -= tmp[(y - r - 1) * width + x];
       out[y * width + x] = count > 0 ? 1 : 0;
     }
   }

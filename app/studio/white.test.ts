@@ -50,7 +50,7 @@ describe("composeWhite", () => {
     const { data } = await sharp(composed.data).raw().toBuffer({ resolveWithObject: true });
     let darkest = 255;
     for (let i = 0; i < composed.shadowMask.length; i++) {
-      if (composed.shadowMask[i]! > 0 && composed.productMask[i] === 0) darkest = Math.min(darkest, data[i * 3]!);
+      if (composed.shadowMask[i] > 0 && composed.productMask[i] === 0) darkest = Math.min(darkest, data[i * 3]);
     }
     expect(darkest).toBeLessThan(235);
     expect(darkest).toBeGreaterThan(150);

@@ -76,7 +76,7 @@ export async function composeWhite(
     const st = top + ph + shadow.dy;
     for (let y = Math.max(0, -st); y < Math.min(shadow.height, height - st); y++) {
       for (let x = Math.max(0, -sl); x < Math.min(shadow.width, width - sl); x++) {
-        const s = shadow.data[y * shadow.width + x]!;
+        const s = shadow.data[y * shadow.width + x];
         const v = Math.round(255 * (1 - (SHADOW_DARKNESS * s) / 255));
         if (v >= 255) continue;
         const f = (st + y) * width + sl + x;
@@ -91,12 +91,12 @@ export async function composeWhite(
   for (let y = Math.max(0, -top); y < Math.min(ph, height - top); y++) {
     for (let x = Math.max(0, -left); x < Math.min(pw, width - left); x++) {
       const p = (y * pw + x) * 4;
-      const a = product[p + 3]!;
+      const a = product[p + 3];
       if (a < ALPHA_FLOOR) continue;
       const f = (top + y) * width + left + x;
       productMask[f] = a;
       const k = a / 255;
-      for (let c = 0; c < 3; c++) out[f * 3 + c] = Math.round(product[p + c]! * k + out[f * 3 + c]! * (1 - k));
+      for (let c = 0; c < 3; c++) out[f * 3 + c] = Math.round(product[p + c] * k + out[f * 3 + c] * (1 - k));
     }
   }
   const raw: RawImage = { data: out, width, height, channels: 3 };
@@ -127,7 +127,7 @@ async function drawContactShadow(pw: number): Promise<Shadow> {
   let below = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const s = data[y * w + x]!;
+      const s = data[y * w + x];
       if (Math.round(255 * (1 - (SHADOW_DARKNESS * s) / 255)) >= 255) {
         data[y * w + x] = 0;
         continue;

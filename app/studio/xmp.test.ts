@@ -35,8 +35,8 @@ async function readDigitalSourceType(file: Buffer, ext: string): Promise<string 
     },
   );
   const [tags] = JSON.parse(stdout) as { DigitalSourceType?: string; Warning?: string }[];
-  expect(tags!.Warning, "exiftool found the file damaged").toBeUndefined();
-  return tags!.DigitalSourceType;
+  expect(tags.Warning, "exiftool found the file damaged").toBeUndefined();
+  return tags.DigitalSourceType;
 }
 
 const EXT: Record<OutputFormat, string> = { jpeg: "jpg", png: "png", webp: "webp" };
@@ -66,7 +66,7 @@ describe("the XMP label written into the encoded file", () => {
 
     expect(await readDigitalSourceType(labelled, EXT[format])).toBe(DIGITAL_SOURCE_TYPE.generative);
     const [before, after] = await Promise.all([encoded, labelled].map((file) => sharp(file).raw().toBuffer()));
-    expect(after!.equals(before!)).toBe(true);
+    expect(after.equals(before)).toBe(true);
     expect((await sharp(labelled).metadata()).xmp?.toString()).toContain("trainedAlgorithmicMedia");
   });
 });

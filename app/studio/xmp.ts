@@ -84,7 +84,7 @@ function webpWithXmp(file: Buffer, xmp: string, size: { width: number; height: n
   let body = file.subarray(12);
   if (first === "VP8X") {
     head = Buffer.from(file.subarray(12, 12 + 18));
-    head[8] = head[8]! | 0x04;
+    head[8] = head[8] | 0x04;
     body = file.subarray(12 + 18);
   } else {
     // A lossless bitstream says whether it uses alpha; a simple lossy one has none.

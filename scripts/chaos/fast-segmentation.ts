@@ -22,10 +22,10 @@ export const InferenceSession = {
   async create(_model: unknown, _options?: unknown) {
     return {
       async run(feeds: Record<string, Tensor>) {
-        const input = feeds.input!;
+        const input = feeds.input;
         const [, , height, width] = input.dims as [number, number, number, number];
         const plane = width * height;
-        const rgb = (i: number, c: number) => input.data[i + c * plane]! * 256 + 128;
+        const rgb = (i: number, c: number) => input.data[i + c * plane] * 256 + 128;
         const backgrounds = [
           median(rgb, width, 0, width, 0, STRIP),
           median(rgb, width, 0, width, height - STRIP, height),
@@ -56,7 +56,7 @@ function median(
   const channels: number[][] = [[], [], []];
   for (let y = y0; y < y1; y += 2) {
     for (let x = x0; x < x1; x += 2) {
-      for (let c = 0; c < 3; c++) channels[c]!.push(rgb(y * width + x, c));
+      for (let c = 0; c < 3; c++) channels[c].push(rgb(y * width + x, c));
     }
   }
   return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]) as [number, number, number];

@@ -128,7 +128,7 @@ export async function uploadForm(
         }
         if (await send(tail)) req.end();
       };
-      void write();
+      write().catch((error: Error) => finish(null, `upload: ${error.message}`));
     });
     // The last samples: memory taken while the answer was made shows a moment later.
     await new Promise((resolve) => setTimeout(resolve, 200));

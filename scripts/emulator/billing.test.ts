@@ -96,7 +96,12 @@ describe("subscriptions", () => {
     const { appSubscription, confirmationUrl } = data.appSubscriptionCreate;
     const numeric = appSubscription.id.replace("gid://shopify/AppSubscription/", "");
     expect(appSubscription).toMatchObject({ status: "PENDING", test: true, currentPeriodEnd: null });
-    expect(appSubscription.lineItems.map((item: any) => [item.id, item.plan.pricingDetails.__typename])).toEqual([
+    expect(
+      appSubscription.lineItems.map((item: { id: string; plan: { pricingDetails: { __typename: string } } }) => [
+        item.id,
+        item.plan.pricingDetails.__typename,
+      ]),
+    ).toEqual([
       [`gid://shopify/AppSubscriptionLineItem/${numeric}?v=1&index=0`, "AppRecurringPricing"],
       [`gid://shopify/AppSubscriptionLineItem/${numeric}?v=1&index=1`, "AppUsagePricing"],
     ]);
@@ -131,7 +136,7 @@ describe("subscriptions", () => {
       cappedAmount: usd("20.0"),
       terms: "$0.19 per generated image beyond 40 a month",
     });
-    expect(billing().webhooks.map((w) => [w.topic, (w.payload.app_subscription as any).status])).toEqual([
+    expect(billing().webhooks.map((w) => [w.topic, (w.payload.app_subscription as { status: string }).status])).toEqual([
       ["app_subscriptions/update", "PENDING"],
       ["app_subscriptions/update", "ACTIVE"],
     ]);
@@ -163,9 +168,11 @@ describe("subscriptions", () => {
     const first = await subscribeAndApprove(gql, "Photo Studio Starter");
     const second = await subscribe(gql, "Photo Studio Growth", { replacementBehavior: "APPLY_IMMEDIATELY" });
     // Until the merchant answers, the first plan stays the active one.
-    expect((await gql(ACTIVE)).currentAppInstallation.activeSubscriptions.map((s: any) => s.id)).toEqual([first.id]);
+    expect((await gql(ACTIVE)).currentAppInstallation.activeSubscriptions.map((s: { id: string }) => s.id)).toEqual([first.id]);
     await answerCharge(second.confirmationUrl, "approve");
-    expect((await gql(ACTIVE)).currentAppInstallation.activeSubscriptions.map((s: any) => s.name)).toEqual(["Photo Studio Growth"]);
+    expect((await gql(ACTIVE)).currentAppInstallation.activeSubscriptions.map((s: { name: string }) => s.name)).toEqual([
+      "Photo Studio Growth",
+    ]);
     expect((await gql(STATUS, { id: first.id })).node.status).toBe("CANCELLED");
   });
 
@@ -204,7 +211,7 @@ describe("subscriptions", () => {
       lineItems: [{ plan: { appUsagePricingDetails: { cappedAmount: usd("0"), terms: "" } } }, { plan: {} }],
     });
     expect(data.appSubscriptionCreate.appSubscription).toBeNull();
-    expect(data.appSubscriptionCreate.userErrors.map((e: any) => e.field.join("."))).toEqual([
+    expect(data.appSubscriptionCreate.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual([
       "name",
       "returnUrl",
       "lineItems.0.plan.appUsagePricingDetails.cappedAmount",

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendText } from "./http";
 import { shopNumericId, takeId, type EmulatorState, type ShopRecord } from "./state";
-import { paginate, type ViewContext } from "./views";
+import { paginate, scalarText, type ViewContext } from "./views";
 
 /**
  * Shopify's Billing API as the app uses it (Admin API 2026-10): subscriptions with a recurring and a usage
@@ -185,8 +185,8 @@ export function findBillingNode(ctx: ViewContext, type: string, id: string): unk
 }
 
 function createSubscription(ctx: BillingContext, args: Args) {
-  const name = String(args.name ?? "").trim();
-  const returnUrl = String(args.returnUrl ?? "");
+  const name = scalarText(args.name).trim();
+  const returnUrl = scalarText(args.returnUrl);
   const inputs = (args.lineItems ?? []) as Args[];
   const userErrors: UserError[] = [];
   if (!name) userErrors.push({ field: ["name"], message: "Name can't be blank" });
@@ -230,7 +230,7 @@ function createSubscription(ctx: BillingContext, args: Args) {
       }
     } else if (usage) {
       const capped = readMoney(usage.cappedAmount);
-      const terms = String(usage.terms ?? "").trim();
+      const terms = scalarText(usage.terms).trim();
       if (!capped || capped.micros <= 0)
         userErrors.push({ field: field("appUsagePricingDetails", "cappedAmount"), message: "Capped amount must be greater than 0" });
       else if (!acceptsCurrency(ctx.shop, capped.currencyCode))
@@ -355,7 +355,7 @@ function createUsageRecord(ctx: BillingContext, args: Args) {
   const record: UsageRecord = {
     id: `gid://shopify/AppUsageRecord/${numericId}`,
     numericId,
-    description: String(args.description ?? ""),
+    description: scalarText(args.description),
     priceMicros: price.micros,
     currencyCode: price.currencyCode,
     idempotencyKey: key,
@@ -723,7 +723,7 @@ function withChargeId(subscription: Subscription): string {
 function readMoney(value: unknown): { micros: number; currencyCode: string } | undefined {
   const input = value as { amount?: unknown; currencyCode?: unknown } | undefined;
   if (!input || typeof input.currencyCode !== "string") return undefined;
-  const text = String(input.amount ?? "");
+  const text = scalarText(input.amount);
   if (!/^-?\d+(\.\d+)?$/.test(text)) return undefined;
   const [whole, fraction = ""] = text.replace("-", "").split(".");
   const micros = Number(whole) * 1_000_000 + Number(fraction.padEnd(6, "0").slice(0, 6));

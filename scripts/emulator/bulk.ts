@@ -80,6 +80,12 @@ const BUCKET = "shopify-tiers-assets-prod-us-east1";
 const CHUNK_BYTES = 16 * 1024;
 
 type Args = Record<string, unknown>;
+/** A page of a connection as the emulator's views answer it. */
+interface ConnectionPage {
+  edges: unknown[];
+  nodes: unknown[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
 
 interface Service {
   startDelayMs: number;
@@ -291,7 +297,7 @@ function runQuery(ctx: RequestContext & { state: EmulatorState }, query: string,
   };
   operationsOf(ctx.shop).set(op.id, op);
   const denied = findDeniedFields(planned.plan.rootFieldNames, ctx.token.scope).length > 0;
-  void runInBackground(ctx, op, planned.plan, denied);
+  runInBackground(ctx, op, planned.plan, denied);
   return { bulkOperation: viewBulkOperation(ctx.state, ctx.origin, op, ctx.now), userErrors: [] };
 }
 
@@ -318,7 +324,7 @@ function bulkFieldResolver(
   return (source, args, context, info) => {
     const view = source as Record<string, unknown> | null;
     const fetchPage = (after: string | undefined) =>
-      (view![info.fieldName] as (a: Args, c: unknown, i: unknown) => any)(
+      (view![info.fieldName] as (a: Args, c: unknown, i: unknown) => ConnectionPage)(
         { ...args, first: PAGE_SIZE, last: undefined, before: undefined, after },
         context,
         info,
@@ -346,61 +352,64 @@ function bulkFieldResolver(
   };
 }
 
-async function runInBackground(
+function runInBackground(ctx: RequestContext & { state: EmulatorState }, op: BulkOperationRecord, plan: BulkQueryPlan, denied: boolean) {
+  const service = serviceOf(ctx.state);
+  runOperation(service, ctx, op, plan, denied).catch((error: unknown) => {
+    // The emulator closing stops every run; anything else is the emulator's own fault, reported as Shopify would.
+    if (service.signal.aborted) return;
+    process.emitWarning(`emulator: bulk operation ${op.id} failed: ${(error as Error).stack ?? String(error)}`);
+    stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
+  });
+}
+
+async function runOperation(
+  service: Service,
   ctx: RequestContext & { state: EmulatorState },
   op: BulkOperationRecord,
   plan: BulkQueryPlan,
   denied: boolean,
 ) {
-  const service = serviceOf(ctx.state);
   const schema = loadAdminSchema();
   const document = { kind: Kind.DOCUMENT, definitions: [plan.operation] } as const;
   const fault = service.faults.get(op.shop)?.shift();
-  try {
-    // In short steps, so that an operation cancelled before it starts stops soon after.
-    for (const until = Date.now() + service.startDelayMs; Date.now() < until && !op.cancelRequested;) {
-      await pause(Math.min(20, until - Date.now()), service.signal);
-    }
-    if (op.cancelRequested) return stop(service, op, "CANCELED");
-    op.status = "RUNNING";
-    if (denied) return stop(service, op, "FAILED", "ACCESS_DENIED");
-    const started = Date.now();
-    const paging = { after: null as string | null, next: null as string | null };
-    do {
-      const now = Date.now();
-      const pageCtx = { ...ctx, now };
-      const result = execute({
-        schema,
-        document,
-        rootValue: createQueryRoot(pageCtx),
-        contextValue: pageCtx,
-        fieldResolver: bulkFieldResolver(plan, paging),
-        typeResolver: resolveType,
-      }) as Awaited<ReturnType<typeof execute>>;
-      if (result.errors?.length) {
-        process.emitWarning(`emulator: bulk operation ${op.id} failed: ${result.errors[0].message}`);
-        return stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
-      }
-      const { lines, roots } = projectPage(schema, plan, (result.data ?? {}) as Record<string, unknown>, op.groupObjects);
-      if (lines.length) {
-        const chunk = Buffer.from(`${lines.join("\n")}\n`);
-        op.chunks.push(chunk);
-        op.size += chunk.length;
-      }
-      op.objectCount += lines.length;
-      op.rootObjectCount += roots;
-      if (fault && op.objectCount >= fault.afterObjects) return stop(service, op, "FAILED", fault.errorCode);
-      paging.after = paging.next;
-      await pause(started + (op.objectCount / service.objectsPerSecond) * 1000 - Date.now(), service.signal);
-      if (op.cancelRequested) return stop(service, op, "CANCELED");
-    } while (plan.rootIsConnection && paging.after);
-    stop(service, op, "COMPLETED");
-  } catch (error) {
-    // The emulator closing stops every run; anything else is the emulator's own fault, reported as Shopify would.
-    if (service.signal.aborted) return;
-    process.emitWarning(`emulator: bulk operation ${op.id} failed: ${(error as Error).stack ?? error}`);
-    stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
+  // In short steps, so that an operation cancelled before it starts stops soon after.
+  for (const until = Date.now() + service.startDelayMs; Date.now() < until && !op.cancelRequested;) {
+    await pause(Math.min(20, until - Date.now()), service.signal);
   }
+  if (op.cancelRequested) return stop(service, op, "CANCELED");
+  op.status = "RUNNING";
+  if (denied) return stop(service, op, "FAILED", "ACCESS_DENIED");
+  const started = Date.now();
+  const paging = { after: null as string | null, next: null as string | null };
+  do {
+    const now = Date.now();
+    const pageCtx = { ...ctx, now };
+    const result = execute({
+      schema,
+      document,
+      rootValue: createQueryRoot(pageCtx),
+      contextValue: pageCtx,
+      fieldResolver: bulkFieldResolver(plan, paging),
+      typeResolver: resolveType,
+    }) as Awaited<ReturnType<typeof execute>>;
+    if (result.errors?.length) {
+      process.emitWarning(`emulator: bulk operation ${op.id} failed: ${result.errors[0].message}`);
+      return stop(service, op, "FAILED", "INTERNAL_SERVER_ERROR");
+    }
+    const { lines, roots } = projectPage(schema, plan, result.data ?? {}, op.groupObjects);
+    if (lines.length) {
+      const chunk = Buffer.from(`${lines.join("\n")}\n`);
+      op.chunks.push(chunk);
+      op.size += chunk.length;
+    }
+    op.objectCount += lines.length;
+    op.rootObjectCount += roots;
+    if (fault && op.objectCount >= fault.afterObjects) return stop(service, op, "FAILED", fault.errorCode);
+    paging.after = paging.next;
+    await pause(started + (op.objectCount / service.objectsPerSecond) * 1000 - Date.now(), service.signal);
+    if (op.cancelRequested) return stop(service, op, "CANCELED");
+  } while (plan.rootIsConnection && paging.after);
+  stop(service, op, "COMPLETED");
 }
 
 function stop(

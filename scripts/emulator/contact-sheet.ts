@@ -57,7 +57,7 @@ export async function renderContactSheet(output: string): Promise<void> {
       sharp(input).rotate().resize(TILE, TILE, { fit: "contain", background }).toBuffer();
     const white = (
       await generate({ mode: "white", options: whiteOptionsSchema.parse({ size: 1000 }), photos: [bytes], provider: "local", product }, {})
-    ).outputs[0]!;
+    ).outputs[0];
     const tiles = [await tile(bytes), await tile(white.data, "#dddddd")];
     for (const [preset] of PRESETS) {
       const result = await generate(

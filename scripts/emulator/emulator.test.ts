@@ -170,7 +170,10 @@ describe("catalogue queries", () => {
     expect(second.body.data.products.pageInfo.hasNextPage).toBe(false);
 
     const found = await postGraphql(emulator, DEMO_SHOP, token, query, { query: "tag:leather" });
-    expect(found.body.data.products.edges.map((e: any) => e.node.title)).toEqual(["Field Automatic Watch", "Leather Weekender Tote"]);
+    expect(found.body.data.products.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual([
+      "Field Automatic Watch",
+      "Leather Weekender Tote",
+    ]);
   });
 
   it("serves a product's photo from its CDN URL, resized on request", async () => {

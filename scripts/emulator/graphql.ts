@@ -170,7 +170,7 @@ export async function answerGraphql(ctx: AnswerContext, throttle: Throttle, body
     fieldResolver: resolveField,
     typeResolver: resolveType,
   });
-  const data = (result.data ?? null) as Record<string, unknown> | null;
+  const data = result.data ?? null;
   const actual = Math.min(requested, calculateActualCost(schema, operation, fragments, coerced.coerced, data));
   bucket.available = Math.min(throttle.bucketSize, bucket.available + requested - actual);
 

@@ -32,6 +32,14 @@ const emulator = await startEmulator({
 console.log(emulator.origin);
 console.log(`demo shop ${DEMO_SHOP}, offline token ${emulator.issueToken(DEMO_SHOP)}`);
 
-const stop = () => void emulator.close().then(() => process.exit(0));
+const stop = () => {
+  emulator.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error("[emulator] closing failed", error);
+      process.exit(1);
+    },
+  );
+};
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);

@@ -12,7 +12,7 @@ import {
 import type { RequestContext } from "./queries";
 import { findProductsReferencing, readMediaStatus, type EmulatorState, type ProductRecord } from "./state";
 import { createStagedTarget, findStagedUpload } from "./uploads";
-import { viewMedia, viewProduct } from "./views";
+import { scalarText, viewMedia, viewProduct } from "./views";
 import { createBillingMutations } from "./billing";
 import { notifyProductChanged } from "./products";
 
@@ -101,7 +101,7 @@ function validateMediaInputs(product: ProductRecord, inputs: Args[]) {
     if (!/^https?:\/\//.test(String(media.originalSource))) {
       errors.push({ field: ["media", String(index), "originalSource"], message: "Image URL is invalid" });
     }
-    if (String(media.alt ?? "").length > MAX_ALT_LENGTH) {
+    if (scalarText(media.alt).length > MAX_ALT_LENGTH) {
       errors.push({ field: ["media", String(index), "alt"], message: `Alt text is too long (maximum is ${MAX_ALT_LENGTH} characters)` });
     }
   });

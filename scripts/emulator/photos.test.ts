@@ -34,12 +34,12 @@ describe("demo photos", () => {
     const bytes = await renderPhoto(spec);
     const { width, height } = await sharp(bytes).metadata();
     const meanOf = async (region: sharp.Region) => (await sharp(await sharp(bytes).extract(region).toBuffer()).stats()).channels;
-    const corner = await meanOf({ left: 0, top: height! - 200, width: 200, height: 200 });
+    const corner = await meanOf({ left: 0, top: height - 200, width: 200, height: 200 });
     // The label sits 100-230 units above the jar's base; the drawing is scaled by scale × short side / 1000.
-    const scale = (spec.scale * Math.min(width!, height!)) / 1000;
+    const scale = (spec.scale * Math.min(width, height)) / 1000;
     const object = await meanOf({
-      left: Math.round(width! * spec.x) - 60,
-      top: Math.round(height! * spec.y - 200 * scale),
+      left: Math.round(width * spec.x) - 60,
+      top: Math.round(height * spec.y - 200 * scale),
       width: 120,
       height: 60,
     });

@@ -1,13 +1,17 @@
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import type { Emulator } from "./index";
 
-/** A bare GraphQL call, as the app's fetch makes it, for the emulator's own tests. */
+/**
+ * A bare GraphQL call, as the app's fetch makes it, for the emulator's own tests. The answer is JSON that
+ * the tests read by path, one document's shape each; the app's own documents are typed by the codegen.
+ */
 export async function postGraphql(
   emulator: Emulator,
   shop: string,
   token: string,
   query: string,
   variables?: Record<string, unknown>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by path, as above
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${emulator.origin}/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
     method: "POST",

@@ -142,9 +142,9 @@ async function receiveForm(req: IncomingMessage, res: ServerResponse, state: Emu
     headers: { "content-type": contentType },
     body: new Uint8Array(body),
   }).formData();
-  const key = String(form.get("key") ?? "");
+  const key = formText(form, "key");
   const upload = state.uploads.get(key);
-  if (!upload || upload.httpMethod !== "POST" || !verify(secret, key, String(form.get("x-goog-signature") ?? ""))) {
+  if (!upload || upload.httpMethod !== "POST" || !verify(secret, key, formText(form, "x-goog-signature"))) {
     return sendStorageError(res, 403, "AccessDenied", "Invalid according to Policy: Policy Condition failed.");
   }
   const file = form.get("file");
@@ -209,4 +209,10 @@ function verify(secret: string, key: string, signature: string): boolean {
   const expected = Buffer.from(sign(secret, key));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** A text field of a form post; a file where text belongs counts as missing. */
+function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
 }

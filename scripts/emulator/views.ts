@@ -145,6 +145,11 @@ function readCursor(cursor: string): number {
   throw new GraphQLError(`Invalid cursor for current pagination sort.`);
 }
 
+/** A String, ID or Decimal argument as text (GraphQL variables give a Decimal as a string or a number); anything else is empty. */
+export function scalarText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
+}
+
 export function stripHtml(html: string): string {
   return html
     .replace(/<[^>]*>/g, " ")

@@ -22,7 +22,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { out: { type: "string", default: "docs/studio-samples/synthetic" } },
 });
-const out = values.out!;
+const out = values.out;
 await mkdir(out, { recursive: true });
 
 const SIZE = 2048;
@@ -49,8 +49,8 @@ async function iou(
       const bx = x - cutout.box.left;
       const by = y - cutout.box.top;
       const inside = bx >= 0 && by >= 0 && bx < cutout.box.width && by < cutout.box.height;
-      const a = inside && cutout.rgba.data[(by * cutout.rgba.width + bx) * 4 + 3]! >= 128;
-      const t = truth[y * frame.width + x]! >= 128;
+      const a = inside && cutout.rgba.data[(by * cutout.rgba.width + bx) * 4 + 3] >= 128;
+      const t = truth[y * frame.width + x] >= 128;
       if (a && t) inter++;
       if (a || t) union++;
     }

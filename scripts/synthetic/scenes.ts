@@ -234,7 +234,7 @@ async function render(spec: SceneSpec): Promise<SyntheticScene> {
     .raw()
     .toBuffer();
   const noise = makeNoise(base.length, spec.name);
-  for (let i = 0; i < base.length; i++) base[i] = Math.max(0, Math.min(255, base[i]! + noise[i]!));
+  for (let i = 0; i < base.length; i++) base[i] = Math.max(0, Math.min(255, base[i] + noise[i]));
   const photo = await sharp(base, { raw: { width: w, height: h, channels: 3 } })
     .jpeg({ quality: 90 })
     .toBuffer();

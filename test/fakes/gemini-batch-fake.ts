@@ -63,7 +63,7 @@ export async function startGeminiBatchFake(
       batch.state !== "BATCH_STATE_SUCCEEDED"
         ? undefined
         : batch.source === "inline"
-          ? { inlinedResponses: { inlinedResponses: batch.answers!.map((a, i) => ({ ...a, metadata: { key: batch.requests[i]!.key } })) } }
+          ? { inlinedResponses: { inlinedResponses: batch.answers!.map((a, i) => ({ ...a, metadata: { key: batch.requests[i].key } })) } }
           : { responsesFile: batch.responsesFile };
     const metadata = {
       "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch",
@@ -113,7 +113,7 @@ export async function startGeminiBatchFake(
       }
       const batch: FakeBatch = {
         id,
-        model: match[1]!,
+        model: match[1],
         displayName: input.displayName ?? "",
         state: "BATCH_STATE_PENDING",
         source: input.inputConfig.fileName ? "file" : "inline",
@@ -135,7 +135,7 @@ export async function startGeminiBatchFake(
       });
     }
     if ((match = /^\/v1(?:beta)?\/batches\/([^/:]+)(:cancel)?$/.exec(target.pathname))) {
-      const batch = batches.get(match[1]!);
+      const batch = batches.get(match[1]);
       if (!batch) return notFound(res, `batches/${match[1]}`);
       if (req.method === "POST" && match[2]) {
         if (!TERMINAL.has(batch.state)) setState(batch, "BATCH_STATE_CANCELLED");
@@ -223,7 +223,7 @@ export async function startGeminiBatchFake(
       if (batch.source === "file") {
         batch.responsesFile = `files/responses-${batch.id}`;
         // Google does not promise the file's lines in request order: the fake writes them backwards.
-        const lines = batch.answers.map((a, i) => JSON.stringify({ key: batch.requests[i]!.key, ...a })).reverse();
+        const lines = batch.answers.map((a, i) => JSON.stringify({ key: batch.requests[i].key, ...a })).reverse();
         files.set(batch.responsesFile, { bytes: Buffer.from(lines.join("\n")), mimeType: "application/jsonl" });
       }
       setState(batch, "BATCH_STATE_SUCCEEDED");

@@ -97,26 +97,30 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
   let holding = false;
   let imagesMade = 0;
   let answered = 0;
-  const held: (() => Promise<void>)[] = [];
+  const held: (() => void)[] = [];
   const heldWaiters: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const answer = async () => {
+      const reply = ({ status, body }: FakeAnswer) => {
+        if (res.destroyed) return;
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      const make = async () => {
         const request = Buffer.concat(chunks);
         const photo = readFirstPhoto(request);
         const n = answered++;
         const shifted = photo && sharp(photo).linear(1, (n % 11) - 5);
         // Asked for a white background, a model answers the product on white, clear of the frame's edges.
         const image = shifted && (asksForWhite(request) ? await onWhite(await shifted.png().toBuffer()) : await shifted.png().toBuffer());
-        const { status, body } = image ? geminiAnswers.image(image) : geminiAnswers.badRequest();
         if (image) imagesMade += 1;
-        if (res.destroyed) return;
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
+        reply(image ? geminiAnswers.image(image) : geminiAnswers.badRequest());
       };
-      if (!holding) return void answer();
+      // A photo the model cannot read gets Gemini's answer to an invalid argument.
+      const answer = () => void make().catch(() => reply(geminiAnswers.badRequest()));
+      if (!holding) return answer();
       held.push(answer);
       for (const waiter of heldWaiters.filter((w) => held.length >= w.count)) {
         heldWaiters.splice(heldWaiters.indexOf(waiter), 1);
@@ -137,7 +141,7 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
     hold: () => void (holding = true),
     release: () => {
       holding = false;
-      for (const answer of held.splice(0)) void answer();
+      for (const answer of held.splice(0)) answer();
     },
     waitForHeld: (count, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
@@ -171,8 +175,8 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   const sample = (x0: number, x1: number, y0: number, y1: number) => {
     const channels: number[][] = [[], [], []];
     for (let y = y0; y < y1; y += 2)
-      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c]!.push(data[(y * width + x) * 3 + c]!);
-    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
+      for (let x = x0; x < x1; x += 2) for (let c = 0; c < 3; c++) channels[c].push(data[(y * width + x) * 3 + c]);
+    return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]);
   };
   const backdrops = [
     sample(0, width, 0, strip),
@@ -182,7 +186,7 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
   ];
   for (let i = 0; i < width * height; i++) {
     const near = backdrops.some(
-      ([r, g, b]) => Math.abs(data[i * 3]! - r!) + Math.abs(data[i * 3 + 1]! - g!) + Math.abs(data[i * 3 + 2]! - b!) < 48,
+      ([r, g, b]) => Math.abs(data[i * 3] - r) + Math.abs(data[i * 3 + 1] - g) + Math.abs(data[i * 3 + 2] - b) < 48,
     );
     if (near) data.fill(255, i * 3, i * 3 + 3);
   }

@@ -23,7 +23,7 @@ export async function startFakeServer(
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
-      const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
+      const answer = answers[Math.min(requests.length - 1, answers.length - 1)];
       res.writeHead(answer.status, { "content-type": "application/json" });
       res.end(JSON.stringify(answer.body));
     });

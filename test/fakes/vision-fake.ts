@@ -149,7 +149,7 @@ export async function startVisionFake(answers: VisionAnswer[]): Promise<{
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      const answer = answerFor(req, body, answers[Math.min(requests.length - 1, answers.length - 1)]!);
+      const answer = answerFor(req, body, answers[Math.min(requests.length - 1, answers.length - 1)]);
       res.writeHead(answer.status, { "content-type": "application/json; charset=UTF-8" });
       res.end(JSON.stringify(answer.body));
     });

@@ -3,6 +3,13 @@ import { Redis } from "ioredis";
 import { Queue, type Worker } from "bullmq";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { API_KEY, asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as DbModule from "~/infra/db.server";
+import type * as JobsModule from "~/models/jobs.server";
+import type * as StorageModule from "~/infra/storage.server";
+import type * as AppBatchesIdModule from "~/routes/app.batches.$id";
+import type * as ApiGenerateModule from "~/routes/api.generate";
+import type * as AppIndexModule from "~/routes/app._index";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
 
 // The batch page of the bulk action: what it shows, what "Retry failed" and "Cancel the rest" change in
 // the database and in the real queue, that the worker leaves a cancelled job alone, and that one shop
@@ -10,14 +17,14 @@ import { API_KEY, asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } fro
 
 let app: AppTest;
 let queue: Queue;
-let prisma: typeof import("~/infra/db.server").prisma;
-let jobs: typeof import("~/models/jobs.server");
-let storage: typeof import("~/infra/storage.server");
+let prisma: typeof DbModule.prisma;
+let jobs: typeof JobsModule;
+let storage: typeof StorageModule;
 let routes: {
-  batch: typeof import("~/routes/app.batches.$id");
-  generate: typeof import("~/routes/api.generate");
-  home: typeof import("~/routes/app._index");
-  job: typeof import("~/routes/app.jobs.$id");
+  batch: typeof AppBatchesIdModule;
+  generate: typeof ApiGenerateModule;
+  home: typeof AppIndexModule;
+  job: typeof AppJobsIdModule;
 };
 let worker: Worker | undefined;
 let workerConnection: Redis | undefined;

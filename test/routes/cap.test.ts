@@ -4,6 +4,9 @@ import type { Worker } from "bullmq";
 import { makeProductPhoto } from "../fakes/product-photo";
 import { startAppTest, type AppTest } from "../app";
 import { jobIdOf, postBulk, postGeneration, startHeldGemini, waitFor, type HeldGemini } from "../worker/harness";
+import type * as DbModule from "~/infra/db.server";
+import type * as JobsModule from "~/models/jobs.server";
+import type * as UsageModule from "~/models/usage.server";
 
 // The monthly cap as a reservation, on a paid provider (the Gemini SDK against a local Gemini stand-in)
 // and a real worker: concurrent requests cannot pass it together, a bulk request is refused whole and
@@ -15,9 +18,9 @@ const SHOP_A = "shop-cap.myshopify.com";
 
 let app: AppTest;
 let gemini: HeldGemini;
-let prisma: typeof import("~/infra/db.server").prisma;
-let jobs: typeof import("~/models/jobs.server");
-let usage: typeof import("~/models/usage.server");
+let prisma: typeof DbModule.prisma;
+let jobs: typeof JobsModule;
+let usage: typeof UsageModule;
 let worker: Worker | undefined;
 let connection: Redis | undefined;
 
@@ -97,7 +100,7 @@ describe("the monthly cap on a paid provider", () => {
       postBulk(app, SHOP_A, 10),
     ]);
     const singles = [first, ...responses.slice(0, 4)];
-    const bulk = responses[4]!;
+    const bulk = responses[4];
 
     const accepted = singles.filter((response) => response.status === 302);
     const refused = singles.filter((response) => response.status !== 302);

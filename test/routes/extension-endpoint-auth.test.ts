@@ -1,21 +1,23 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { API_KEY, API_SECRET, asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import type * as ApiGenerateModule from "~/routes/api.generate";
+import type * as DbModule from "~/infra/db.server";
 
 // The endpoint behind the product-page action and the bulk action (/api/generate) answers only a valid
 // session token for this app: no token, a forged, expired, not-yet-valid or another app's token gets
 // nothing and starts nothing.
 
 let app: AppTest;
-let route: typeof import("~/routes/api.generate");
-let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof ApiGenerateModule;
+let prisma: typeof DbModule.prisma;
 let productId: string;
 
 beforeAll(async () => {
   app = await startAppTest();
   route = await import("~/routes/api.generate");
   prisma = (await import("~/infra/db.server")).prisma;
-  productId = [...app.emulator.state.shops.get(SHOP_A)!.products.values()][0]!.id;
+  productId = [...app.emulator.state.shops.get(SHOP_A)!.products.values()][0].id;
 });
 
 afterAll(async () => {

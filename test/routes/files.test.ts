@@ -1,6 +1,11 @@
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppIndexModule from "~/routes/app._index";
+import type * as FilesModule from "~/routes/files.$";
+import type * as DbModule from "~/infra/db.server";
+import type * as StorageModule from "~/infra/storage.server";
 
 // Image URLs stay the same between polls (signed within fixed windows), are served as streams (disk) or
 // as a redirect to a presigned URL of the object store (TEST_STORAGE=s3) that the browser may keep no
@@ -8,12 +13,12 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
 let routes: {
-  job: typeof import("~/routes/app.jobs.$id");
-  home: typeof import("~/routes/app._index");
-  files: typeof import("~/routes/files.$");
+  job: typeof AppJobsIdModule;
+  home: typeof AppIndexModule;
+  files: typeof FilesModule;
 };
-let prisma: typeof import("~/infra/db.server").prisma;
-let storage: typeof import("~/infra/storage.server");
+let prisma: typeof DbModule.prisma;
+let storage: typeof StorageModule;
 let job: { id: string; outputKey: string; uploadKey: string };
 
 async function photo(width: number, height: number) {
@@ -167,7 +172,7 @@ describe("thumbnails in lists", () => {
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("image/webp");
       const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
-      expect(Math.max(meta.width!, meta.height!)).toBe(256);
+      expect(Math.max(meta.width, meta.height)).toBe(256);
     }
     // The full-size image on the job page is the original.
     expect(new URL(page.outputs[0].url, "http://x").searchParams.get("variant")).toBeNull();

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import sharp from "sharp";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import type * as AppNewModule from "~/routes/app.new";
+import type * as DbModule from "~/infra/db.server";
 
 // Bad input gets a clear error, nothing is queued and nothing is stored.
 
 let app: AppTest;
-let route: typeof import("~/routes/app.new");
-let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof AppNewModule;
+let prisma: typeof DbModule.prisma;
 let productId: string;
 let mediaIds: string[];
 

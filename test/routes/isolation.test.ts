@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppIndexModule from "~/routes/app._index";
+import type * as FilesModule from "~/routes/files.$";
+import type * as DbModule from "~/infra/db.server";
+import type * as StorageModule from "~/infra/storage.server";
 
 // Shop isolation on every route that takes an id: shop A's session token can neither see nor change
 // shop B's jobs, outputs or images.
 
 let app: AppTest;
 let routes: {
-  job: typeof import("~/routes/app.jobs.$id");
-  home: typeof import("~/routes/app._index");
-  files: typeof import("~/routes/files.$");
+  job: typeof AppJobsIdModule;
+  home: typeof AppIndexModule;
+  files: typeof FilesModule;
 };
-let prisma: typeof import("~/infra/db.server").prisma;
-let storage: typeof import("~/infra/storage.server");
+let prisma: typeof DbModule.prisma;
+let storage: typeof StorageModule;
 let jobB: { id: string; outputId: string; outputKey: string };
 
 beforeAll(async () => {

@@ -6,6 +6,9 @@ import { createUploadedMedia } from "../../scripts/emulator/media.ts";
 import { readMediaStatus, type ProductRecord, type ShopRecord } from "../../scripts/emulator/state.ts";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startAdminProxy, type AdminProxy } from "../fakes/admin-proxy";
+import type * as DbModule from "~/infra/db.server";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as PublishingModule from "~/models/publishing.server";
 
 // Publishing and restoring exactly once, through the job page's actions, the real queue in Redis and two
 // workers (concurrency 2 each, as two processes would run), against the Admin API emulator behind a
@@ -13,9 +16,9 @@ import { startAdminProxy, type AdminProxy } from "../fakes/admin-proxy";
 
 let app: AppTest;
 let proxy: AdminProxy;
-let prisma: typeof import("~/infra/db.server").prisma;
-let route: typeof import("~/routes/app.jobs.$id");
-let publishing: typeof import("~/models/publishing.server");
+let prisma: typeof DbModule.prisma;
+let route: typeof AppJobsIdModule;
+let publishing: typeof PublishingModule;
 let queue: Queue;
 const workers: Worker[] = [];
 const connections: Redis[] = [];
@@ -330,7 +333,7 @@ describe("outputs stuck publishing or restoring", () => {
       // A second sweep finds the new entry waiting and leaves it.
       expect(await publishing.reconcilePublishing({ shop: SHOP_A, now: later() })).toEqual({ requeued: 0, settled: 0 });
     } finally {
-      workers.forEach((w) => w.resume());
+      await Promise.all(workers.map((w) => w.resume()));
     }
 
     const published = await settled(out.id, ["published", "failed"]);

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startPrivateRedis, type PrivateRedis } from "../private-redis";
+import type * as AppNewModule from "~/routes/app.new";
 
 // Page loaders that call the Admin API keep answering while the Redis that paces those calls is down
 // (killed, as a crash would), and pace through Redis again once it is back.
 
 let app: AppTest;
 let redis: PrivateRedis;
-let route: typeof import("~/routes/app.new");
+let route: typeof AppNewModule;
 let path: string;
 
 beforeAll(async () => {

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as DbModule from "~/infra/db.server";
 
 // "Regenerate with changes" on the job page: a new job from the same photos with some options
 // changed, queued for real; the earlier job and its outputs stay as they were.
 
 let app: AppTest;
-let route: typeof import("~/routes/app.jobs.$id");
-let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof AppJobsIdModule;
+let prisma: typeof DbModule.prisma;
 let queue: Queue;
 
 beforeAll(async () => {

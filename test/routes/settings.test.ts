@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as AppSettingsModule from "~/routes/app.settings";
+import type * as ApiGenerateModule from "~/routes/api.generate";
+import type * as SettingsModule from "~/models/settings.server";
+import type * as DbModule from "~/infra/db.server";
 
 // The settings page: what a new shop starts with, saving (per shop, validated field by field), that no
 // provider secret ever reaches the page, and that the saved defaults are what generation then uses.
@@ -13,10 +17,10 @@ const SECRETS = {
 };
 
 let app: AppTest;
-let route: typeof import("~/routes/app.settings");
-let generateRoute: typeof import("~/routes/api.generate");
-let settingsModel: typeof import("~/models/settings.server");
-let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof AppSettingsModule;
+let generateRoute: typeof ApiGenerateModule;
+let settingsModel: typeof SettingsModule;
+let prisma: typeof DbModule.prisma;
 
 function settingsForm(overrides: Record<string, string | null> = {}) {
   const fields: Record<string, string | null> = {

@@ -2,18 +2,23 @@ import { Redis } from "ioredis";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as DbModule from "~/infra/db.server";
+import type * as AdminModule from "~/models/admin.server";
+import type * as AppNewModule from "~/routes/app.new";
+import type * as ApiGenerateModule from "~/routes/api.generate";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
 
 // Shopify refuses the stored access token (the emulator revokes it, as Shopify does when a token is
 // rotated or revoked): a page recovers by token exchange in the same request; a job fails with
 // UNAUTHORIZED and succeeds when retried after a page has reconnected the shop.
 
 let app: AppTest;
-let prisma: typeof import("~/infra/db.server").prisma;
-let sessionStorage: typeof import("~/models/admin.server").sessionStorage;
+let prisma: typeof DbModule.prisma;
+let sessionStorage: typeof AdminModule.sessionStorage;
 let routes: {
-  newPage: typeof import("~/routes/app.new");
-  generate: typeof import("~/routes/api.generate");
-  job: typeof import("~/routes/app.jobs.$id");
+  newPage: typeof AppNewModule;
+  generate: typeof ApiGenerateModule;
+  job: typeof AppJobsIdModule;
 };
 let worker: Worker | undefined;
 let workerConnection: Redis | undefined;

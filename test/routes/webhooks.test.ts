@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { API_SECRET, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as DbModule from "~/infra/db.server";
 
 let app: AppTest;
-let prisma: typeof import("~/infra/db.server").prisma;
+let prisma: typeof DbModule.prisma;
 
 function webhookRequest(topic: string, shop: string, body: object, secret = API_SECRET) {
   const raw = JSON.stringify(body);

@@ -40,7 +40,7 @@ describe.each(["sqlite", "postgresql"] as const)("the database setup file with T
     const url = readFileSync(report, "utf8");
     const target = parseDatabaseUrl(url);
     expect(target.kind).toBe(kind);
-    if (target.kind === "sqlite") expect(existsSync(target.file)).toBe(false);
-    else expect(await postgresqlDatabaseExists(target.url)).toBe(false);
+    const leftBehind = target.kind === "sqlite" ? existsSync(target.file) : await postgresqlDatabaseExists(target.url);
+    expect(leftBehind).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ const saved = { ...process.env };
 beforeAll(async () => {
   s3 = await startS3Server({ prefix: "driver-test" });
   Object.assign(process.env, s3.env);
-  target = parseStorageUrl(s3.env.STORAGE_URL!) as typeof target;
+  target = parseStorageUrl(s3.env.STORAGE_URL) as typeof target;
 });
 
 afterAll(async () => {

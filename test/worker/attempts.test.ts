@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import type { Db } from "~/infra/prisma-client.server";
 import { SHOP_A, startAppTest, type AppTest } from "../app";
+import type * as DbModule from "~/infra/db.server";
+import type * as JobsModule from "~/models/jobs.server";
 
 // Cancel, Retry and every write of a running attempt are tied to the attempt number, on the real
 // database and the real queue: whatever the interleaving, a job is never "queued" without its queue
@@ -9,8 +11,8 @@ import { SHOP_A, startAppTest, type AppTest } from "../app";
 
 let app: AppTest;
 let queue: Queue;
-let prisma: typeof import("~/infra/db.server").prisma;
-let jobs: typeof import("~/models/jobs.server");
+let prisma: typeof DbModule.prisma;
+let jobs: typeof JobsModule;
 
 beforeAll(async () => {
   app = await startAppTest();
@@ -53,7 +55,7 @@ async function newJob(provider = "gemini") {
       sources: [{ origin: "product", url: "https://cdn.shopify.com/jam.jpg" }],
     },
   ]);
-  return job!;
+  return job;
 }
 
 /** Queued means queued for real: the row's attempt has an entry waiting in Redis. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type ServerResponse } from "node:http";
-import { connect, createServer as createTcpServer, type AddressInfo } from "node:net";
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -103,8 +103,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   });
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean));
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -198,13 +198,13 @@ export async function postGeneration(
 ): Promise<Response> {
   const { action } = await import("~/routes/app.new");
   const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);
-  const chosen = products.find((p) => p.id === product) ?? products[0]!;
+  const chosen = products.find((p) => p.id === product) ?? products[0];
   const form = new FormData();
   form.set("productId", chosen.id);
   form.set("mode", mode);
   if (provider) form.set("provider", provider);
   form.set("options", JSON.stringify(options));
-  form.append("mediaIds", chosen.mediaIds[0]!);
+  form.append("mediaIds", chosen.mediaIds[0]);
   return call(action, await asShop(shop, "/app/new", { method: "POST", body: form }));
 }
 
@@ -239,7 +239,7 @@ export interface CuttableLink {
 export async function startCuttableLink(target: string): Promise<CuttableLink> {
   const { hostname, port } = new URL(target);
   let cut = false;
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
   const server = createTcpServer((client) => {
     const upstream = connect(Number(port), hostname);
     for (const socket of [client, upstream]) {

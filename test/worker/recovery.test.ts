@@ -20,6 +20,7 @@ import {
   type PrivateRedis,
   type WorkerProcess,
 } from "./harness";
+import type * as DbModule from "~/infra/db.server";
 
 // The worker under real faults: real worker processes (`npm run worker`), killed for real; a private
 // redis-server, flushed and restarted; the real database, locked from outside; Gemini through its SDK
@@ -30,7 +31,7 @@ let app: AppTest;
 let redis: PrivateRedis;
 let gemini: HeldGemini;
 let queue: Queue;
-let prisma: typeof import("~/infra/db.server").prisma;
+let prisma: typeof DbModule.prisma;
 const workers: WorkerProcess[] = [];
 
 // The lock must outlast the longest stretch image work holds the event loop (measured up to 17 s on
@@ -142,7 +143,7 @@ describe("a worker killed after it saved a job's outputs", () => {
     expect(done.outputs.map((o) => o.id)).toEqual(saved.outputs.map((o) => o.id));
     expect(gemini.calls).toBe(callsBefore);
     expect(await usage()).toMatchObject({ images: usageBefore.images + 1, paidImages: usageBefore.paidImages + 1, reserved: 0 });
-    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0]!.storageKey)]);
+    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0].storageKey)]);
   }, 300_000);
 });
 
@@ -259,6 +260,6 @@ describe("the worker process", () => {
       paidImages: usageBefore.paidImages + 1,
       reserved: usageBefore.reserved - 1,
     });
-    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0]!.storageKey)]);
+    expect(storedFiles(id)).toEqual([path.basename(done.outputs[0].storageKey)]);
   }, 300_000);
 });

@@ -85,7 +85,7 @@ export function s3Driver(target: S3Target): StorageDriver {
           const failed = answer.Errors ?? [];
           if (failed.length > 0) {
             throw new Error(
-              `The object store did not delete ${failed.length} file(s): ${failed[0]!.Code} ${failed[0]!.Message ?? ""}`.trim(),
+              `The object store did not delete ${failed.length} file(s): ${failed[0].Code} ${failed[0].Message ?? ""}`.trim(),
             );
           }
         } catch (error) {

@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { startGeminiBatchFake, type BatchAnswer } from "../../../test/fakes/gemini-batch-fake";
 import { geminiAnswers } from "../../../test/fakes/gemini-fake";
-import { StudioError } from "../errors";
+import type { StudioError } from "../errors";
 import { createGeminiBatchClient, pollDelayMs, type BatchRequest } from "./gemini-batch";
 
 let close: (() => Promise<void>) | undefined;
@@ -33,7 +33,7 @@ async function answers() {
     if (request.key === "job-07") return { response: geminiAnswers.imageSafety().body };
     if (request.key === "job-13")
       return { error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" } };
-    const prompt = (request.request.contents as { parts: { text?: string }[] }[])[0]!.parts.at(-1)!.text!;
+    const prompt = (request.request.contents as { parts: { text?: string }[] }[])[0].parts.at(-1)!.text!;
     return { response: geminiAnswers.image(images.get(widthFor(prompt))!).body };
   };
 }
@@ -79,12 +79,12 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     }
     const batch = fake.batches.get(submitted.name.replace("batches/", ""))!;
     expect(batch.requests.map((r) => r.key)).toEqual((await twentyRequests()).map((r) => r.key));
-    const sent = batch.requests[2]!.request as {
+    const sent = batch.requests[2].request as {
       contents: { parts: { text?: string; inlineData?: unknown }[] }[];
       generationConfig: unknown;
     };
-    expect(sent.contents[0]!.parts.at(-1)!.text).toBe("product 3 on pure white");
-    expect(sent.contents[0]!.parts.filter((p) => p.inlineData)).toHaveLength(2);
+    expect(sent.contents[0].parts.at(-1)!.text).toBe("product 3 on pure white");
+    expect(sent.contents[0].parts.filter((p) => p.inlineData)).toHaveLength(2);
     expect(sent.generationConfig).toEqual({ responseModalities: ["IMAGE"], imageConfig: { aspectRatio: "1:1", imageSize: "2K" } });
     const create = fake.requests.find((r) => r.url.endsWith(":batchGenerateContent"))!;
     expect(create.url).toMatch(/^\/v1(beta)?\/models\/gemini-3-pro-image:batchGenerateContent$/);

@@ -44,9 +44,9 @@ describe("the gemini provider against a fake Gemini API", () => {
     expect(answer.notes).toContainEqual(expect.stringMatching(/1290 prompt tokens/));
     expect(answer.notes).toContainEqual("gemini-2.5-flash-image is deprecated (shutdown 2026-10-02); switch to gemini-nano-banana-2.1");
     expect(requests).toHaveLength(2);
-    expect(requests[1]!.url).toMatch(/models\/gemini-2\.5-flash-image:generateContent$/);
-    expect(requests[1]!.headers["x-goog-api-key"]).toBe("test-key");
-    const body = JSON.parse(requests[1]!.body.toString());
+    expect(requests[1].url).toMatch(/models\/gemini-2\.5-flash-image:generateContent$/);
+    expect(requests[1].headers["x-goog-api-key"]).toBe("test-key");
+    const body = JSON.parse(requests[1].body.toString());
     // gemini-2.5-flash-image renders about 1K whatever is asked and rejects imageSize: none is sent.
     expect(body.generationConfig).toEqual({ responseModalities: ["IMAGE"], imageConfig: { aspectRatio: "4:5" } });
     expect(body.contents[0].parts[0].inlineData.mimeType).toBe("image/jpeg");
@@ -97,13 +97,13 @@ describe.each(MODELS.filter((m) => m.lifecycle.stage !== "retired").map((m) => [
 
       const answer = await createGeminiProvider(config.gemini, FAST_RETRY).createImage({
         prompt: "p",
-        photos: used.map((i) => chosen[i]!),
+        photos: used.map((i) => chosen[i]),
         ratio: "1:1",
         size: side,
       });
 
-      const body = JSON.parse(fake.requests[0]!.body.toString());
-      expect(fake.requests[0]!.url).toContain(`models/${id}:generateContent`);
+      const body = JSON.parse(fake.requests[0].body.toString());
+      expect(fake.requests[0].url).toContain(`models/${id}:generateContent`);
       const images = body.contents[0].parts.filter((part: { inlineData?: unknown }) => part.inlineData);
       expect(images).toHaveLength(Math.min(spec.maxReferenceImages, 5));
       const expectedSize = !spec.takesImageSize ? undefined : side === 1000 ? "1K" : side === 2048 ? "2K" : "4K";
@@ -157,7 +157,7 @@ describe("a model id Google does not serve", () => {
       size: 4096,
     });
 
-    expect(JSON.parse(fake.requests[0]!.body.toString()).generationConfig.imageConfig).toEqual({ aspectRatio: "1:1" });
+    expect(JSON.parse(fake.requests[0].body.toString()).generationConfig.imageConfig).toEqual({ aspectRatio: "1:1" });
     expect(answer.notes).toContainEqual(
       expect.stringMatching(/gemini-9-imaginary is not in the app's registry: assumed 3 reference photos/),
     );
@@ -188,10 +188,10 @@ describe("generate with gemini (fake API, real segmentation)", () => {
 
     const [output] = result.outputs;
     expect(output).toMatchObject({ provider: "gemini", promptVersion: "white-v1", width: 1000, height: 1000 });
-    expect(output!.prompt).toMatch(/Strawberry jam.*Pure white background/s);
-    expect(output!.report).toMatchObject({ backgroundPurity: 1, centred: true, fidelityFlag: false });
-    expect(output!.report.repaired).toEqual(expect.arrayContaining([expect.stringMatching(/pure white/)]));
-    expect(output!.report.fidelity).toBeGreaterThan(0.8);
+    expect(output.prompt).toMatch(/Strawberry jam.*Pure white background/s);
+    expect(output.report).toMatchObject({ backgroundPurity: 1, centred: true, fidelityFlag: false });
+    expect(output.report.repaired).toEqual(expect.arrayContaining([expect.stringMatching(/pure white/)]));
+    expect(output.report.fidelity).toBeGreaterThan(0.8);
     expect(result.notes.some((n) => n.startsWith("gemini usage"))).toBe(true);
   });
 
@@ -215,7 +215,7 @@ describe("generate with gemini (fake API, real segmentation)", () => {
     );
 
     expect([...result.usedPhotos].sort()).toEqual([0, 1, 2, 3, 4]);
-    const body = JSON.parse(fake.requests[0]!.body.toString());
+    const body = JSON.parse(fake.requests[0].body.toString());
     expect(body.contents[0].parts.filter((part: { inlineData?: unknown }) => part.inlineData)).toHaveLength(5);
     expect(body.generationConfig.imageConfig).toEqual({ aspectRatio: "1:1", imageSize: "2K" });
     expect(result.notes).toContain("gemini-3-pro-image asked for 2K to deliver 2048 px");

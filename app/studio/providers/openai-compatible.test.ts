@@ -28,7 +28,7 @@ describe("the openai-compatible provider against a fake images endpoint", () => 
 
     expect(answer.image.equals(png)).toBe(true);
     expect(fake.requests).toHaveLength(2);
-    const request = fake.requests[1]!;
+    const request = fake.requests[1];
     expect(request.url).toBe("/v1/images/edits");
     expect(request.headers.authorization).toBe("Bearer sk-test");
     expect(request.headers["content-type"]).toMatch(/^multipart\/form-data/);

@@ -33,7 +33,7 @@ export function createOpenAiCompatibleProvider(
     let answer: OpenAI.ImagesResponse;
     try {
       answer = await client.images.edit(
-        { model: config.model, image: files.length === 1 ? files[0]! : files, prompt: request.prompt, n: 1, size: sizeFor(request.ratio) },
+        { model: config.model, image: files.length === 1 ? files[0] : files, prompt: request.prompt, n: 1, size: sizeFor(request.ratio) },
         { signal: request.signal },
       );
     } catch (error) {

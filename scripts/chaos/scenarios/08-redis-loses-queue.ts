@@ -1,9 +1,8 @@
-import { findLostRows } from "../audit.ts";
+import { findLostRows, BUSY_OUTPUT } from "../audit.ts";
 import { pagePolls } from "../client.ts";
 import { check, type Check, outcome, SQLITE, type Scenario, type ScenarioContext } from "../scenario.ts";
 import { TIMINGS } from "../stack.ts";
 import { pollFor } from "../util.ts";
-import { BUSY_OUTPUT } from "../audit.ts";
 
 /** One reconciler run after the fault, and the few seconds it and the queue take to act on it. */
 const RECONCILE_MS = (TIMINGS.RECONCILE_INTERVAL_SECONDS + 5) * 1000;

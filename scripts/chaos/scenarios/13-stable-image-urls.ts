@@ -1,8 +1,9 @@
 import { check, outcome, SQLITE, type Scenario } from "../scenario.ts";
 import { sleep } from "../util.ts";
+import type { ShopClient } from "../client.ts";
 
 /** The image URLs a page poll gives: the job page's outputs and sources, the home page's thumbnails. */
-async function imageUrls(client: import("../client.ts").ShopClient, jobId: string): Promise<string[]> {
+async function imageUrls(client: ShopClient, jobId: string): Promise<string[]> {
   const page = await client.job(jobId);
   const home = await client.load<{ jobs: { thumbnail: string | null }[] }>("/app", "routes/app._index");
   return [
