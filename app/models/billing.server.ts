@@ -84,8 +84,12 @@ export async function providersAllowed(shop: string): Promise<readonly string[] 
   return (await getBilling(shop)).plan.id === "free" ? PROVIDERS_ON_FREE_PLAN : "all";
 }
 
-/** Records what Shopify says is active now: a paid plan, or the free plan (none, declined, cancelled, frozen). */
-export async function recordSubscription(shop: string, subscription: Subscription | null): Promise<BillingState> {
+/**
+ * Records what Shopify said was active at `readAt`: a paid plan, or the free plan (none, declined,
+ * cancelled, frozen). Reads answer in any order (a webhook and the billing page at once): a read older
+ * than the one recorded changes nothing.
+ */
+export async function recordSubscription(shop: string, subscription: Subscription | null, readAt = new Date()): Promise<BillingState> {
   const paid = subscription?.status === "ACTIVE" && subscription.plan && subscription.usageLineItemId ? subscription : null;
   const data = paid
     ? {
@@ -99,13 +103,18 @@ export async function recordSubscription(shop: string, subscription: Subscriptio
         periodStart: paid.currentPeriodEnd ? new Date(paid.currentPeriodEnd.getTime() - 30 * 86_400_000) : null,
       }
     : { plan: "free", subscriptionId: null, usageLineItemId: null, status: null, cappedAmountCents: 0, periodEnd: null, periodStart: null };
-  await prisma.shopBilling.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+  await prisma.shopBilling.upsert({ where: { shop }, create: { shop }, update: {} });
+  await prisma.shopBilling.updateMany({
+    where: { shop, OR: [{ syncedAt: null }, { syncedAt: { lte: readAt } }] },
+    data: { ...data, syncedAt: readAt },
+  });
   return getBilling(shop);
 }
 
 /** Reads the shop's active subscription from Shopify and records it. */
 export async function syncBilling(api: AdminApi, shop: string): Promise<BillingState> {
-  return recordSubscription(shop, await readSubscription(api));
+  const readAt = new Date();
+  return recordSubscription(shop, await readSubscription(api), readAt);
 }
 
 /**

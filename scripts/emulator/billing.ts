@@ -527,6 +527,8 @@ export function createBillingHooks(state: EmulatorState) {
     /** Non-payment: the subscription is FROZEN until `unfreeze`. */
     freeze: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "FROZEN", Date.now()),
     unfreeze: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "ACTIVE", Date.now()),
+    /** Shopify cancels the subscription outside the app (the store closed, or support cancelled it). */
+    cancel: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "CANCELLED", Date.now()),
     /** The merchant raises the capped amount in the Shopify admin (possible since 2022-07-31), no app involved. */
     setCappedAmount: (domain: string, id: string, amountUsd: number) => {
       const subscription = subscriptionOf(domain, id);

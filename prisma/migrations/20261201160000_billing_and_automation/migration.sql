@@ -16,6 +16,7 @@ CREATE TABLE "ShopBilling" (
     "pendingSubscriptionId" TEXT,
     "pendingPlan" TEXT,
     "pendingCappedCents" INTEGER,
+    "syncedAt" DATETIME,
     "updatedAt" DATETIME NOT NULL
 );
 

@@ -16,6 +16,7 @@ CREATE TABLE "ShopBilling" (
     "pendingSubscriptionId" TEXT,
     "pendingPlan" TEXT,
     "pendingCappedCents" INTEGER,
+    "syncedAt" TIMESTAMP(3),
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "ShopBilling_pkey" PRIMARY KEY ("shop")
