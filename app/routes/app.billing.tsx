@@ -1,4 +1,4 @@
-import { useContext, useState } from "react";
+import { useContext, useEffect, useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
@@ -60,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { session, redirect } = await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   if (!billingEnabled()) return json({ error: null }, { status: 404 });
   const shop = session.shop;
   const form = await readForm(request);
@@ -75,14 +75,14 @@ export async function action({ request }: ActionFunctionArgs) {
       const plan = findPaidPlan(field("plan"));
       if (!plan) return json({ error: "plan" as const }, { status: 400 });
       const confirmationUrl = await requestPlan(api, shop, plan, { returnUrl: returnUrl(request, shop, locale), locale });
-      return redirect(confirmationUrl, { target: "_top" });
+      return json({ error: null, confirmationUrl });
     }
     case "cap": {
       const images = Number(field("images"));
       if (!Number.isInteger(images) || images <= 0) return json({ error: "notHigher" as const }, { status: 400 });
       const answer = await requestCap(api, shop, images);
       if (typeof answer !== "string") return json({ error: answer.error }, { status: 400 });
-      return redirect(answer, { target: "_top" });
+      return json({ error: null, confirmationUrl: answer });
     }
     case "cancel": {
       await cancelPlan(api, shop);
@@ -101,6 +101,11 @@ export default function Billing() {
   const planName = (id: string) => t(`billing.plan.${id}` as MessageKey);
   const busy = navigation.state !== "idle";
   const locale = useContext(LocaleContext);
+  // Shopify's approval page opens at the top level, outside the admin's iframe (App Bridge allows it for "_top").
+  const confirmationUrl = actionData && "confirmationUrl" in actionData ? String(actionData.confirmationUrl) : undefined;
+  useEffect(() => {
+    if (confirmationUrl) window.open(confirmationUrl, "_top");
+  }, [confirmationUrl]);
 
   return (
     <Page title={t("billing.title")} backAction={{ url: "/app" }}>
