@@ -23,11 +23,17 @@ type Keys<T, Prefix extends string = ""> = {
 export type MessageKey = Keys<typeof en>;
 export type MessageValues = Record<string, string | number>;
 
-/** What the server says to the merchant: a key and its values, rendered by the page in the merchant's language. */
+/**
+ * What the server says to the merchant: a code (a key of `errors` in the locale files) and its values.
+ * Pages render it in the merchant's language; the server renders it only for the extensions' fetches.
+ */
+export type ErrorCode = keyof typeof en.errors;
 export interface Message {
-  key: MessageKey;
+  code: ErrorCode;
   values?: MessageValues;
 }
+/** Messages by form field ("form" for the form as a whole), as every action answers them. */
+export type FieldErrors = Record<string, Message>;
 
 const i18n = i18next.createInstance();
 // The plugin ships CommonJS with its class on `default`; bundlers hand over either shape.
@@ -56,11 +62,15 @@ export function translate(locale: Locale, key: MessageKey, values: MessageValues
 }
 
 export function render(locale: Locale, message: Message): string {
-  return translate(locale, message.key, message.values);
+  return translate(locale, `errors.${message.code}`, message.values);
 }
 
 export function hasMessage(key: string): key is MessageKey {
   return i18n.exists(key, { lng: "en" });
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(en.errors, code);
 }
 
 /**

@@ -27,7 +27,7 @@ function flatten(messages: Messages, prefix = ""): Map<string, string | Record<s
 
 function placeholders(message: string | Record<string, string>): string[] {
   const texts = typeof message === "string" ? [message] : Object.values(message);
-  const names = new Set(texts.flatMap((text) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((found) => found[1]!)));
+  const names = new Set(texts.flatMap((text) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((found) => found[1])));
   // A plural message is chosen by its count; a language may leave the number itself unsaid.
   if (typeof message !== "string") names.delete("count");
   return [...names].sort();

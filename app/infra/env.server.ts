@@ -64,6 +64,8 @@ const schema = z.object({
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(120),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  // Economy bulk: the first wait before polling Google's batch, doubling to 15 times it (a batch takes hours).
+  GEMINI_BATCH_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   MEDIA_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),

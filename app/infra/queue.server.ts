@@ -15,7 +15,8 @@ export type StudioJobData =
   | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
   | { kind: "restore"; shop: string; jobId: string; outputIds: string[] }
   /** One usage charge: `jobId` is the UsageCharge row's id. */
-  | { kind: "charge"; shop: string; jobId: string };
+  | { kind: "charge"; shop: string; jobId: string }
+  | { kind: "google-batch"; shop: string; batchId: string };
 
 export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" } | { kind: "sweep" };
 
@@ -29,6 +30,14 @@ export const defaultJobOptions = {
 /** One queue entry per attempt: a retry is a new entry, a double submit of the same attempt is not. */
 export function generateQueueId(jobId: string, attempt: number) {
   return `generate-${jobId}-${attempt}`;
+}
+
+/**
+ * The one entry that submits an economy batch to Google's Batch API and then polls it (delayed between
+ * polls, so one id for the batch's whole life): its jobs wait on it until the answers are saved.
+ */
+export function googleBatchQueueId(batchId: string) {
+  return `google-batch-${batchId}`;
 }
 
 let queue: Queue<StudioJobData> | undefined;

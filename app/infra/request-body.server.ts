@@ -7,12 +7,13 @@ import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { json } from "@remix-run/node";
 import { MAX_PHOTOS, MAX_UPLOAD_BYTES } from "../models/constants";
+import type { Message } from "../i18n/index";
 
 // Every request body the app reads, read with a limit: a Content-Length over it is refused before a
 // byte is read, and a body without one (chunked) is counted as it arrives and refused once it passes
 // the limit. Nothing over a limit is buffered. Multipart uploads go to a temporary folder as they
 // stream, so memory stays flat whatever the client sends. A refusal is thrown as a Response, in the
-// pages' `{ errors: { field: message } }` shape, like the other require* helpers.
+// pages' `{ errors: { field: { code, values } } }` shape, like the other require* helpers.
 
 /** Forms and JSON from the app's pages and extensions: a few ids and options (body-parser's default). */
 export const FORM_BODY_LIMIT = 100 * 1024;
@@ -20,30 +21,30 @@ export const FORM_BODY_LIMIT = 100 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export const BODY_MESSAGES = {
-  requestTooLarge: "The request is too large.",
-  photoTooLarge: `Each photo must be ${MAX_UPLOAD_BYTES / 1024 / 1024} MB or smaller.`,
-  tooManyPhotos: `Use at most ${MAX_PHOTOS} photos.`,
-  tooManyFields: "The form has more fields than this page sends.",
-  unexpectedField: (name: string) => `The form has a field this page does not send: ${name}.`,
-  fieldTooLong: (name: string) => `${name} is too long.`,
-  unreadable: "The form could not be read. Reload the page and try again.",
-  notJson: "Send JSON.",
-} as const;
+  requestTooLarge: { code: "REQUEST_TOO_LARGE" },
+  photoTooLarge: { code: "PHOTO_TOO_LARGE", values: { mb: MAX_UPLOAD_BYTES / 1024 / 1024 } },
+  tooManyPhotos: { code: "PHOTOS_TOO_MANY", values: { count: MAX_PHOTOS } },
+  tooManyFields: { code: "FORM_TOO_MANY_FIELDS" },
+  unexpectedField: (name: string) => ({ code: "FORM_UNEXPECTED_FIELD", values: { name } }),
+  fieldTooLong: (name: string) => ({ code: "FORM_FIELD_TOO_LONG", values: { name } }),
+  unreadable: { code: "FORM_UNREADABLE" },
+  notJson: { code: "BODY_NOT_JSON" },
+} satisfies Record<string, Message | ((name: string) => Message)>;
 
 class BodyError extends Error {
   constructor(
     readonly status: 400 | 413,
-    message: string,
+    readonly reason: Message,
     /** The form field the message belongs to, as the pages show errors. */
     readonly field = "form",
   ) {
-    super(message);
+    super(reason.code);
     this.name = "BodyError";
   }
 }
 
 function refusal(error: BodyError): Response {
-  return json({ errors: { [error.field]: error.message } }, { status: error.status });
+  return json({ errors: { [error.field]: error.reason } }, { status: error.status });
 }
 
 /** Runs a reader and throws its refusal as a Response. */

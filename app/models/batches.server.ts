@@ -2,6 +2,7 @@ import { prisma } from "~/infra/db.server";
 import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
 import { cancelJob, retryJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
+import { cancelGoogleBatch } from "~/models/google-batches.server";
 import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/models/constants";
 
@@ -84,6 +85,7 @@ export async function cancelRest(shop: string, batchId: string) {
   if (!jobs) return null;
   // All at once: with Redis down each cancel waits out the queue's timeout, and a batch has up to 250.
   const results = await Promise.all(jobs.map((job) => cancelJob(shop, job.id)));
+  await cancelGoogleBatch(shop, batchId);
   return results.filter(Boolean).length;
 }
 

@@ -11,28 +11,37 @@ import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { billingEnabled, providersAllowed } from "~/models/billing.server";
-import { translate, type Locale } from "~/i18n/index";
+import { formError, issue, OPTION_ERRORS, parseForm, parseValue } from "~/infra/forms.server";
+import { render, type FieldErrors, type Message } from "~/i18n/index";
+import { economyUnavailable } from "~/models/google-batches.server";
 
 // Starting generation, for the embedded page (one product, chosen photos and uploads) and for the
 // admin extensions (many products, the product's own photos, the shop's defaults). Everything is
 // checked before anything is stored or queued.
 
-const productGid = z.string().regex(/^gid:\/\/shopify\/Product\/\d+$/, "Choose a product.");
-const mediaGid = z.string().regex(/^gid:\/\/shopify\/(MediaImage|ProductImage)\/\d+$/);
+const productGid = z.string(issue("PRODUCT_REQUIRED")).regex(/^gid:\/\/shopify\/Product\/\d+$/, issue("PRODUCT_REQUIRED"));
+const mediaGid = z.string().regex(/^gid:\/\/shopify\/(MediaImage|ProductImage)\/\d+$/, issue("PHOTO_NOT_ON_PRODUCT"));
 
+// The New generation page's fields; its photos are read beside them (parseUploadForm).
 const formSchema = z.object({
   productId: productGid,
-  mode: z.enum(["white", "lifestyle"]),
-  provider: z.enum(["local", "gemini", "openai-compatible"]).optional(),
-  options: z.string().transform((value, ctx) => {
-    try {
-      return JSON.parse(value || "{}") as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "Options are not valid JSON." });
-      return z.NEVER;
-    }
-  }),
-  mediaIds: z.array(mediaGid).max(MAX_PHOTOS, `Choose at most ${MAX_PHOTOS} photos.`),
+  mode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")),
+  provider: z.enum(["local", "gemini", "openai-compatible"], issue("PROVIDER_REQUIRED")).optional(),
+  options: z
+    .string()
+    .default("{}")
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: issue("OPTIONS_NOT_JSON") });
+        return z.NEVER;
+      }
+    }),
+  mediaIds: z
+    .array(mediaGid)
+    .max(MAX_PHOTOS, issue("PHOTOS_TOO_MANY", { count: MAX_PHOTOS }))
+    .default([]),
 });
 
 export interface GenerationRequest {
@@ -42,38 +51,25 @@ export interface GenerationRequest {
   options?: unknown;
   mediaIds?: string[];
   uploads?: File[];
-  /** The language of refusals the merchant reads (the cap, the plan). */
-  locale?: Locale;
-}
-
-type FieldErrors = Record<string, string>;
-
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
 }
 
 export function parseGenerationForm(form: FormData): { data: GenerationRequest } | { errors: FieldErrors } {
   const uploads = form.getAll("photos").filter((v): v is File => typeof v !== "string" && v.size > 0);
-  const parsed = formSchema.safeParse({
-    productId: form.get("productId") ?? "",
-    mode: form.get("mode") ?? "",
-    provider: form.get("provider") || undefined,
-    options: form.get("options") ?? "{}",
-    mediaIds: form.getAll("mediaIds").map(String),
-  });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const parsed = parseForm(form, formSchema);
+  if ("errors" in parsed) return parsed;
   const count = parsed.data.mediaIds.length + uploads.length;
-  if (count === 0) return { errors: { photos: "Choose at least one photo or upload one." } };
-  if (count > MAX_PHOTOS) return { errors: { photos: `Use at most ${MAX_PHOTOS} photos (you chose ${count}).` } };
+  if (count === 0) return { errors: { photos: { code: "PHOTOS_REQUIRED" } } };
+  if (count > MAX_PHOTOS) return { errors: { photos: { code: "PHOTOS_TOO_MANY_CHOSEN", values: { max: MAX_PHOTOS, chosen: count } } } };
   const { productId, ...rest } = parsed.data;
   return { data: { ...rest, productIds: [productId], uploads } };
 }
 
 export const extensionRequestSchema = z.object({
-  productIds: z.array(productGid).min(1, "Select at least one product.").max(250, "Select at most 250 products."),
-  mode: z.enum(["white", "lifestyle"]).optional(),
+  productIds: z
+    .array(productGid, issue("PRODUCTS_REQUIRED"))
+    .min(1, issue("PRODUCTS_REQUIRED"))
+    .max(250, issue("PRODUCTS_TOO_MANY", { count: 250 })),
+  mode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")).optional(),
 });
 
 type StartResult = { batchId: string | null; jobs: { id: string; productId: string }[] } | { errors: FieldErrors; status: number };
@@ -85,20 +81,19 @@ export async function startGeneration(session: Session, request: GenerationReque
   const mode = request.mode;
   let provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
   if (!availableProviders(config).includes(provider)) {
-    return { errors: { provider: `The ${provider} provider is not configured.` }, status: 400 };
+    return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider } } }, status: 400 };
   }
   // The free plan makes images with the local provider: a default or setting falls back to it, an
   // explicit request for a paid provider is refused saying why.
   const allowed = await providersAllowed(shop);
   if (allowed !== "all" && !allowed.includes(provider)) {
-    if (request.provider)
-      return { errors: { provider: translate(request.locale ?? "en", "billing.planNeeded", { provider }) }, status: 402 };
+    if (request.provider) return { errors: { provider: { code: "PLAN_NEEDED", values: { provider } } }, status: 402 };
     provider = "local";
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
-  const options = optionSchema.safeParse({ ...defaults, ...(request.options ?? {}) });
-  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+  const options = parseValue({ ...defaults, ...(request.options ?? {}) }, optionSchema, OPTION_ERRORS);
+  if ("errors" in options) return { errors: options.errors, status: 400 };
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
   // reservation in createJobs is what holds under concurrency.
@@ -110,7 +105,7 @@ export async function startGeneration(session: Session, request: GenerationReque
         request.productIds.map(() => plannedImages(mode, options.data)),
       );
     } catch (error) {
-      return refusal(error, request.locale);
+      return refusal(error);
     }
   }
 
@@ -118,7 +113,7 @@ export async function startGeneration(session: Session, request: GenerationReque
   const products = [];
   for (const productId of request.productIds) {
     const product = await getProductForGeneration(api, productId);
-    if (!product) return { errors: { productId: `Product ${productId} does not exist in this store.` }, status: 404 };
+    if (!product) return { errors: { productId: { code: "PRODUCT_NOT_FOUND", values: { id: productId } } }, status: 404 };
     products.push(product);
   }
 
@@ -135,7 +130,7 @@ export async function startGeneration(session: Session, request: GenerationReque
         : product.images.slice(0, MAX_PHOTOS);
     const sources: NewJobSource[] = [];
     for (const image of chosen) {
-      if (!image) return { product, error: "A chosen photo does not belong to this product." };
+      if (!image) return { product, error: { code: "PHOTO_NOT_ON_PRODUCT" } satisfies Message };
       sources.push({
         origin: "product",
         shopifyMediaId: image.id,
@@ -145,7 +140,8 @@ export async function startGeneration(session: Session, request: GenerationReque
       });
     }
     if (single) for (const upload of uploads) sources.push({ origin: "upload", ...upload });
-    if (sources.length === 0) return { product, error: `${product.title} has no photos to work from.` };
+    if (sources.length === 0)
+      return { product, error: { code: "PRODUCT_HAS_NO_PHOTOS", values: { title: product.title } } satisfies Message };
     return { product, sources };
   });
 
@@ -162,33 +158,36 @@ export async function startGeneration(session: Session, request: GenerationReque
     provider,
     sources: plan.sources ?? [],
     // In a batch, a product that cannot be done is shown as failed with its reason, not dropped.
-    ...(plan.error ? { failure: { code: "NO_PHOTOS", message: plan.error } } : {}),
+    ...(plan.error ? { failure: { code: "NO_PHOTOS", message: render("en", plan.error) } } : {}),
   }));
   try {
-    const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data });
+    // Economy bulk (a shop setting) sends a batch's generation through Google's Batch API at half the price.
+    const economy = !single && settings.economyBulk && provider === "gemini" && !economyUnavailable(config);
+    const created = await createJobs(shop, jobs, single ? undefined : { mode, options: options.data, economy });
     return { batchId: created.batch?.id ?? null, jobs: created.jobs.map((job) => ({ id: job.id, productId: job.productId })) };
   } catch (error) {
-    return refusal(error, request.locale);
+    return refusal(error);
   }
 }
 
-/** A refused start as the pages and the extensions show it; anything else is not ours to answer. */
-function refusal(error: unknown, locale: Locale = "en"): { errors: FieldErrors; status: number } {
-  if (error instanceof CapReachedError) return { errors: { form: capRefusal(error, locale) }, status: 402 };
-  if (error instanceof QueueUnavailableError) {
-    return { errors: { form: "The job queue is unavailable. Try again in a minute." }, status: 503 };
-  }
+/**
+ * A refused start or retry as the pages and the extensions show it (on `field`, "form" unless the page
+ * says otherwise); anything else is not ours to answer.
+ */
+export function refusal(error: unknown, field = "form"): { errors: FieldErrors; status: number } {
+  if (error instanceof CapReachedError) return { errors: { [field]: capMessage(error) }, status: 402 };
+  if (error instanceof QueueUnavailableError) return { errors: { form: { code: "QUEUE_UNAVAILABLE" } }, status: 503 };
   throw error;
 }
 
-/** The plan's cap in the merchant's language (with billing off, the settings' cap speaks English, as before). */
-function capRefusal(error: CapReachedError, locale: Locale): string {
-  if (!billingEnabled()) return error.message;
+/** With billing on, the cap is the plan's and is raised on the Plans and billing page, not in Settings. */
+function capMessage(error: CapReachedError): Message {
+  if (!billingEnabled()) return error.reason;
   const { cap, used, left } = error.capacity;
   const needed = error.needed.reduce((sum, images) => sum + images, 0);
   return left
-    ? translate(locale, "billing.capTooSmall", { needed, left })
-    : translate(locale, "billing.capReached", { cap: cap ?? 0, used });
+    ? { code: "BILLING_CAP_NO_ROOM", values: { needed, left } }
+    : { code: "BILLING_CAP_REACHED", values: { cap: cap ?? 0, used } };
 }
 
 /**
@@ -202,23 +201,21 @@ export async function regenerateJob(
   changes: unknown,
 ): Promise<{ job: { id: string } } | { errors: FieldErrors; status: number }> {
   const earlier = await getJob(shop, jobId);
-  if (!earlier) return { errors: { form: "This job does not exist in this store." }, status: 404 };
-  if (!["done", "failed", "cancelled"].includes(earlier.status)) {
-    return { errors: { form: "Wait for this job to finish before regenerating." }, status: 409 };
-  }
+  if (!earlier) return { errors: formError("JOB_NOT_FOUND"), status: 404 };
+  if (!["done", "failed", "cancelled"].includes(earlier.status)) return { errors: formError("JOB_NOT_FINISHED"), status: 409 };
   const config = getStudioConfig();
   if (!availableProviders(config).includes(earlier.provider as never)) {
-    return { errors: { provider: `The ${earlier.provider} provider is no longer configured.` }, status: 400 };
+    return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider: earlier.provider } } }, status: 400 };
   }
   const allowed = await providersAllowed(shop);
   if (allowed !== "all" && !allowed.includes(earlier.provider)) {
-    return { errors: { provider: translate("en", "billing.planNeeded", { provider: earlier.provider }) }, status: 402 };
+    return { errors: { provider: { code: "PLAN_NEEDED", values: { provider: earlier.provider } } }, status: 402 };
   }
   const mode = earlier.mode as "white" | "lifestyle";
   const schema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
   const overrides = changes && typeof changes === "object" ? changes : {};
-  const options = schema.safeParse({ ...(JSON.parse(earlier.options) as object), ...overrides });
-  if (!options.success) return { errors: fieldErrors(options.error), status: 400 };
+  const options = parseValue({ ...(JSON.parse(earlier.options) as object), ...overrides }, schema, OPTION_ERRORS);
+  if ("errors" in options) return { errors: options.errors, status: 400 };
 
   // The same photos: product media by the URL Shopify gave when the job was made, uploads by the file
   // stored then.

@@ -1,6 +1,6 @@
 import { prisma } from "~/infra/db.server";
 import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
-import { dequeue, enqueue, enqueueMany, generateQueueId } from "~/infra/queue.server";
+import { dequeue, enqueue, enqueueMany, generateQueueId, googleBatchQueueId } from "~/infra/queue.server";
 import { getSettings } from "~/models/settings.server";
 import {
   CapReachedError,
@@ -13,7 +13,8 @@ import {
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
+import { render } from "~/i18n/index";
+import { AWAITING_BATCH, CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
 // Every write an attempt makes is conditional on the row still being at that attempt, so an old attempt
@@ -24,7 +25,8 @@ import { CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } f
 // transaction starts with a write (it then holds SQLite's write lock from the start) and undoes its own
 // effects by hand where a later step finds nothing to do.
 
-const QUEUE_UNAVAILABLE = "The job queue is unavailable. Try again in a minute.";
+// Kept with the failed job as its reason; the page shows the hint for its code in the merchant's language.
+const QUEUE_UNAVAILABLE = render("en", { code: "QUEUE_UNAVAILABLE" });
 
 export interface NewJobSource {
   origin: "product" | "upload";
@@ -52,7 +54,7 @@ export interface NewJob {
  * on a paid provider are reserved first, all or nothing: a request that would pass the monthly cap
  * throws CapReachedError and stores nothing.
  */
-export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode: string; options: object }) {
+export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode: string; options: object; economy?: boolean }) {
   const { monthlyCap } = await getSettings(shop);
   const needed = inputs.map((input) => (!input.failure && isCapped(input.provider) ? plannedImages(input.mode, input.options) : 0));
   const total = needed.reduce((sum, images) => sum + images, 0);
@@ -60,7 +62,9 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
   const created = await prisma.$transaction(async (tx) => {
     const month = total > 0 ? await reserveImages(tx, shop, total, monthlyCap) : null;
     if (total > 0 && !month) return null;
-    const batchRow = batch ? await tx.batch.create({ data: { shop, mode: batch.mode, options: JSON.stringify(batch.options) } }) : null;
+    const batchRow = batch
+      ? await tx.batch.create({ data: { shop, mode: batch.mode, options: JSON.stringify(batch.options), economy: batch.economy ?? false } })
+      : null;
     const jobs = [];
     for (const [index, input] of inputs.entries()) {
       jobs.push(
@@ -94,12 +98,15 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
 
   const queued = created.jobs.filter((job) => job.status === "queued");
   try {
+    // An economy batch has one entry, the Google batch's, which prepares all its jobs and submits them.
     await enqueueMany(
-      queued.map((job) => ({
-        data: { kind: "generate", shop, jobId: job.id, attempt: 0 },
-        id: generateQueueId(job.id, 0),
-        priority: job.priority,
-      })),
+      created.batch?.economy && queued.length > 0
+        ? [{ data: { kind: "google-batch", shop, batchId: created.batch.id }, id: googleBatchQueueId(created.batch.id) }]
+        : queued.map((job) => ({
+            data: { kind: "generate", shop, jobId: job.id, attempt: 0 },
+            id: generateQueueId(job.id, 0),
+            priority: job.priority,
+          })),
     );
   } catch (error) {
     // Nothing is queued, so nothing is left pretending to be: the jobs show why and can be retried.
@@ -112,7 +119,11 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
 export async function getJob(shop: string, id: string) {
   return prisma.job.findFirst({
     where: { id, shop },
-    include: { sources: { orderBy: { position: "asc" } }, outputs: { orderBy: { position: "asc" } } },
+    include: {
+      sources: { orderBy: { position: "asc" } },
+      outputs: { orderBy: { position: "asc" } },
+      batch: { select: { economy: true, googleState: true, googleSubmittedAt: true } },
+    },
   });
 }
 
@@ -163,7 +174,7 @@ export async function touchJob(shop: string, id: string, attempt: number): Promi
 export async function failJob(shop: string, id: string, attempt: number, errorCode: string, message: string): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.job.updateMany({
-      where: { id, shop, attempts: attempt, status: { in: ["queued", ...RUNNING_STATES] } },
+      where: { id, shop, attempts: attempt, status: { in: ["queued", ...RUNNING_STATES, AWAITING_BATCH] } },
       data: { status: "failed", errorCode, error: message, finishedAt: new Date() },
     });
     if (count === 1) await releaseReservation(tx, shop, id, attempt);
@@ -227,6 +238,8 @@ export async function saveOutputs(
   outputs: NewOutput[],
   next: "done" | "uploading",
   usedPositions: number[],
+  /** How many of the outputs came from Google's Batch API (priced at the batch price). */
+  batchImages = 0,
 ) {
   return prisma.$transaction(async (tx) => {
     const current = await tx.job.updateMany({
@@ -242,7 +255,15 @@ export async function saveOutputs(
     const row = await tx.job.findFirstOrThrow({ where: { id: job.id, shop }, select: { reservedImages: true, reservedMonth: true } });
     await tx.job.updateMany({ where: { id: job.id, shop, attempts: job.attempts }, data: { reservedImages: 0, reservedMonth: null } });
     const size = Math.max(0, ...outputs.map((output) => Math.max(output.width, output.height)));
-    await settleImages(tx, shop, job.provider, outputs.length, { month: row.reservedMonth, images: row.reservedImages }, size || undefined);
+    await settleImages(
+      tx,
+      shop,
+      job.provider,
+      outputs.length,
+      { month: row.reservedMonth, images: row.reservedImages },
+      size || undefined,
+      batchImages,
+    );
     // Outputs of earlier attempts stay (a retry keeps them); this attempt's come after them.
     const start = await tx.output.count({ where: { shop, jobId: job.id } });
     const created = await tx.output.createManyAndReturn({

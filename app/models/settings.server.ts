@@ -2,32 +2,61 @@ import { z } from "zod";
 import { prisma } from "~/infra/db.server";
 import { unknownPlaceholders } from "~/shopify/alt-text";
 import { billingEnabled, capForShop } from "~/models/billing.server";
+import { issue, OPTION_ERRORS, parseForm } from "~/infra/forms.server";
+import type { FieldErrors } from "~/i18n/index";
 import { lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type StudioConfig } from "~/studio";
 
-const capMessage = "Enter a whole number of images (0 or more), or leave it empty for no cap.";
-const retentionMessage = "Enter a whole number of days from 1 to 3650.";
+const capInvalid = issue("CAP_INVALID");
+const retentionInvalid = issue("RETENTION_INVALID");
 
 export const settingsSchema = z.object({
-  defaultMode: z.enum(["white", "lifestyle"], "Choose white background or lifestyle."),
-  provider: z.enum(["local", "gemini", "openai-compatible"], "Choose a provider.").nullable(),
-  publishMode: z.enum(["review", "auto"], "Choose review first or publish automatically."),
-  mediaPosition: z.enum(["append", "first"], "Choose where new images go."),
+  defaultMode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")),
+  provider: z.enum(["local", "gemini", "openai-compatible"], issue("PROVIDER_REQUIRED")).nullable(),
+  publishMode: z.enum(["review", "auto"], issue("PUBLISH_MODE_REQUIRED")),
+  mediaPosition: z.enum(["append", "first"], issue("MEDIA_POSITION_REQUIRED")),
   altTextTemplate: z
-    .string("Enter an alt-text template.")
+    .string(issue("ALT_TEXT_REQUIRED"))
     .trim()
-    .min(1, "Enter an alt-text template.")
-    .max(255, "Keep the template to 255 characters.")
+    .min(1, issue("ALT_TEXT_REQUIRED"))
+    .max(255, issue("ALT_TEXT_TOO_LONG"))
     .superRefine((template, ctx) => {
       const unknown = unknownPlaceholders(template);
       if (unknown.length > 0) {
-        ctx.addIssue({ code: "custom", message: `${unknown.join(", ")} cannot be filled in: use {title} and {mode}.` });
+        ctx.addIssue({
+          code: "custom",
+          message: issue("ALT_TEXT_UNKNOWN_PLACEHOLDERS", { list: unknown.join(", "), title: "{title}", mode: "{mode}" }),
+        });
       }
     }),
-  monthlyCap: z.number(capMessage).int(capMessage).min(0, capMessage).nullable(),
-  retentionDays: z.number(retentionMessage).int(retentionMessage).min(1, retentionMessage).max(3650, retentionMessage),
+  monthlyCap: z.number(capInvalid).int(capInvalid).min(0, capInvalid).nullable(),
+  retentionDays: z.number(retentionInvalid).int(retentionInvalid).min(1, retentionInvalid).max(3650, retentionInvalid),
   automation: z.boolean(),
+  economyBulk: z.boolean(),
   whiteOptions: whiteOptionsSchema,
   lifestyleOptions: lifestyleOptionsSchema,
+});
+
+// The settings page's form: empty fields mean "none" for the provider and the cap, the fill is in
+// percent, and an unticked shadow box sends nothing (so it is false here, not the engine's default).
+const settingsFormSchema = settingsSchema.extend({
+  provider: settingsSchema.shape.provider.optional().transform((provider) => provider ?? null),
+  monthlyCap: z
+    .number(capInvalid)
+    .int(capInvalid)
+    .min(0, capInvalid)
+    .optional()
+    .transform((cap) => cap ?? null),
+  whiteOptions: whiteOptionsSchema.extend({
+    fill: z
+      .number(issue("FILL_INVALID"))
+      .transform((percent) => percent / 100)
+      .pipe(whiteOptionsSchema.shape.fill.unwrap()),
+    // A ticked box, whatever value it sends.
+    shadow: z.preprocess((value) => value !== undefined, z.boolean()),
+  }),
+  // A ticked box, whatever value it sends; an unticked (or disabled) one sends nothing.
+  economyBulk: z.preprocess((value) => value !== undefined, z.boolean()),
+  automation: z.preprocess((value) => value !== undefined, z.boolean()),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;
@@ -78,18 +107,6 @@ export async function updateSettings(shop: string, input: Partial<SettingsInput>
   return prisma.shopSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
 }
 
-type FieldErrors = Record<string, string>;
-
-// The studio's option schemas speak zod's generic language; the settings form says what to enter.
-const OPTION_MESSAGES: Record<string, string> = {
-  size: "Enter a size from 1000 to 4096 pixels.",
-  ratio: "Choose one of the aspect ratios.",
-  fill: "Choose a fill from 75% to 95%.",
-  format: "Choose JPEG, PNG or WebP.",
-  preset: "Choose one of the presets.",
-  count: "Choose 2 or 3 scenes.",
-};
-
 /**
  * The settings form (field names as in `settingsSchema`, options as `whiteOptions.size`...), checked
  * against the schema and against the providers configured on this server. Errors are keyed by field name.
@@ -98,55 +115,13 @@ export function parseSettingsForm(
   form: FormData,
   providers: ProviderName[],
 ): { data: z.output<typeof settingsSchema> } | { errors: FieldErrors } {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value.trim() : undefined;
-  };
-  const number = (name: string) => {
-    const value = text(name);
-    return value ? Number(value) : undefined;
-  };
-  const fill = number("whiteOptions.fill");
-  const count = number("lifestyleOptions.count");
-  const parsed = settingsSchema.safeParse({
-    defaultMode: text("defaultMode"),
-    provider: text("provider") || null,
-    publishMode: text("publishMode"),
-    mediaPosition: text("mediaPosition"),
-    altTextTemplate: text("altTextTemplate"),
-    monthlyCap: text("monthlyCap") ? Number(text("monthlyCap")) : null,
-    retentionDays: number("retentionDays"),
-    automation: form.has("automation"),
-    whiteOptions: {
-      size: number("whiteOptions.size") ?? NaN,
-      ratio: text("whiteOptions.ratio"),
-      // The form speaks percent; the options store a fraction.
-      fill: fill === undefined ? NaN : fill / 100,
-      shadow: form.has("whiteOptions.shadow"),
-      format: text("whiteOptions.format"),
-    },
-    lifestyleOptions: {
-      preset: text("lifestyleOptions.preset"),
-      count: count ?? NaN,
-      ratio: text("lifestyleOptions.ratio"),
-      size: number("lifestyleOptions.size") ?? NaN,
-      format: text("lifestyleOptions.format"),
-    },
-  });
-  const errors: FieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path.join(".");
-      const isOption = issue.path[0] === "whiteOptions" || issue.path[0] === "lifestyleOptions";
-      errors[field] ??= (isOption && OPTION_MESSAGES[String(issue.path[1])]) || issue.message;
-    }
+  const parsed = parseForm(form, settingsFormSchema, OPTION_ERRORS);
+  const errors: FieldErrors = "errors" in parsed ? { ...parsed.errors } : {};
+  const provider = form.get("provider");
+  if (typeof provider === "string" && provider && !errors.provider && !(providers as string[]).includes(provider)) {
+    errors.provider = { code: "PROVIDER_NOT_CONFIGURED", values: { provider } };
   }
-  const provider = text("provider");
-  if (provider && !errors.provider && !(providers as string[]).includes(provider)) {
-    errors.provider = `The ${provider} provider is not configured on this server.`;
-  }
-  if (!parsed.success || Object.keys(errors).length > 0) return { errors };
-  return { data: parsed.data };
+  return Object.keys(errors).length > 0 ? { errors } : parsed;
 }
 
 export interface ProviderStatus {

@@ -3,6 +3,7 @@ import { prisma } from "~/infra/db.server";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { pricePerImageUsd } from "~/studio";
 import type { Prisma } from "~/generated/prisma/sqlite/client";
+import { render, type Message } from "~/i18n/index";
 
 // Images made per shop and month, their estimated cost, and the monthly cap as a reservation: a job on a
 // paid provider holds its planned images before it is queued (so concurrent requests cannot all pass
@@ -19,11 +20,11 @@ export const TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
  * dollar: the engine's model registry, for the model the provider is configured with. The one price
  * lookup the cap and the usage figures use.
  */
-export function imagePriceMicros(provider: string, size = 2048): number {
+export function imagePriceMicros(provider: string, size = 2048, options: { batch?: boolean } = {}): number {
   if (provider !== "gemini" && provider !== "openai-compatible") return 0;
   const config = getStudioConfig();
   const model = provider === "gemini" ? config.gemini?.model : config.openaiCompatible?.model;
-  return Math.round(pricePerImageUsd(provider, model ?? "unknown", size) * 1_000_000);
+  return Math.round(pricePerImageUsd(provider, model ?? "unknown", size, options) * 1_000_000);
 }
 
 /** The cap counts what costs money: the local provider is free and never capped. */
@@ -92,7 +93,8 @@ export async function releaseImages(tx: Tx, shop: string, month: string, images:
 /**
  * Counts what an attempt made and gives back its reservation, in the caller's transaction with the
  * outputs. Paid images go to the reservation's month, so a job that runs over midnight at the end of a
- * month never pushes the next month past its cap.
+ * month never pushes the next month past its cap. `batchImages` of them came from Google's Batch API
+ * and are priced as such; the rest at the interactive price.
  */
 export async function settleImages(
   tx: Tx,
@@ -101,10 +103,12 @@ export async function settleImages(
   made: number,
   reservation: { month: string | null; images: number },
   size?: number,
+  batchImages = 0,
 ) {
   const month = reservation.month ?? currentMonth();
   const paid = isCapped(provider) ? made : 0;
-  const cost = imagePriceMicros(provider, size) * made;
+  const batched = Math.min(made, batchImages);
+  const cost = imagePriceMicros(provider, size, { batch: true }) * batched + imagePriceMicros(provider, size) * (made - batched);
   await tx.usage.upsert({
     where: { shop_month: { shop, month } },
     create: { shop, month, images: made, paidImages: paid, costMicros: cost },
@@ -134,14 +138,18 @@ export async function getUsage(shop: string, month = currentMonth()) {
  */
 export class CapReachedError extends Error {
   readonly fit: number;
+  /** What the merchant is told, rendered by the page; the error's own message is its English, for logs. */
+  readonly reason: Message;
 
   constructor(
     readonly capacity: Capacity,
     readonly needed: number[],
   ) {
     const fit = countFitting(capacity.left ?? Infinity, needed);
-    super(capMessage(capacity, needed, fit));
+    const reason = capReason(capacity, needed, fit);
+    super(render("en", reason));
     this.fit = fit;
+    this.reason = reason;
   }
 }
 
@@ -155,15 +163,13 @@ function countFitting(left: number, needed: number[]) {
   return fit;
 }
 
-function capMessage({ cap, used, left }: Capacity, needed: number[], fit: number) {
+function capReason({ cap, used, left }: Capacity, needed: number[], fit: number): Message {
   const total = needed.reduce((sum, images) => sum + images, 0);
-  const state = `${used} of this month's ${cap} images are made or reserved`;
+  const state = { used, cap: cap ?? 0 };
   if (needed.length > 1) {
     return fit === 0
-      ? `None of the ${needed.length} products fit under the monthly cap: ${state}. Raise the cap in Settings.`
-      : `Only ${fit} of the ${needed.length} products fit under the monthly cap (${state}, and these need ${total}). Select at most ${fit}, or raise the cap in Settings.`;
+      ? { code: "CAP_NONE_FIT", values: { ...state, products: needed.length } }
+      : { code: "CAP_SOME_FIT", values: { ...state, products: needed.length, fit, needed: total } };
   }
-  return left
-    ? `This job needs ${total} images, but the monthly cap leaves room for ${left} (${state}). Choose fewer scenes, or raise the cap in Settings.`
-    : `This month's cap of ${cap} images is reached (${state}). Raise it in Settings, or use the free local provider.`;
+  return left ? { code: "CAP_NO_ROOM", values: { ...state, needed: total, left } } : { code: "CAP_REACHED", values: state };
 }

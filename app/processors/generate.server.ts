@@ -14,12 +14,16 @@ import {
   lifestyleOptionsSchema,
   whiteOptionsSchema,
   type ProviderName,
+  type ImageProvider,
   type QualityReport,
+  type StudioRequest,
   type StudioResult,
 } from "~/studio";
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { PermanentJobError } from "./errors.server";
+import { batchAnswerProvider, discardAnswerFiles } from "./google-batch.server";
+import { readBatchRequests, waitsOnGoogleBatch } from "~/models/google-batches.server";
 
 // One attempt of a generate job, safe to run again: a rerun of an attempt whose outputs are saved never
 // makes them again, and its files are written under keys fixed by the attempt and position, so a run
@@ -43,6 +47,9 @@ export async function processGenerate(shop: string, jobId: string, attempt: numb
   if (!job) throw new PermanentJobError("JOB_NOT_FOUND", "This job no longer exists.");
   // An entry of an earlier attempt (cancelled, then retried): the newer attempt has its own entry.
   if (job.attempts !== attempt) return;
+  // Economy bulk: until Google's answers are saved the batch's entry owns this attempt; running it here
+  // would pay for the same image twice.
+  if (waitsOnGoogleBatch(job)) return;
   if (job.status === "uploading") return resumeAutoPublish(shop, job);
   if (!(await claimAttempt(shop, jobId, attempt))) return;
   if (!(await holdReservation(shop, job))) {
@@ -64,42 +71,45 @@ export async function processGenerate(shop: string, jobId: string, attempt: numb
     (env.WORKER_LOCK_SECONDS * 1000) / 4,
   );
   const runSignal = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
+  const answers = job.batch?.economy ? readBatchRequests(job.batchRequests)?.answers : undefined;
+  const fromBatch = answers ? batchAnswerProvider(answers) : undefined;
   let result: StudioResult;
   try {
-    result = await makeImages(shop, job, runSignal);
+    result = await makeImages(shop, job, runSignal, fromBatch);
   } catch (error) {
     if (lost.signal.aborted && !signal?.aborted) return;
     throw error;
   } finally {
     clearInterval(heartbeat);
   }
-  await saveImages(shop, job, result);
+  await saveImages(shop, job, result, fromBatch?.fromBatch ?? 0);
+  if (fromBatch) await discardAnswerFiles(fromBatch.files);
 }
 
-async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<StudioResult> {
-  const attempt = job.attempts;
+/** What the studio is asked for a job: its product, photos and options, as the job row says. */
+export async function loadStudioRequest(shop: string, job: Omit<Job, "outputs" | "batch">): Promise<StudioRequest> {
   const api = await adminApiForShop(shop);
   const product = await getProductForGeneration(api, job.productId);
   if (!product) {
     throw new PermanentJobError("PRODUCT_NOT_FOUND", "This product no longer exists in your store, so nothing was generated.");
   }
-
   const photos = await Promise.all(
     job.sources.map((source) => (source.storageKey ? loadFile(source.storageKey) : fetchProductImage(source.url ?? ""))),
   );
-
   const options =
     job.mode === "white" ? whiteOptionsSchema.parse(JSON.parse(job.options)) : lifestyleOptionsSchema.parse(JSON.parse(job.options));
+  return { mode: job.mode as "white" | "lifestyle", options, photos, product, provider: job.provider as ProviderName };
+}
 
+async function makeImages(shop: string, job: Job, signal: AbortSignal, imageProvider?: ImageProvider): Promise<StudioResult> {
+  const attempt = job.attempts;
+  const request = await loadStudioRequest(shop, job);
   let lastProgress = 0;
   return generate(
     {
-      mode: job.mode as "white" | "lifestyle",
-      options,
-      photos,
-      product,
-      provider: job.provider as ProviderName,
+      ...request,
       signal,
+      imageProvider,
       onProgress: (stage, percent) => {
         const [from, to] = STAGE_RANGES[stage];
         const progress = from + ((to - from) * percent) / 100;
@@ -118,7 +128,7 @@ async function makeImages(shop: string, job: Job, signal: AbortSignal): Promise<
 }
 
 /** Files first, under keys fixed by attempt and position; then one transaction saves all the rest. */
-async function saveImages(shop: string, job: Job, result: StudioResult) {
+async function saveImages(shop: string, job: Job, result: StudioResult, batchImages: number) {
   const attempt = job.attempts;
   const keys = result.outputs.map((output, index) => outputKey(shop, job.id, attempt, index, output.format));
   await Promise.all(result.outputs.map((output, index) => saveFile(keys[index], output.data)));
@@ -146,6 +156,7 @@ async function saveImages(shop: string, job: Job, result: StudioResult) {
     })),
     autoPublish ? "uploading" : "done",
     result.usedPhotos.map((i) => job.sources[i]?.position ?? -1),
+    batchImages,
   );
   if (!saved) {
     // The row moved on while this run worked (cancelled, or failed as stuck): its files go with it,

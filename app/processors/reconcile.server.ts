@@ -2,7 +2,8 @@ import type { JobState as EntryState } from "bullmq";
 import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { failJob } from "~/models/jobs.server";
-import { enqueue, findEntry, generateQueueId, rerunEntry } from "~/infra/queue.server";
+import { enqueue, findEntry, generateQueueId, googleBatchQueueId, rerunEntry } from "~/infra/queue.server";
+import { waitsOnGoogleBatch } from "~/models/google-batches.server";
 import { BUSY_REVIEW_STATES, RUNNING_STATES, UNFINISHED_STATES, type JobState } from "~/models/constants";
 import { reconcilePublishing } from "~/models/publishing.server";
 import { afterOutputsSaved, billingEnabled, chargeQueueId } from "~/models/billing.server";
@@ -83,6 +84,9 @@ interface Row {
   startedAt: Date | null;
   heartbeatAt: Date | null;
   updatedAt: Date;
+  batchId: string | null;
+  batchRequests: string | null;
+  batch: { economy: boolean } | null;
   outputs: { reviewState: string }[];
 }
 
@@ -108,6 +112,9 @@ export async function reconcileJobs(now = new Date(), signal?: AbortSignal): Pro
         startedAt: true,
         heartbeatAt: true,
         updatedAt: true,
+        batchId: true,
+        batchRequests: true,
+        batch: { select: { economy: true } },
         outputs: { select: { reviewState: true } },
       },
     });
@@ -122,6 +129,7 @@ export async function reconcileJobs(now = new Date(), signal?: AbortSignal): Pro
 }
 
 async function reconcileJob(row: Row, silentSince: Date, stuckSince: Date): Promise<Action | null> {
+  if (row.batchId && waitsOnGoogleBatch(row)) return reconcileGoogleBatch(row, row.batchId);
   const entryId = generateQueueId(row.id, row.attempts);
   const entry = await findEntry(entryId);
   if (WAITING.has(entry.state)) return null;
@@ -145,6 +153,21 @@ async function reconcileJob(row: Row, silentSince: Date, stuckSince: Date): Prom
   }
   if (running && lastSign > silentSince) return null;
   return requeue(row, entryId, entry.state);
+}
+
+/**
+ * A job of an economy batch before Google's answers are saved: the batch's one entry prepares, submits and
+ * polls for all its jobs, so that entry is what must exist. Its work is safe to run again (a submitted
+ * batch is found by its display name), so a lost or finished entry simply runs again.
+ */
+async function reconcileGoogleBatch(row: Row, batchId: string): Promise<Action | null> {
+  const entryId = googleBatchQueueId(batchId);
+  const entry = await findEntry(entryId);
+  if (WAITING.has(entry.state) || entry.state === "active") return null;
+  if (entry.state === "unknown") await enqueue({ kind: "google-batch", shop: row.shop, batchId }, entryId);
+  else await rerunEntry(entryId);
+  console.warn("[reconcile] google batch entry queued again", { shop: row.shop, batchId, jobId: row.id, entry: entry.state });
+  return "requeued";
 }
 
 async function requeue(row: Row, entryId: string, state: EntryState | "unknown"): Promise<Action> {

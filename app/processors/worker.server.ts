@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "~/infra/env.server";
 import { failJob } from "~/models/jobs.server";
@@ -7,6 +7,7 @@ import { sweepOrphanFiles } from "~/infra/storage.server";
 import { MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type MaintenanceJobData, type StudioJobData } from "~/infra/queue.server";
 import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles, processGenerate } from "./generate.server";
+import { processGoogleBatch } from "./google-batch.server";
 import { failMediaJob, processPublish, processRestore } from "./publish.server";
 import { processCharge } from "./charge.server";
 import { reconcile } from "./reconcile.server";
@@ -32,10 +33,14 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
       return processRestore(data.shop, data.jobId, data.outputIds, job.id!, signal);
     case "charge":
       return processCharge(data.shop, data.jobId, signal);
+    case "google-batch":
+      return;
   }
 }
 
 export async function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+  // Economy bulk's entry settles its own failures (on the batch's jobs) and delays itself between polls.
+  if (job.data.kind === "google-batch") return processGoogleBatchEntry(job as Job<GoogleBatchData>, token, signal);
   const { shop, jobId } = job.data;
   try {
     await run(job, signal);
@@ -70,8 +75,33 @@ export async function processStudioJob(job: Job<StudioJobData>, token?: string, 
   }
 }
 
+type GoogleBatchData = Extract<StudioJobData, { kind: "google-batch" }>;
+
+async function processGoogleBatchEntry(job: Job<GoogleBatchData>, token?: string, signal?: AbortSignal) {
+  try {
+    await processGoogleBatch(job, token, signal);
+  } catch (error) {
+    if (error instanceof DelayedError) throw error;
+    if (signal?.aborted && signal.reason === SHUTDOWN) {
+      await job.moveToWait(token).catch(() => undefined);
+      throw new WaitingError();
+    }
+    const classified = classifyJobError(error);
+    console.warn("[worker] google-batch failed", {
+      shop: job.data.shop,
+      batchId: job.data.batchId,
+      code: classified.code,
+      transient: classified.transient,
+      error: (error as Error).message,
+    });
+    if (!classified.transient) throw new UnrecoverableError(classified.message);
+    throw error;
+  }
+}
+
 async function settleFailure(job: Job<StudioJobData>, failure: { code: string; message: string }) {
   const data = job.data;
+  if (data.kind === "google-batch") return;
   if (data.kind === "generate") {
     const attempt = generateAttempt(job);
     if (await failJob(data.shop, data.jobId, attempt, failure.code, failure.message))

@@ -3,6 +3,8 @@ import { authenticate } from "~/shopify.server";
 import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
 import { readJson } from "~/infra/request-body.server";
+import { parseValue } from "~/infra/forms.server";
+import { localeOf, render, type FieldErrors } from "~/i18n/index";
 
 // The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
 // Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().
@@ -16,23 +18,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session, cors } = await authenticate.admin(request);
+  // The extensions show the app's messages as they are: rendered here, in the language the admin asked for.
+  const locale = localeOf(request);
+  const refuse = (errors: FieldErrors, status: number) =>
+    cors(
+      json({ errors: Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, render(locale, message)])) }, { status }),
+    );
   let body: unknown;
   try {
     body = await readJson(request);
   } catch (refusal) {
-    if (refusal instanceof Response) return cors(refusal);
+    if (refusal instanceof Response) {
+      const { errors } = (await refusal.json()) as { errors: FieldErrors };
+      return refuse(errors, refusal.status);
+    }
     throw refusal;
   }
-  const parsed = extensionRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "body")] ??= issue.message;
-    return cors(json({ errors }, { status: 400 }));
-  }
+  const parsed = parseValue(body, extensionRequestSchema);
+  if ("errors" in parsed) return refuse(parsed.errors, 400);
   const settings = await getSettings(session.shop);
   const mode = parsed.data.mode ?? (settings.defaultMode as "white" | "lifestyle");
   const result = await startGeneration(session, { productIds: parsed.data.productIds, mode });
-  if ("errors" in result) return cors(json({ errors: result.errors }, { status: result.status }));
+  if ("errors" in result) return refuse(result.errors, result.status);
   return cors(
     json({
       batchId: result.batchId,

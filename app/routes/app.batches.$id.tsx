@@ -18,14 +18,16 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
-import { QueueUnavailableError } from "~/infra/queue.server";
 import { readForm } from "~/infra/request-body.server";
-import { CapReachedError } from "~/models/usage.server";
+import { refuse } from "~/infra/forms.server";
+import { refusal } from "~/models/generation.server";
+import { useFormErrors } from "~/components/FormErrors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -52,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       progress,
       retryable: jobs.filter((job) => RETRYABLE_STATES.includes(job.status)).length,
       cancellable: jobs.filter((job) => CANCELLABLE_STATES.includes(job.status)).length,
+      economy: batch.economy,
+      googleBatch: googleBatchSummary(batch),
     },
     jobs,
   };
@@ -71,14 +75,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         count = await cancelRest(session.shop, params.id ?? "");
         break;
       default:
-        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return refuse({ intent: { code: "UNKNOWN_ACTION" } });
     }
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
-    }
-    if (error instanceof CapReachedError) return json({ errors: { cap: error.message } }, { status: 402 });
-    throw error;
+    // The cap's message goes on its own banner (a warning), the queue's on the critical one.
+    const { errors, status } = refusal(error, "cap");
+    return refuse(errors, status);
   }
   if (count === null) throw new Response("Batch not found", { status: 404 });
   return json({ ok: true, count });
@@ -91,19 +93,22 @@ export default function BatchPage() {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const busy = batch.counts.inProgress > 0;
+  // Polled slowly while everything left waits for Google's batch, which takes hours.
+  const pollMs = batch.googleBatch && batch.googleBatch.count === batch.counts.inProgress ? 30_000 : 1000;
 
   // Live progress without a manual reload: poll while anything is still moving.
   useEffect(() => {
     if (!busy) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 1000);
+    }, pollMs);
     return () => clearInterval(timer);
-  }, [busy, revalidator]);
+  }, [busy, revalidator, pollMs]);
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
-  const queueDown = actionData && "errors" in actionData && "form" in actionData.errors;
-  const capReached = actionData && "errors" in actionData && "cap" in actionData.errors ? actionData.errors.cap : null;
+  const errors = useFormErrors(actionData);
+  const queueDown = "form" in errors;
+  const capReached = errors.cap ?? null;
 
   return (
     <Page
@@ -114,12 +119,25 @@ export default function BatchPage() {
       <Layout>
         {queueDown && (
           <Layout.Section>
-            <Banner tone="critical" title={t("error.queue")} />
+            <Banner tone="critical" title={t("errors.QUEUE_UNAVAILABLE")} />
           </Layout.Section>
         )}
         {capReached && (
           <Layout.Section>
             <Banner tone="warning" title={capReached} />
+          </Layout.Section>
+        )}
+        {batch.googleBatch && (
+          <Layout.Section>
+            <Banner tone="info" title={t("job.status.awaiting_batch")}>
+              <Text as="p">
+                {t("batch.googleBatch.waiting", {
+                  count: batch.googleBatch.count,
+                  submitted: `${batch.googleBatch.submittedAt.slice(0, 16).replace("T", " ")} UTC`,
+                  expected: `${batch.googleBatch.expectedBy.slice(0, 16).replace("T", " ")} UTC`,
+                })}
+              </Text>
+            </Banner>
           </Layout.Section>
         )}
         <Layout.Section>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -21,16 +21,17 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { googleBatchWait } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { hasMessage, useT, type MessageKey } from "~/i18n/index";
 import { cancelJob, getJob, retryJob } from "~/models/jobs.server";
 import { reconcilePublishing, rejectOutputs, requestPublish, requestRestore, STUCK_AFTER_MS } from "~/models/publishing.server";
 import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
-import { QueueUnavailableError } from "~/infra/queue.server";
 import { readForm } from "~/infra/request-body.server";
-import { CapReachedError } from "~/models/usage.server";
-import { regenerateJob } from "~/models/generation.server";
+import { refuse } from "~/infra/forms.server";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refusal, regenerateJob } from "~/models/generation.server";
 import { presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker, type PresetChoice } from "~/components/PresetPicker";
 import { BORDER_SHARE, holdReasons, type QualityReport as QualityReportData } from "~/studio/report";
@@ -55,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       error: job.error,
       errorCode: job.errorCode,
       createdAt: job.createdAt.toISOString(),
+      googleBatch: googleBatchWait(job),
     },
     sources: job.sources.map((s) => ({
       id: s.id,
@@ -122,41 +124,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
         try {
           changes = JSON.parse(String(form.get("options") ?? "{}"));
         } catch {
-          return json({ errors: { options: "Options are not valid JSON." } }, { status: 400 });
+          return refuse({ options: { code: "OPTIONS_NOT_JSON" } });
         }
         const result = await regenerateJob(shop, id, changes);
-        if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+        if ("errors" in result) return refuse(result.errors, result.status);
         return redirect(`/app/jobs/${result.job.id}`);
       }
       default:
-        return json({ errors: { intent: "Unknown action." } }, { status: 400 });
+        return refuse({ intent: { code: "UNKNOWN_ACTION" } });
     }
   } catch (error) {
-    if (error instanceof QueueUnavailableError) {
-      return json({ errors: { form: "The job queue is unavailable. Try again in a minute." } }, { status: 503 });
-    }
-    if (error instanceof CapReachedError) return json({ errors: { form: error.message } }, { status: 402 });
-    throw error;
+    const { errors, status } = refusal(error);
+    return refuse(errors, status);
   }
 }
 
 export default function JobPage() {
   const { job, sources, outputs, presets } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors?: Record<string, string> }>();
+  const errors = useFormErrors(useActionData<typeof action>());
   const [regenerateFor, setRegenerateFor] = useState<string | null>(null);
   const t = useT();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const busy = !TERMINAL_STATES.includes(job.status) || outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState));
 
-  // Live progress without a manual reload: poll while anything is still moving.
+  // Live progress without a manual reload: poll while anything is still moving (slowly while Google's
+  // batch, which takes hours, is all there is to wait for).
+  const pollMs = job.googleBatch ? 30_000 : 1000;
   useEffect(() => {
     if (!busy) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 1000);
+    }, pollMs);
     return () => clearInterval(timer);
-  }, [busy, revalidator]);
+  }, [busy, revalidator, pollMs]);
 
   const pending = outputs.filter((o) => o.reviewState === "pending" || o.reviewState === "failed");
   const submitting = navigation.state !== "idle";
@@ -179,6 +180,14 @@ export default function JobPage() {
                     {t(`job.status.${job.status}` as MessageKey)} · {job.progress}%
                   </Text>
                   <ProgressBar progress={job.progress} tone="primary" ariaLabelledBy="job-progress" />
+                  {job.googleBatch && (
+                    <Text as="p" tone="subdued">
+                      {t("job.googleBatch.waiting", {
+                        submitted: formatTime(job.googleBatch.submittedAt),
+                        expected: formatTime(job.googleBatch.expectedBy),
+                      })}
+                    </Text>
+                  )}
                   <Form method="post">
                     <input type="hidden" name="intent" value="cancel" />
                     <Button submit variant="plain" tone="critical">
@@ -188,15 +197,7 @@ export default function JobPage() {
                 </BlockStack>
               </Card>
             )}
-            {actionData?.errors && (
-              <Banner tone="critical" title={t("job.actionFailed")}>
-                <ul>
-                  {Object.entries(actionData.errors).map(([field, message]) => (
-                    <li key={field}>{message}</li>
-                  ))}
-                </ul>
-              </Banner>
-            )}
+            <FormErrors title={t("job.actionFailed")} errors={errors} />
             {job.error && (
               <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
                 <BlockStack gap="200">
@@ -528,4 +529,9 @@ function RegeneratePanel({
 
 export function ErrorBoundary() {
   return <RouteError notFound="job.notFound" />;
+}
+
+/** A time as the pages show it: UTC, to the minute. */
+function formatTime(iso: string) {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }

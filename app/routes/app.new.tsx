@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -22,7 +22,9 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/shopify.server";
-import { resolveLocale, useT } from "~/i18n/index";
+import { render, useLocale, useT, type Message } from "~/i18n/index";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
 import { parseGenerationForm, startGeneration } from "~/models/generation.server";
 import { getProductForGeneration } from "~/models/products.server";
 import { adminApiForSession } from "~/models/admin.server";
@@ -44,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const product = await getProductForGeneration(adminApiForSession(session), productId);
   return {
     product,
-    productError: product ? null : "This product does not exist in your store.",
+    productError: product ? null : ({ code: "PRODUCT_NOT_IN_STORE" } satisfies Message),
     settings,
     providers,
     presets,
@@ -63,12 +65,9 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   try {
     const parsed = parseGenerationForm(upload.form);
-    if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
-    const result = await startGeneration(session, {
-      ...parsed.data,
-      locale: resolveLocale(new URL(request.url).searchParams.get("locale")),
-    });
-    if ("errors" in result) return json({ errors: result.errors }, { status: result.status });
+    if ("errors" in parsed) return refuse(parsed.errors);
+    const result = await startGeneration(session, parsed.data);
+    if ("errors" in result) return refuse(result.errors, result.status);
     return redirect(`/app/jobs/${result.jobs[0].id}`);
   } finally {
     // Stored uploads have been copied into storage by now; the temporary files can go.
@@ -80,9 +79,9 @@ type Mode = "white" | "lifestyle";
 
 export default function NewGeneration() {
   const { product, productError, settings, providers, presets } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors?: Record<string, string> }>();
-  const errors = actionData?.errors ?? {};
+  const errors = useFormErrors(useActionData<typeof action>());
   const t = useT();
+  const locale = useLocale();
   const shopify = useAppBridge();
   const navigate = useNavigate();
   const submit = useSubmit();
@@ -155,13 +154,7 @@ export default function NewGeneration() {
       <Layout>
         {Object.keys(errors).length > 0 && (
           <Layout.Section>
-            <Banner tone="critical" title="The job was not started">
-              <ul>
-                {Object.entries(errors).map(([field, message]) => (
-                  <li key={field}>{message}</li>
-                ))}
-              </ul>
-            </Banner>
+            <FormErrors title={t("new.notStarted")} errors={errors} />
           </Layout.Section>
         )}
         <Layout.Section>
@@ -174,7 +167,7 @@ export default function NewGeneration() {
                   </Text>
                   <Button onClick={pickProduct}>{product ? t("new.changeProduct") : t("new.selectProduct")}</Button>
                 </InlineStack>
-                {productError && <Banner tone="critical">{productError}</Banner>}
+                {productError && <Banner tone="critical">{render(locale, productError)}</Banner>}
                 {product ? (
                   <Text as="p" variant="headingLg">
                     {product.title}

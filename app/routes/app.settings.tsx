@@ -4,7 +4,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { readForm } from "~/infra/request-body.server";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -27,10 +26,13 @@ import { altTextTemplateFor, renderAltText, shopLanguage, unknownPlaceholders } 
 import { adminApiForSession } from "~/models/admin.server";
 import { readShopPrimaryLocale } from "~/shopify/shop-locale.server";
 import { getSettings, listProviderStatus, parseSettingsForm, updateSettings } from "~/models/settings.server";
+import { economyUnavailable } from "~/models/google-batches.server";
 import { getUsage } from "~/models/usage.server";
 import { availableProviders, RATIOS } from "~/studio";
 import { getStudioConfig, presetChoices } from "~/infra/studio-config.server";
 import { PresetPicker } from "~/components/PresetPicker";
+import { FormErrors, useFormErrors } from "~/components/FormErrors";
+import { refuse } from "~/infra/forms.server";
 
 // The help texts name the alt-text placeholders themselves, which the messages' own {{values}} would fill.
 const LITERAL_PLACEHOLDERS = { title: "{title}", mode: "{mode}" };
@@ -56,6 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       capFromPlan: settings.capFromPlan,
       automation: settings.automation,
       retentionDays: settings.retentionDays,
+      economyBulk: settings.economyBulk,
       whiteOptions: settings.whiteDefaults,
       lifestyleOptions: settings.lifestyleDefaults,
     },
@@ -63,6 +66,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     altTextLanguage,
     providers: availableProviders(config),
     providerStatus: listProviderStatus(config),
+    // Google's Batch API needs a Gemini API key: Vertex AI batches read from Cloud Storage, gateways have none.
+    economyAvailable: economyUnavailable(config) === null,
     presets: presetChoices(),
     ratios: [...RATIOS],
   };
@@ -71,7 +76,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const parsed = parseSettingsForm(await readForm(request), availableProviders(getStudioConfig()));
-  if ("errors" in parsed) return json({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return refuse(parsed.errors);
   await updateSettings(session.shop, parsed.data);
   return json({ saved: true as const });
 }
@@ -83,9 +88,9 @@ const FORMATS = [
 ];
 
 export default function Settings() {
-  const { settings, usage, altTextLanguage, providers, providerStatus, presets, ratios } = useLoaderData<typeof loader>();
+  const { settings, usage, altTextLanguage, providers, providerStatus, economyAvailable, presets, ratios } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const errors: Record<string, string> = actionData && "errors" in actionData ? actionData.errors : {};
+  const errors = useFormErrors(actionData);
   const t = useT();
   const shopify = useAppBridge();
   const navigation = useNavigation();
@@ -99,6 +104,7 @@ export default function Settings() {
   const [publishMode, setPublishMode] = useState(settings.publishMode);
   const [mediaPosition, setMediaPosition] = useState(settings.mediaPosition);
   const [altTextTemplate, setAltTextTemplate] = useState(settings.altTextTemplate);
+  const [economyBulk, setEconomyBulk] = useState(settings.economyBulk);
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
   const [automation, setAutomation] = useState(settings.automation);
@@ -124,7 +130,7 @@ export default function Settings() {
         <Layout>
           {Object.keys(errors).length > 0 && (
             <Layout.Section>
-              <Banner tone="critical" title={t("settings.notSaved")} />
+              <FormErrors title={t("settings.notSaved")} errors={errors.form ? { form: errors.form } : {}} always />
             </Layout.Section>
           )}
 
@@ -357,6 +363,15 @@ export default function Settings() {
                     autoComplete="off"
                   />
                 )}
+                <Checkbox
+                  label={t("settings.economyBulk.label")}
+                  name="economyBulk"
+                  checked={economyAvailable && economyBulk}
+                  disabled={!economyAvailable}
+                  onChange={setEconomyBulk}
+                  helpText={t(economyAvailable ? "settings.economyBulk.help" : "settings.economyBulk.unavailable")}
+                  error={errors.economyBulk}
+                />
                 <TextField
                   label={t("settings.retentionDays.label")}
                   name="retentionDays"

@@ -8,20 +8,13 @@ import { repairWhiteBackground } from "./gate";
 import { encodeImage } from "./image";
 import { decodePhoto, loadInputImage } from "./input";
 import { chooseScene, COMPOSITIONS, composeLifestyle } from "./lifestyle";
-import {
-  frameSize,
-  lifestyleOptionsSchema,
-  whiteOptionsSchema,
-  type LifestyleOptions,
-  type ProviderName,
-  type WhiteOptions,
-} from "./options";
+import { frameSize, lifestyleOptionsSchema, whiteOptionsSchema, type LifestyleOptions, type WhiteOptions } from "./options";
 import { prepareProduct, type PreparedProduct } from "./product";
 import { buildLifestylePrompt, buildWhitePrompt, PROMPT_VERSIONS } from "./prompts";
 import { createGeminiProvider } from "./providers/gemini";
 import { renderLocalWhite } from "./providers/local-white";
 import { createOpenAiCompatibleProvider } from "./providers/openai-compatible";
-import { DEFAULT_RETRY, type ImageProvider } from "./providers/types";
+import { DEFAULT_RETRY, type ImageProvider, type ImageRequest } from "./providers/types";
 import type { QualityReport } from "./report";
 import { segmentProduct } from "./segment";
 import { chooseSubject } from "./subject";
@@ -41,10 +34,56 @@ interface Job {
   analysis: ImageAnalysis;
   notes: string[];
   progress: (stage: "analysing" | "generating" | "checking", percent: number) => void;
+  /** Indexes into request.photos of the photos sent. */
+  usedPhotos: number[];
 }
 
 /** Runs one studio job: load and choose photos, generate with the provider, pass every output through the gates. */
 export async function generate(request: StudioRequest, config: StudioConfig): Promise<StudioResult> {
+  const job = await prepareJob(request, config);
+  const { notes, progress } = job;
+  const capabilities = providerCapabilities(request.provider, config);
+  let outputs: StudioOutput[];
+  if (request.mode === "white") {
+    const options = whiteOptionsSchema.parse(request.options);
+    if (options.topView && !capabilities.canChangeViewpoint)
+      notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
+    outputs = request.provider === "local" ? await makeLocalWhite(job, options) : await makeGenerativeWhite(job, options);
+  } else {
+    const options = lifestyleOptionsSchema.parse(request.options);
+    const nudge = readStyle(options.style);
+    if (request.provider === "local" && options.style.trim()) {
+      notes.push(
+        nudge.matched.length ? `style keywords applied: ${nudge.matched.join(", ")}` : "no style keywords recognised; preset look used",
+      );
+    }
+    outputs = request.provider === "local" ? await makeLocalLifestyle(job, options) : await makeGenerativeLifestyle(job, options);
+  }
+  progress("checking", 100);
+  return { outputs: outputs.map(labelOutput), usedPhotos: job.usedPhotos, notes };
+}
+
+/**
+ * The generation requests a job will send its provider, in the order generate() sends them, without
+ * sending any: the local steps (photo choice, analysis, prompts) only. Economy bulk gathers these into
+ * one Google batch, then runs generate() with the batch's answers as its provider (`imageProvider`).
+ */
+export async function planImageRequests(request: StudioRequest, config: StudioConfig): Promise<Omit<ImageRequest, "signal">[]> {
+  if (request.provider === "local") throw new StudioError("PROVIDER_BAD_REQUEST", "The local provider sends no generation requests.");
+  const job = await prepareJob(request, config);
+  const base = { photos: job.photos, ratio: request.options.ratio, size: request.options.size };
+  if (request.mode === "white") {
+    return [{ ...base, prompt: buildWhitePrompt(request.product, job.analysis, whiteOptionsSchema.parse(request.options)) }];
+  }
+  const options = lifestyleOptionsSchema.parse(request.options);
+  return COMPOSITIONS.slice(0, options.count).map((composition) => ({
+    ...base,
+    prompt: buildLifestylePrompt(request.product, job.analysis, options, composition),
+  }));
+}
+
+/** The steps every run starts with: check the request, load and choose photos, analyse. */
+async function prepareJob(request: StudioRequest, config: StudioConfig): Promise<Job> {
   const progress = request.onProgress ?? (() => undefined);
   if (request.photos.length < 1 || request.photos.length > MAX_PHOTOS) {
     throw new StudioError("PROVIDER_BAD_REQUEST", `Choose between 1 and ${MAX_PHOTOS} photos.`);
@@ -78,26 +117,7 @@ export async function generate(request: StudioRequest, config: StudioConfig): Pr
   if (analysis.note) notes.push(analysis.note);
   throwIfAborted(request.signal);
   progress("analysing", 15);
-  const job: Job = { request, config, photos, analysis, notes, progress };
-
-  let outputs: StudioOutput[];
-  if (request.mode === "white") {
-    const options = whiteOptionsSchema.parse(request.options);
-    if (options.topView && !capabilities.canChangeViewpoint)
-      notes.push(`${request.provider} cannot change the viewpoint; top view not applied`);
-    outputs = request.provider === "local" ? await makeLocalWhite(job, options) : await makeGenerativeWhite(job, options);
-  } else {
-    const options = lifestyleOptionsSchema.parse(request.options);
-    const nudge = readStyle(options.style);
-    if (request.provider === "local" && options.style.trim()) {
-      notes.push(
-        nudge.matched.length ? `style keywords applied: ${nudge.matched.join(", ")}` : "no style keywords recognised; preset look used",
-      );
-    }
-    outputs = request.provider === "local" ? await makeLocalLifestyle(job, options) : await makeGenerativeLifestyle(job, options);
-  }
-  progress("checking", 100);
-  return { outputs: outputs.map(labelOutput), usedPhotos, notes };
+  return { request, config, photos, analysis, notes, progress, usedPhotos };
 }
 
 async function makeLocalWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
@@ -178,7 +198,10 @@ async function makeLocalLifestyle(job: Job, options: LifestyleOptions): Promise<
   return outputs;
 }
 
-function createProvider(name: ProviderName, config: StudioConfig): ImageProvider {
+function createProvider(job: Job): ImageProvider {
+  if (job.request.imageProvider) return job.request.imageProvider;
+  const { provider: name } = job.request;
+  const { config } = job;
   const retry = config.retry ?? DEFAULT_RETRY;
   if (name === "gemini" && config.gemini) return createGeminiProvider(config.gemini, retry);
   if (name === "openai-compatible" && config.openaiCompatible) return createOpenAiCompatibleProvider(config.openaiCompatible, retry);
@@ -187,7 +210,7 @@ function createProvider(name: ProviderName, config: StudioConfig): ImageProvider
 
 async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<StudioOutput[]> {
   const started = Date.now();
-  const provider = createProvider(job.request.provider, job.config);
+  const provider = createProvider(job);
   const prompt = buildWhitePrompt(job.request.product, job.analysis, options);
   job.progress("generating", 20);
   const [answer, reference] = await Promise.all([
@@ -215,7 +238,7 @@ async function makeGenerativeWhite(job: Job, options: WhiteOptions): Promise<Stu
 }
 
 async function makeGenerativeLifestyle(job: Job, options: LifestyleOptions): Promise<StudioOutput[]> {
-  const provider = createProvider(job.request.provider, job.config);
+  const provider = createProvider(job);
   const reference = await prepareProduct(job.photos[0], 1024, job.request.product, job.analysis.labels);
   const { width, height } = frameSize(options.size, options.ratio);
   const outputs: StudioOutput[] = [];

@@ -12,7 +12,9 @@ export type { GeminiBatchClient, BatchRequest, BatchResult, BatchState, BatchSta
 export { loadInputImage, MAX_INPUT_PIXELS } from "./input";
 export { warmSegmentation } from "./segment";
 export type { InputImage } from "./input";
-export { generate } from "./generate";
+export { generate, planImageRequests } from "./generate";
+export type { ImageAnswer, ImageProvider, ImageRequest } from "./providers/types";
+export { createGeminiProvider } from "./providers/gemini";
 export { StudioError } from "./errors";
 export type { StudioErrorCode } from "./errors";
 export { checkWhiteBackground, repairWhiteBackground, isWhiteCompliant } from "./gate";

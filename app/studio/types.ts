@@ -1,3 +1,4 @@
+import type { ImageProvider } from "./providers/types";
 import type { LifestyleOptions, Mode, OutputFormat, ProviderName, WhiteOptions } from "./options";
 import type { QualityReport } from "./report";
 
@@ -40,4 +41,6 @@ export interface StudioRequest {
   provider: ProviderName;
   signal?: AbortSignal;
   onProgress?: (stage: StudioStage, percent: number) => void;
+  /** Answers generation requests instead of the configured provider (economy bulk: the batch's answers). */
+  imageProvider?: ImageProvider;
 }

@@ -36,7 +36,7 @@ export function GenerateAction({ api: { i18n, auth, close }, productIds, summary
   // Whatever goes wrong, the modal leaves "sending" and says so.
   const generate = () => {
     setStatus({ kind: "sending" });
-    requestGeneration(auth, productIds, mode)
+    requestGeneration(auth, productIds, mode, i18n.translate("locale"))
       .then(setStatus)
       .catch(() => setStatus({ kind: "unreachable" }));
   };

@@ -33,12 +33,21 @@ function isMode(value: unknown): value is Mode {
   return MODES.includes(value as Mode);
 }
 
-export async function requestGeneration(auth: Auth, productIds: string[], mode: Mode | undefined): Promise<GenerateOutcome> {
+/**
+ * `language` is the merchant's (the extension's own `locale` text, from the locale file the admin chose):
+ * the app answers its refusals in it.
+ */
+export async function requestGeneration(
+  auth: Auth,
+  productIds: string[],
+  mode: Mode | undefined,
+  language?: string,
+): Promise<GenerateOutcome> {
   let response: Response;
   try {
     response = await callApp(auth, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...(language ? { "Accept-Language": language } : {}) },
       body: JSON.stringify({ productIds, mode }),
     });
   } catch {

@@ -7,7 +7,8 @@ import { startStack, type Stack } from "../demo-stack.ts";
 import { seedShop } from "../emulator/demo-store.ts";
 import type { Emulator } from "../emulator/index.ts";
 import { ensureDemoPhotos, type DemoPhoto } from "../emulator/photos.ts";
-import { startGeminiModelFake, type GeminiModelFake } from "../../test/fakes/gemini-fake.ts";
+import { productAnswer, startGeminiModelFake, type GeminiModelFake } from "../../test/fakes/gemini-fake.ts";
+import { startGeminiBatchFake, type GeminiBatchFake } from "../../test/fakes/gemini-batch-fake.ts";
 import type { DatabaseKind } from "../../test/db.ts";
 import { ShopClient } from "./client.ts";
 import { createChaosDatabase, type ChaosDatabase } from "./database.ts";
@@ -24,6 +25,7 @@ export const TIMINGS = {
   JOB_STUCK_SECONDS: 30,
   WORKER_SHUTDOWN_SECONDS: 3,
   MEDIA_POLL_TIMEOUT_SECONDS: 3,
+  GEMINI_BATCH_POLL_SECONDS: 0.5,
 };
 
 export const QUEUE_NAME = "studio";
@@ -59,6 +61,10 @@ export class ChaosStack {
     readonly kind: DatabaseKind,
     readonly stack: Stack,
     readonly gemini: GeminiModelFake,
+    /** Google's Batch API (economy bulk), on the same base URL as the model. */
+    readonly geminiBatches: GeminiBatchFake,
+    /** Which requests of a Google batch fail (by their index in the batch); scenarios set it. */
+    readonly batchFailures: Set<number>,
     readonly redis: PrivateRedis,
     readonly redisProxy: TcpProxy,
     readonly db: ChaosDatabase,
@@ -72,7 +78,16 @@ export class ChaosStack {
     const dir = path.join(runDir, kind);
     mkdirSync(dir, { recursive: true });
     const logFile = path.join(runDir, `processes-${kind}.log`);
-    const gemini = await startGeminiModelFake();
+    // Google's Batch API beside the model: requests the model fake does not answer itself go on to it.
+    const batchFailures = new Set<number>();
+    const geminiBatches = await startGeminiBatchFake(
+      async ({ request }, index) =>
+        batchFailures.has(index)
+          ? { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } }
+          : { response: (await productAnswer(request)).body },
+      { apiKey: "fake" },
+    );
+    const gemini = await startGeminiModelFake({ forward: geminiBatches.url });
     const redis = await startPrivateRedis(dir);
     const redisProxy = await startTcpProxy(redis.port);
     const db = await createChaosDatabase(kind, dir);
@@ -101,7 +116,20 @@ export class ChaosStack {
     const queue = new Queue(QUEUE_NAME, { connection: redis.client, prefix: queuePrefix });
     // Redis goes away on purpose in some scenarios; the harness's reads wait for it to come back.
     queue.on("error", () => {});
-    self = new ChaosStack(kind, stack, gemini, redis, redisProxy, db, queue, dir, logFile, await smallDemoPhotos(path.join(dir, "photos")));
+    self = new ChaosStack(
+      kind,
+      stack,
+      gemini,
+      geminiBatches,
+      batchFailures,
+      redis,
+      redisProxy,
+      db,
+      queue,
+      dir,
+      logFile,
+      await smallDemoPhotos(path.join(dir, "photos")),
+    );
     for (const [name, text] of early) self.record(name, text);
     await self.waitForLog(/\[worker\] ready/, { name: "worker", timeoutMs: 60_000 });
     return self;
@@ -203,7 +231,10 @@ export class ChaosStack {
   }
 
   /** A new store in the emulator with the demo catalogue (in small photos), and a client for it. */
-  async addShop(name: string, settings: { monthlyCap?: number; provider?: string; publishMode?: string } = {}): Promise<ShopClient> {
+  async addShop(
+    name: string,
+    settings: { monthlyCap?: number; provider?: string; publishMode?: string; economyBulk?: boolean } = {},
+  ): Promise<ShopClient> {
     const shop = `${name}-${this.kind}.myshopify.com`;
     this.emulator.addShop(shop);
     seedShop(this.emulator.state, this.emulator.state.shops.get(shop)!, this.photos, { productCount: PRODUCTS_PER_SHOP });
@@ -226,6 +257,7 @@ export class ChaosStack {
 
   async close(): Promise<void> {
     await this.gemini.close();
+    await this.geminiBatches.close();
     await this.stack.stop();
     await this.queue.close().catch(() => {});
     await this.redisProxy.close();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RecordedRequest } from "./http-fake";
+import type { FakeAnswer, RecordedRequest } from "./http-fake";
 
 /**
  * A stand-in for the Gemini API's Batch and Files endpoints, on the wire format @google/genai 3 sends and
@@ -14,7 +14,9 @@ import type { RecordedRequest } from "./http-fake";
  * - POST /v1beta/batches/{id}:cancel → {}; GET /v1beta/batches?pageSize → {operations, nextPageToken}
  * - POST /upload/v1beta/files (X-Goog-Upload-Command: start) → X-Goog-Upload-URL; the chunks with
  *   "upload" / "upload, finalize" → x-goog-upload-status and {file}; GET /v1beta/files/{id}:download?alt=media
- * The test decides each request's answer and moves batches through their states.
+ * The test decides each request's answer and moves batches through their states (or lets the fake finish a
+ * batch after a number of polls). With `generateContent`, the same server also answers interactive calls
+ * (POST /v1beta/models/{model}:generateContent), as Google's one endpoint does.
  */
 
 export type BatchAnswer = { response: unknown } | { error: { code: number; message: string; status: string } };
@@ -41,9 +43,24 @@ interface FakeBatch {
 
 const TERMINAL = new Set<FakeBatchState>(["BATCH_STATE_SUCCEEDED", "BATCH_STATE_FAILED", "BATCH_STATE_CANCELLED", "BATCH_STATE_EXPIRED"]);
 
+export interface GeminiBatchFakeOptions {
+  apiKey?: string;
+  /** Answers interactive generateContent calls on the same server. */
+  generateContent?: (body: Record<string, unknown>) => FakeAnswer | Promise<FakeAnswer>;
+  /** Google finishes a batch by itself once it has been polled (GET) this many times. */
+  finishAfterPolls?: number;
+}
+
 export async function startGeminiBatchFake(
-  answer: (request: { key: string; request: Record<string, unknown> }, index: number) => BatchAnswer,
+  answer: (request: { key: string; request: Record<string, unknown> }, index: number) => BatchAnswer | Promise<BatchAnswer>,
+  options: GeminiBatchFakeOptions = {},
 ) {
+  const apiKey = options.apiKey ?? "test-key";
+  let finishAfterPolls = options.finishAfterPolls;
+  // Creates whose answers are held: Google has the batch, the caller does not know yet (or never will).
+  let holdingCreates = false;
+  const heldCreates: (() => void)[] = [];
+  const polls = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const batches = new Map<string, FakeBatch>();
   const files = new Map<string, { bytes: Buffer; mimeType: string; displayName?: string }>();
@@ -84,12 +101,32 @@ export async function startGeminiBatchFake(
     batch.updateTime = new Date().toISOString();
   }
 
+  async function finish(name: string) {
+    const batch = batches.get(name.replace(/^batches\//, ""))!;
+    if (TERMINAL.has(batch.state)) return;
+    const answers: BatchAnswer[] = [];
+    for (const [i, r] of batch.requests.entries()) answers.push(await answer(r, i));
+    if (TERMINAL.has(batch.state)) return;
+    batch.answers = answers;
+    if (batch.source === "file") {
+      batch.responsesFile = `files/responses-${batch.id}`;
+      // Google does not promise the file's lines in request order: the fake writes them backwards.
+      const lines = batch.answers.map((a, i) => JSON.stringify({ key: batch.requests[i].key, ...a })).reverse();
+      files.set(batch.responsesFile, { bytes: Buffer.from(lines.join("\n")), mimeType: "application/jsonl" });
+    }
+    setState(batch, "BATCH_STATE_SUCCEEDED");
+  }
+
   async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://fake");
-    if (req.headers["x-goog-api-key"] !== "test-key")
+    if (req.headers["x-goog-api-key"] !== apiKey)
       return send(res, 403, { error: { code: 403, message: "API key not valid.", status: "PERMISSION_DENIED" } });
     let match: RegExpExecArray | null;
 
+    if (req.method === "POST" && options.generateContent && /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.test(target.pathname)) {
+      const { status, body: answerBody } = await options.generateContent(JSON.parse(body.toString()) as Record<string, unknown>);
+      return send(res, status, answerBody);
+    }
     if (req.method === "POST" && (match = /^\/v1(?:beta)?\/models\/([^/:]+):batchGenerateContent$/.exec(target.pathname))) {
       const { batch: input } = JSON.parse(body.toString()) as {
         batch: { displayName?: string; inputConfig: { requests?: { requests: Record<string, unknown>[] }; fileName?: string } };
@@ -122,6 +159,7 @@ export async function startGeminiBatchFake(
         updateTime: now,
       };
       batches.set(id, batch);
+      if (holdingCreates) return void heldCreates.push(() => send(res, 200, operation(batch)));
       return send(res, 200, operation(batch));
     }
     if (req.method === "GET" && /^\/v1(?:beta)?\/batches$/.test(target.pathname)) {
@@ -141,7 +179,12 @@ export async function startGeminiBatchFake(
         if (!TERMINAL.has(batch.state)) setState(batch, "BATCH_STATE_CANCELLED");
         return send(res, 200, {});
       }
-      if (req.method === "GET" && !match[2]) return send(res, 200, operation(batch));
+      if (req.method === "GET" && !match[2]) {
+        const count = (polls.get(batch.id) ?? 0) + 1;
+        polls.set(batch.id, count);
+        if (finishAfterPolls !== undefined && count >= finishAfterPolls) await finish(batch.id);
+        return send(res, 200, operation(batch));
+      }
     }
     if (req.method === "POST" && /^\/upload\/v1(?:beta)?\/files$/.test(target.pathname)) {
       const command = String(req.headers["x-goog-upload-command"] ?? "");
@@ -216,18 +259,29 @@ export async function startGeminiBatchFake(
       if (batch.state === "BATCH_STATE_PENDING") setState(batch, "BATCH_STATE_RUNNING");
     },
     /** Google finishes the batch: every request gets the test's answer (in a responses file for file input). */
-    finish(name: string) {
-      const batch = batches.get(name.replace(/^batches\//, ""))!;
-      if (TERMINAL.has(batch.state)) return;
-      batch.answers = batch.requests.map((r, i) => answer(r, i));
-      if (batch.source === "file") {
-        batch.responsesFile = `files/responses-${batch.id}`;
-        // Google does not promise the file's lines in request order: the fake writes them backwards.
-        const lines = batch.answers.map((a, i) => JSON.stringify({ key: batch.requests[i].key, ...a })).reverse();
-        files.set(batch.responsesFile, { bytes: Buffer.from(lines.join("\n")), mimeType: "application/jsonl" });
-      }
-      setState(batch, "BATCH_STATE_SUCCEEDED");
+    finish,
+    /** The cancel calls Google received, by batch name. */
+    cancels: () =>
+      requests.filter((r) => r.method === "POST" && r.url.endsWith(":cancel")).map((r) => /(batches\/[^/:]+):cancel/.exec(r.url)![1]),
+    /** Google finishes each batch by itself once polled this many times (undefined: only finish() does). */
+    finishAfterPolls(polls: number | undefined) {
+      finishAfterPolls = polls;
     },
+    /** GET requests for this batch so far (polls, and the read of its results). */
+    polls: (name: string) => polls.get(name.replace(/^batches\//, "")) ?? 0,
+    /** From now on a batch is created at once but its answer waits for releaseCreates() (or is lost with the caller). */
+    holdCreates: () => void (holdingCreates = true),
+    releaseCreates: () => {
+      holdingCreates = false;
+      for (const release of heldCreates.splice(0)) release();
+    },
+    get heldCreates() {
+      return heldCreates.length;
+    },
+    /** Interactive generateContent calls received. */
+    interactiveCalls: () => requests.filter((r) => r.method === "POST" && r.url.endsWith(":generateContent")).length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export type GeminiBatchFake = Awaited<ReturnType<typeof startGeminiBatchFake>>;

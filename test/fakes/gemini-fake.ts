@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { startFakeServer, type FakeAnswer } from "./http-fake";
@@ -93,7 +93,7 @@ export interface GeminiModelFake {
  * format: so the studio's quality gates see the real product and pass it, and every output is its own
  * image. For the chaos harness, which needs a fast paid provider whose answers it can hold (scripts/chaos).
  */
-export async function startGeminiModelFake(): Promise<GeminiModelFake> {
+export async function startGeminiModelFake(options: { forward?: string } = {}): Promise<GeminiModelFake> {
   let holding = false;
   let imagesMade = 0;
   let answered = 0;
@@ -103,6 +103,8 @@ export async function startGeminiModelFake(): Promise<GeminiModelFake> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      // Everything but interactive generation (the Batch API, files) goes on to the server that speaks it.
+      if (options.forward && !req.url?.endsWith(":generateContent")) return void forward(options.forward, req, Buffer.concat(chunks), res);
       const reply = ({ status, body }: FakeAnswer) => {
         if (res.destroyed) return;
         res.writeHead(status, { "content-type": "application/json" });
@@ -168,7 +170,7 @@ function asksForWhite(body: Buffer): boolean {
  * The photo's product on white: pixels close to the border strips' median colours (the backdrop) become
  * white, and the photo is inset so the product clears the frame's edges, as a model's answer does.
  */
-async function onWhite(photo: Buffer): Promise<Buffer> {
+export async function onWhite(photo: Buffer): Promise<Buffer> {
   const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const strip = Math.max(4, Math.round(Math.min(width, height) / 64));
@@ -201,6 +203,17 @@ async function onWhite(photo: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * What a model answers a generateContent request (the REST body, or a batch line's `request`): the first
+ * photo's product, on white when asked for a white background. For fakes that need a plausible image.
+ */
+export async function productAnswer(request: unknown): Promise<FakeAnswer> {
+  const body = Buffer.from(JSON.stringify(request));
+  const photo = readFirstPhoto(body);
+  if (!photo) return geminiAnswers.badRequest();
+  return geminiAnswers.image(asksForWhite(body) ? await onWhite(photo) : await sharp(photo).png().toBuffer());
+}
+
 function readFirstPhoto(body: Buffer): Buffer | undefined {
   try {
     const request = JSON.parse(body.toString("utf8")) as { contents?: { parts?: { inlineData?: { data?: string } }[] }[] };
@@ -208,5 +221,31 @@ function readFirstPhoto(body: Buffer): Buffer | undefined {
     return data ? Buffer.from(data, "base64") : undefined;
   } catch {
     return undefined;
+  }
+}
+
+async function forward(target: string, req: IncomingMessage, body: Buffer, res: ServerResponse) {
+  try {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        (entry): entry is [string, string] =>
+          typeof entry[1] === "string" && !["host", "content-length", "connection", "transfer-encoding"].includes(entry[0]),
+      ),
+    );
+    const answer = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers,
+      body: ["GET", "HEAD"].includes(req.method ?? "") ? undefined : new Uint8Array(body),
+    });
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    if (res.destroyed) return;
+    const passed = ["content-type", "x-goog-upload-url", "x-goog-upload-status"];
+    res.writeHead(
+      answer.status,
+      Object.fromEntries(passed.flatMap((name) => (answer.headers.get(name) ? [[name, answer.headers.get(name)!]] : []))),
+    );
+    res.end(bytes);
+  } catch (error) {
+    if (!res.destroyed) res.writeHead(502).end(String(error));
   }
 }

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { Worker } from "bullmq";
 import { makeProductPhoto } from "../fakes/product-photo";
 import { startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 import { jobIdOf, postBulk, postGeneration, startHeldGemini, waitFor, type HeldGemini } from "../worker/harness";
 import type * as DbModule from "~/infra/db.server";
 import type * as JobsModule from "~/models/jobs.server";
@@ -107,7 +108,7 @@ describe("the monthly cap on a paid provider", () => {
     expect(accepted).toHaveLength(3);
     for (const response of refused) {
       expect(response.status).toBe(402);
-      expect((await response.json()).errors.form).toMatch(/cap of 3 images is reached/);
+      expect(english((await response.json()).errors).form).toMatch(/cap of 3 images is reached/);
     }
     expect(bulk.status).toBe(402);
     expect((await bulk.json()).errors.form).toMatch(/(None|Only \d+) of the 10 products fit under the monthly cap/);
@@ -186,7 +187,7 @@ describe("the monthly cap on a paid provider", () => {
     }
     const three = await postGeneration(app, SHOP_A, { provider: "gemini", mode: "lifestyle", options: { count: 3 } });
     expect(three.status).toBe(402);
-    expect((await three.json()).errors.form).toBe(
+    expect(english((await three.json()).errors).form).toBe(
       "This job needs 3 images, but the monthly cap leaves room for 1 (4 of this month's 5 images are made or reserved). Choose fewer scenes, or raise the cap in Settings.",
     );
     expect(await usageRow()).toMatchObject({ reserved: 4 });
@@ -215,7 +216,7 @@ describe("the monthly cap on a paid provider", () => {
     form.set("intent", "retry");
     const refused = await call(route.action, await asShop(SHOP_A, `/app/jobs/${b}`, { method: "POST", body: form }), { id: b });
     expect(refused.status).toBe(402);
-    expect((await refused.json()).errors.form).toMatch(/cap of 2 images is reached/);
+    expect(english((await refused.json()).errors).form).toMatch(/cap of 2 images is reached/);
     expect(await prisma.job.findFirstOrThrow({ where: { id: b } })).toMatchObject({ status: "failed", attempts: 0, reservedImages: 0 });
     expect(await usageRow()).toMatchObject({ reserved: 2 });
     await expectReservationsAddUp();

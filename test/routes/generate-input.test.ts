@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import sharp from "sharp";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 import type * as AppNewModule from "~/routes/app.new";
 import type * as DbModule from "~/infra/db.server";
 
@@ -57,7 +58,7 @@ describe("starting a generation with bad input", () => {
     );
     expect(response.status).toBe(400);
     const body = await response.json();
-    expect(body.errors.photos).toMatch(/notes\.txt/);
+    expect(english(body.errors).photos).toMatch(/notes\.txt/);
     expect(await jobCount()).toBe(0);
   });
 
@@ -68,7 +69,7 @@ describe("starting a generation with bad input", () => {
     const response = await submit(form({ productId, mode: "white", options: "{}" }, [{ name: "huge.png", data: huge, type: "image/png" }]));
     expect(response.status).toBe(400);
     const body = await response.json();
-    expect(body.errors.photos).toMatch(/huge\.png/);
+    expect(english(body.errors).photos).toMatch(/huge\.png/);
     expect(await jobCount()).toBe(0);
   });
 
@@ -78,7 +79,7 @@ describe("starting a generation with bad input", () => {
     );
     const response = await submit(form({ productId, mode: "white", options: "{}" }, files));
     expect(response.status).toBe(400);
-    expect((await response.json()).errors.photos).toMatch(/at most 5/);
+    expect(english((await response.json()).errors).photos).toMatch(/at most 5/);
     expect(await jobCount()).toBe(0);
   });
 
@@ -89,14 +90,14 @@ describe("starting a generation with bad input", () => {
       ]),
     );
     expect(response.status).toBe(404);
-    expect((await response.json()).errors.productId).toMatch(/does not exist/);
+    expect(english((await response.json()).errors).productId).toMatch(/does not exist/);
     expect(await jobCount()).toBe(0);
   });
 
   test("a photo id that belongs to another product is refused", async () => {
     const response = await submit(form({ productId, mode: "white", options: "{}", mediaIds: ["gid://shopify/MediaImage/424242424"] }));
     expect(response.status).toBe(400);
-    expect((await response.json()).errors.photos).toMatch(/does not belong/);
+    expect(english((await response.json()).errors).photos).toMatch(/does not belong/);
     expect(await jobCount()).toBe(0);
   });
 
@@ -105,7 +106,7 @@ describe("starting a generation with bad input", () => {
       form({ productId, mode: "white", options: JSON.stringify({ size: 99999 }), mediaIds: mediaIds.slice(0, 1) }),
     );
     expect(response.status).toBe(400);
-    expect((await response.json()).errors.size).toBeTruthy();
+    expect(english((await response.json()).errors).size).toBeTruthy();
     expect(await jobCount()).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
 import type * as DbModule from "~/infra/db.server";
 
@@ -132,7 +133,7 @@ describe("regenerating a finished job with changes", () => {
     const response = await regenerate(SHOP_A, earlier.id, JSON.stringify({ fill: 2 }));
 
     expect(response.status).toBe(400);
-    expect((await response.json()).errors.fill).toMatch(/0\.95|less than/i);
+    expect(english((await response.json()).errors).fill).toMatch(/fill from 75% to 95%/);
     expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(1);
   });
 
@@ -161,7 +162,7 @@ describe("regenerating a finished job with changes", () => {
     const response = await regenerate(SHOP_A, earlier.id, "{}");
 
     expect(response.status).toBe(402);
-    expect((await response.json()).errors.form).toMatch(/cap of 5/);
+    expect(english((await response.json()).errors).form).toMatch(/cap of 5/);
     expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(1);
     expect((await prisma.usage.findFirstOrThrow({ where: { shop: SHOP_A } })).reserved).toBe(0);
   });

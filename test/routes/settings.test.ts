@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
 import type * as AppSettingsModule from "~/routes/app.settings";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as SettingsModule from "~/models/settings.server";
@@ -100,10 +101,13 @@ describe("the settings page's data", () => {
       altTextTemplate: "{title} – {mode}",
       monthlyCap: null,
       retentionDays: 90,
+      economyBulk: false,
       whiteOptions: { size: 2048, ratio: "1:1", fill: 0.85, shadow: true, format: "jpeg", topView: false },
       lifestyleOptions: { preset: "minimal-studio", style: "", count: 3, ratio: "4:5", size: 2048, format: "jpeg" },
     });
     expect(body.providers).toEqual(["local", "openai-compatible"]);
+    // Google's Batch API needs Gemini with an API key: not through the OpenAI-style gateway configured here.
+    expect(body.economyAvailable).toBe(false);
     expect(body.usage).toMatchObject({ images: 0, costUsd: 0 });
   });
 
@@ -174,6 +178,7 @@ describe("saving settings", () => {
         altTextTemplate: "  {title} ({mode})  ",
         monthlyCap: "250",
         retentionDays: "30",
+        economyBulk: "on",
         "whiteOptions.size": "1600",
         "whiteOptions.ratio": "4:3",
         "whiteOptions.fill": "78",
@@ -198,6 +203,7 @@ describe("saving settings", () => {
       altTextTemplate: "{title} ({mode})",
       monthlyCap: 250,
       retentionDays: 30,
+      economyBulk: true,
     });
     expect(JSON.parse(saved!.whiteOptions)).toEqual({
       size: 1600,
@@ -250,7 +256,7 @@ describe("saving settings", () => {
 
     const response = await save(SHOP_A, settingsForm({ ...overrides, defaultMode: "lifestyle" }));
     expect(response.status).toBe(400);
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(Object.keys(errors)).toEqual([field]);
     expect(errors[field]).toEqual(expect.any(String));
     expect(await row(SHOP_A)).toEqual(before);
@@ -267,7 +273,7 @@ describe("saving settings", () => {
         "lifestyleOptions.preset": "x",
       }),
     );
-    const { errors } = await response.json();
+    const errors = english((await response.json()).errors);
     expect(errors).toEqual({
       monthlyCap: expect.stringMatching(/whole number.*empty for no cap/),
       retentionDays: expect.stringMatching(/1 to 3650/),

@@ -4,6 +4,8 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
+import { english } from "../messages";
+import type { FieldErrors } from "~/i18n/index";
 import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body";
 import type * as AppNewModule from "~/routes/app.new";
 import type * as ApiGenerateModule from "~/routes/api.generate";
@@ -61,7 +63,7 @@ async function post(parts: Part[], { declareLength }: { declareLength: boolean }
   // What was read to reach the answer; after a refusal the server goes on reading for a while and
   // throws it away (discardRest), so that the client can read the refusal before the connection closes.
   const pulledAtAnswer = body.pulled();
-  return { response, body, pulledAtAnswer, errors: ((await response.json()) as { errors: Record<string, string> }).errors };
+  return { response, body, pulledAtAnswer, errors: english(((await response.json()) as { errors: FieldErrors }).errors) };
 }
 
 const LIMIT = 5 * 25 * MB + 256 * 1024;

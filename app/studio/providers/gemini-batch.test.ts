@@ -60,7 +60,7 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     expect(submitted.name).toMatch(/^batches\//);
     fake.start(submitted.name);
     expect(await client.get(submitted.name)).toMatchObject({ state: "running", done: false });
-    fake.finish(submitted.name);
+    await fake.finish(submitted.name);
     expect(await client.get(submitted.name)).toMatchObject({ state: "succeeded", done: true });
 
     const results = await client.results(submitted.name);
@@ -99,7 +99,7 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     fake.start(submitted.name);
 
     await client.cancel(submitted.name);
-    fake.finish(submitted.name);
+    await fake.finish(submitted.name);
 
     expect(await client.get(submitted.name)).toMatchObject({ state: "cancelled", done: true });
     expect(await client.results(submitted.name)).toEqual([]);
@@ -113,7 +113,7 @@ describe("the Gemini Batch API client against a fake that speaks the SDK's wire 
     const requests = (await twentyRequests()).slice(0, 2);
     const first = await client.submit(requests, { displayName: "one" });
     const second = await client.submit(requests, { displayName: "two" });
-    fake.finish(first.name);
+    await fake.finish(first.name);
 
     expect((await client.list()).map((b) => [b.name, b.state])).toEqual([
       [first.name, "succeeded"],

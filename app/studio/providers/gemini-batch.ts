@@ -33,6 +33,8 @@ export type BatchState = "pending" | "running" | "succeeded" | "failed" | "cance
 export interface BatchStatus {
   /** Google's name for the batch, `batches/…`: keep it to poll, fetch and cancel. */
   name: string;
+  /** The caller's name for the batch: a stable one lets a caller that crashed after submit find it again. */
+  displayName?: string;
   state: BatchState;
   /** True once Google will not change the batch any more (succeeded, failed, cancelled, expired). */
   done: boolean;
@@ -63,10 +65,10 @@ const STATES: Record<string, BatchState> = {
 
 /**
  * How long to wait before the next `get`, after `attempt` polls that found the batch unfinished: one minute,
- * doubling to at most fifteen, with ±25 % jitter so many workers do not poll together. A batch takes hours.
+ * doubling to at most fifteen (`firstMs` scales both), with ±25 % jitter so many workers do not poll together. A batch takes hours.
  */
-export function pollDelayMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(60_000 * 2 ** attempt, 15 * 60_000);
+export function pollDelayMs(attempt: number, random: () => number = Math.random, firstMs = 60_000): number {
+  const base = Math.min(firstMs * 2 ** attempt, 15 * firstMs);
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
@@ -184,5 +186,12 @@ interface BatchError {
 
 function statusOf(job: BatchJob): BatchStatus {
   const state = STATES[String(job.state)] ?? "pending";
-  return { name: job.name!, state, done: state !== "pending" && state !== "running", createdAt: job.createTime, updatedAt: job.updateTime };
+  return {
+    name: job.name!,
+    displayName: job.displayName,
+    state,
+    done: state !== "pending" && state !== "running",
+    createdAt: job.createTime,
+    updatedAt: job.updateTime,
+  };
 }

@@ -1,14 +1,30 @@
+import { readFileSync } from "node:fs";
 import { TERMINAL } from "../audit.ts";
 import { check, outcome, BOTH, type Scenario } from "../scenario.ts";
 import { pollFor } from "../util.ts";
 
 const CAP = 3;
 
+// The app's messages, for the pages' answers: those carry a message code that the page renders.
+const MESSAGES = (
+  JSON.parse(readFileSync(new URL("../../../app/locales/en.json", import.meta.url), "utf8")) as { errors: Record<string, unknown> }
+).errors;
+
+/** A message as the merchant reads it: the extensions' endpoint answers text, the pages a known code. */
+function said(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const code = (value as { code?: unknown } | null)?.code;
+  return typeof code === "string" && typeof MESSAGES[code] === "string" ? MESSAGES[code] : undefined;
+}
+
 /** A refusal as the issue asks for it: 402 with a message the merchant can read (the app's `errors`, or `error`/`message`). */
 function refusal(answer: { status: number; data: Record<string, unknown> }): string | undefined {
   if (answer.status !== 402) return undefined;
   const { errors, error, message } = answer.data as { errors?: Record<string, unknown>; error?: unknown; message?: unknown };
-  const text = [...Object.values(errors ?? {}), error, message].filter((v): v is string => typeof v === "string").join(" ");
+  const text = [...Object.values(errors ?? {}), error, message]
+    .map(said)
+    .filter((v): v is string => Boolean(v))
+    .join(" ");
   return text.length >= 10 ? text : undefined;
 }
 

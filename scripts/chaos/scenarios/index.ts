@@ -14,8 +14,9 @@ import { scenario as uploadAbuse } from "./12-upload-abuse.ts";
 import { scenario as stableImageUrls } from "./13-stable-image-urls.ts";
 import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
 import { scenario as staleToken } from "./15-stale-token.ts";
+import { scenario as economyBatchKills } from "./16-economy-batch-kills.ts";
 
-/** Issue 9's scenarios, in its order. */
+/** Issue 9's scenarios, in its order; then issue 13's economy bulk. */
 export const SCENARIOS: Scenario[] = [
   killWhileGenerating,
   killBeforeAnswer,
@@ -32,4 +33,5 @@ export const SCENARIOS: Scenario[] = [
   stableImageUrls,
   shopRedactMismatch,
   staleToken,
+  economyBatchKills,
 ];
