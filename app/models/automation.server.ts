@@ -1,5 +1,6 @@
 import type { Session } from "@shopify/shopify-api";
 import { prisma } from "~/infra/db.server";
+import { render, type FieldErrors } from "~/i18n/index";
 import { startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
 
@@ -110,12 +111,19 @@ export async function onProductWebhook(input: {
       productIds: [productId],
       mode: "white",
       mediaIds: [mediaId],
-    }).catch((error: Error) => ({ errors: { form: error.message }, status: 500 }));
+    }).catch((error: Error): { errors: FieldErrors; status: number; message: string } => ({
+      errors: {},
+      status: 500,
+      message: error.message,
+    }));
     if ("errors" in started) {
-      const reason = started.status === 402 ? "cap" : "error";
+      const messages = Object.values(started.errors);
+      const reason = messages.some((m) => m.code === "PLAN_NEEDED") ? "plan" : started.status === 402 ? "cap" : "error";
+      // Kept in English for support; the card shows the reason's kind in the merchant's language.
+      const detail = "message" in started ? started.message : messages.map((m) => render("en", m)).join(" ");
       await prisma.automationEvent.updateMany({
         where: { id: claimed.id, shop },
-        data: { status: "refused", reason: `${reason}: ${Object.values(started.errors).join(" ")}`.slice(0, 500) },
+        data: { status: "refused", reason: `${reason}: ${detail}`.slice(0, 500) },
       });
       console.warn("[automation] no job for a new photo", { shop, productId, mediaId, status: started.status });
       continue;
