@@ -125,8 +125,10 @@ export default defineConfig(
   // emulator switch of the Admin API layer (app/shopify/endpoint.server.ts, read when called).
   {
     files: ["app/**/*.{ts,tsx}", "worker/**/*.ts"],
+    // The logger reads LOG_LEVEL and LOG_FORMAT itself: it must work before (and when) the environment fails validation.
     ignores: [
       "app/infra/env.server.ts",
+      "app/infra/logger.server.ts",
       "app/studio/config.ts",
       "app/infra/database-url.ts",
       "app/shopify/endpoint.server.ts",

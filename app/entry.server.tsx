@@ -1,12 +1,22 @@
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./infra/env.server";
+import { logger } from "./infra/logger.server";
 
 export const streamTimeout = 5000;
+
+/**
+ * Errors thrown by loaders and actions, as one JSON line (Remix would print them with console.error).
+ * The path only: an embedded app's query string carries the session token (`id_token`).
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "[web] request failed");
+};
 
 export default async function handleRequest(
   request: Request,
@@ -34,7 +44,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        logger.error({ err: error, path: new URL(request.url).pathname }, "[web] rendering failed");
       },
     });
     setTimeout(abort, streamTimeout + 1000);

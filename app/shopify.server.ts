@@ -6,6 +6,7 @@ import { bindTokenRenewal, forgetAccessToken, sessionStorage } from "./models/ad
 import { WEBHOOK_BODY_LIMIT, withBoundedBody } from "./infra/request-body.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { emulatorOrigin, resolveShopifyUrl } from "./shopify/endpoint.server";
+import { logger } from "~/infra/logger.server";
 
 // Demo and tests only: send the library's calls to *.myshopify.com to the local Admin API emulator.
 // env.server refuses SHOPIFY_ADMIN_EMULATOR_URL outside demo mode and tests.
@@ -66,7 +67,7 @@ const authenticateWebhook: typeof shopify.authenticate.webhook = async (request)
   const named = PAYLOAD_SHOP_FIELDS.map((field) => payload[field]).filter((value) => value !== undefined);
   const topic = String(context.topic).toUpperCase().replace("/", "_");
   if ((PRIVACY_TOPICS.includes(topic) && named.length === 0) || named.some((value) => value !== context.shop)) {
-    console.warn("[webhooks] refused: the payload's shop is not the header's", { topic: context.topic, shop: context.shop });
+    logger.warn({ topic: context.topic, shop: context.shop }, "[webhooks] refused: the payload's shop is not the header's");
     throw new Response("The webhook's shop does not match its payload.", { status: 400 });
   }
   return context;

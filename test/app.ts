@@ -38,10 +38,10 @@ export interface AppTest {
   stop(): Promise<void>;
 }
 
-export async function startAppTest(): Promise<AppTest> {
+export async function startAppTest(opts: { productCount?: number } = {}): Promise<AppTest> {
   const emulator = await startEmulator({ seedDemoShop: false, mediaProcessingMs: 30, apiKey: API_KEY, apiSecret: API_SECRET });
-  emulator.addShop(SHOP_A, { seed: true });
-  emulator.addShop(SHOP_B, { seed: true });
+  emulator.addShop(SHOP_A, { seed: true, productCount: opts.productCount });
+  emulator.addShop(SHOP_B, { seed: true, productCount: opts.productCount });
   const storage = testStorageKind();
   const storageDir = mkdtempSync(path.join(tmpdir(), "studio-files-"));
   const s3 = storage === "s3" ? await startS3Server() : undefined;

@@ -51,7 +51,7 @@ describe("generate, publish and restore through the queue", () => {
     const product = [...shopState.products.values()].find((p) => p.mediaIds.length >= 1)!;
     const originals = [...product.mediaIds];
 
-    const { action } = await import("~/routes/app.new");
+    const { action } = await import("~/routes/app.new/route");
     const form = new FormData();
     form.set("productId", product.id);
     form.set("mode", "white");
@@ -83,7 +83,7 @@ describe("generate, publish and restore through the queue", () => {
     expect(report.fillRatio).toBeLessThan(0.9);
 
     // Publish: the job page's action queues it; the worker attaches it to the product.
-    const jobRoute = await import("~/routes/app.jobs.$id");
+    const jobRoute = await import("~/routes/app.jobs.$id/route");
     const publish = new FormData();
     publish.set("intent", "publish");
     publish.append("outputId", output.id);
@@ -121,7 +121,7 @@ describe("generate, publish and restore through the queue", () => {
     const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1];
     const originals = [...product.mediaIds];
 
-    const { action } = await import("~/routes/app.new");
+    const { action } = await import("~/routes/app.new/route");
     const form = new FormData();
     form.set("productId", product.id);
     form.set("mode", "white");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 import { DEFAULT_STORAGE_URL, parseStorageUrl } from "./storage/url";
 import { studioEnvSchema } from "../studio";
+import { LOG_LEVELS } from "./logger.server";
 
 // Every variable the web and worker processes read, validated once at start. Demo mode is only possible
 // with explicit demo settings: DEMO_MODE=1, the demo app's client id, a secret made for the run and an
@@ -28,6 +29,9 @@ const flag = z
   .enum(["0", "1", "true", "false", ""])
   .optional()
   .transform((v) => v === "1" || v === "true");
+
+const rpm = z.coerce.number().int().min(1).max(1_000_000).default(60);
+const concurrent = z.coerce.number().int().min(1).max(10_000).default(8);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -59,6 +63,8 @@ const schema = z.object({
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  // The worker's /healthz and /readyz (off unless set; `npm run worker:health` runs the same checks once).
+  WORKER_HEALTH_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65_535).optional()),
   // The worker's recovery timings (README, "Configuration", says why these defaults).
   WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(120),
@@ -67,12 +73,24 @@ const schema = z.object({
   // Economy bulk: the first wait before polling Google's batch, doubling to 15 times it (a batch takes hours).
   GEMINI_BATCH_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   MEDIA_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
+  // The paid providers' limits, shared by every worker (README, "Provider limits"): requests per minute
+  // and requests at once, per provider; Vertex AI's quotas are the Cloud project's, apart from the API key's.
+  GEMINI_RPM: rpm,
+  GEMINI_CONCURRENCY: concurrent,
+  VERTEX_RPM: rpm,
+  VERTEX_CONCURRENCY: concurrent,
+  NANO_BANANA_RPM: rpm,
+  NANO_BANANA_CONCURRENCY: concurrent,
+  PROVIDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
   // "shopify": plans and usage charges through Shopify's Billing API (an App Store app). "off": no plans,
   // the settings' monthly cap alone (a custom app for one's own store, which cannot use the Billing API).
   BILLING: z.enum(["shopify", "off"]).default("shopify"),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
+  // Read by app/infra/logger.server.ts itself (it logs before this runs); named here so that a typo is reported at start.
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   TOKEN_ENCRYPTION_KEY: tokenKey,
   TOKEN_ENCRYPTION_KEY_PREVIOUS: tokenKey,
   ...studioEnvSchema.shape,

@@ -28,11 +28,24 @@ function prepareSqliteFile(file: string) {
   }
 }
 
-export function createPrismaClient(url: string): Db {
+export interface PrismaClientOptions {
+  /** Called with each SQL statement the client sends (Prisma's query event): for tests that count them. */
+  onQuery?: (query: string) => void;
+}
+
+export function createPrismaClient(url: string, options: PrismaClientOptions = {}): Db {
   const target = parseDatabaseUrl(url);
+  const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
+  let client: Db;
   if (target.kind === "sqlite") {
     prepareSqliteFile(target.file);
-    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), ...log });
+  } else {
+    client = new PostgresqlClient({ adapter: new PrismaPg({ connectionString: target.url }), ...log }) as unknown as Db;
   }
-  return new PostgresqlClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    (client as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on("query", (e) => onQuery(e.query));
+  }
+  return client;
 }

@@ -195,6 +195,13 @@ async function withQueue<Q extends Queue, T>(q: Q, work: (q: Q) => Promise<T>): 
   }
 }
 
+/** For readiness checks: the web's queue connection answers PING (waiting for it to connect first). */
+export async function pingQueueRedis(): Promise<void> {
+  await connectionReady();
+  const answer = await getConnection().ping();
+  if (answer !== "PONG") throw new Error(`Redis answered ${answer}`);
+}
+
 export async function closeQueue(): Promise<void> {
   await queue?.close();
   await maintenance?.close();

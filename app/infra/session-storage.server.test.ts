@@ -3,6 +3,7 @@ import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/db";
 import { PrismaSessionStorage } from "./session-storage.server";
+import { captureLogs } from "./logger.server";
 
 const KEY = randomBytes(32);
 
@@ -184,26 +185,27 @@ describe.each(["sqlite", "postgresql"] as const)("PrismaSessionStorage on %s", (
     const after = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
     expect(after.accessToken.split(".")[1]).not.toBe(before.accessToken.split(".")[1]);
     // The old key alone can no longer open it: the previous key can be dropped.
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
-    expect(warn).toHaveBeenCalledTimes(1);
-    warn.mockRestore();
+    const warnings = await captureLogs(async (lines) => {
+      expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
+      return lines;
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, shop: SHOP, msg: expect.stringContaining("could not be decrypted") });
   });
 
-  test("a value no configured key opens, or one copied from another row, loads as a session without a token", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    await storage.storeSession(offlineSession());
-    await storage.storeSession(offlineSession(OTHER_SHOP));
-    const stranger = new PrismaSessionStorage(database.prisma, { current: randomBytes(32) });
-    const unreadable = await stranger.loadSession(`offline_${SHOP}`);
-    expect(unreadable?.accessToken).toBeUndefined();
-    expect(unreadable?.isActive("read_products,write_products")).toBe(false);
+  test("a value no configured key opens, or one copied from another row, loads as a session without a token", () =>
+    captureLogs(async () => {
+      await storage.storeSession(offlineSession());
+      await storage.storeSession(offlineSession(OTHER_SHOP));
+      const stranger = new PrismaSessionStorage(database.prisma, { current: randomBytes(32) });
+      const unreadable = await stranger.loadSession(`offline_${SHOP}`);
+      expect(unreadable?.accessToken).toBeUndefined();
+      expect(unreadable?.isActive("read_products,write_products")).toBe(false);
 
-    const other = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${OTHER_SHOP}` } });
-    await database.prisma.session.update({ where: { id: `offline_${SHOP}` }, data: { accessToken: other.accessToken } });
-    expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
-    vi.mocked(console.warn).mockRestore();
-  });
+      const other = await database.prisma.session.findUniqueOrThrow({ where: { id: `offline_${OTHER_SHOP}` } });
+      await database.prisma.session.update({ where: { id: `offline_${SHOP}` }, data: { accessToken: other.accessToken } });
+      expect((await storage.loadSession(`offline_${SHOP}`))?.accessToken).toBeUndefined();
+    }));
 
   test("invalidateAccessToken forgets the refused token but not one renewed meanwhile", async () => {
     await storage.storeSession(offlineSession());

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db } from "./prisma-client.server";
+import { logger } from "./logger.server";
 
 // Shopify sessions in the Session table. @shopify/shopify-app-session-storage-prisma supports only
 // Prisma 6; this keeps its table layout and field mapping, so either can read the other's rows once
@@ -200,9 +201,9 @@ export class PrismaSessionStorage implements SessionStorage {
     const refresh = row.refreshToken ? this.sealer.open(row.refreshToken, row.id, "refreshToken") : { value: null };
     if (access.value === undefined || refresh.value === undefined) {
       // A key that is gone (or a demo run's key from before): the shop reconnects through token exchange.
-      console.warn(
-        "[sessions] a stored token could not be decrypted with TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_KEY_PREVIOUS; the shop must reconnect",
+      logger.warn(
         { shop: row.shop, session: row.id },
+        "[sessions] a stored token could not be decrypted with TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_KEY_PREVIOUS; the shop must reconnect",
       );
     }
     return toSession({ ...row, accessToken: access.value ?? "", refreshToken: refresh.value ?? null });

@@ -3,7 +3,8 @@ import type { Session } from "@shopify/shopify-api";
 import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { PrismaSessionStorage } from "~/infra/session-storage.server";
-import { AdminApiError, createAdminApi, type AdminApi } from "~/shopify/admin-api.server";
+import { AdminApiError, createAdminApi, type AdminApi, type RequestOptions } from "~/shopify/admin-api.server";
+import { logger } from "~/infra/logger.server";
 
 // The one way to reach a shop's Admin API, from a request's session or, in the worker, from the shop's
 // offline session (looked up here, never carried in job data). One Redis connection paces every call
@@ -74,7 +75,7 @@ export async function adminApiForShop(shop: string): Promise<AdminApi> {
   return renewingAdminApi(shop, session.accessToken, async (failedToken) => {
     // No session token here to exchange: mark the shop for re-authentication and let the job fail.
     if (await forgetAccessToken(session, failedToken)) {
-      console.warn("[admin] Shopify refused the stored access token; the shop must open the app to reconnect", { shop });
+      logger.warn({ shop }, "[admin] Shopify refused the stored access token; the shop must open the app to reconnect");
     }
     return undefined;
   });
@@ -91,10 +92,10 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
     get fetch() {
       return api.fetch;
     },
-    async request(document, variables, opts) {
+    async request<T>(document: string, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<T> {
       const usedToken = token;
       try {
-        return await api.request(document, variables, opts);
+        return await api.request<T>(document, variables, opts);
       } catch (error) {
         if (!(error instanceof AdminApiError && error.code === "UNAUTHORIZED")) throw error;
         let renewal = pendingRenewals.get(usedToken);
@@ -109,7 +110,7 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
           api = createAdminApi({ shop, accessToken: renewed, redis: pacingConnection() });
         }
         // Shopify ran nothing for a 401, so sending the request again is safe even for a mutation.
-        return api.request(document, variables, opts);
+        return api.request<T>(document, variables, opts);
       }
     },
   };

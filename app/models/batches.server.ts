@@ -4,7 +4,7 @@ import { cancelJob, retryJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
 import { cancelGoogleBatch } from "~/models/google-batches.server";
 import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES } from "~/models/constants";
+import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 
 // Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
 // finds a row.
@@ -27,19 +27,52 @@ function countStatuses(rows: { status: string; count: number }[]): BatchCounts {
   return counts;
 }
 
-export async function getBatch(shop: string, id: string) {
-  const batch = await prisma.batch.findFirst({
-    where: { id, shop },
-    include: {
-      jobs: {
-        where: { shop },
-        orderBy: [{ createdAt: "asc" }, { productTitle: "asc" }],
-        include: { outputs: { where: { shop, storageKey: { not: PENDING_STORAGE_KEY } }, orderBy: { position: "asc" }, take: 1 } },
-      },
-    },
-  });
+/** Jobs per page of the batch page. */
+export const BATCH_PAGE_SIZE = 50;
+
+/**
+ * One page of a batch: its jobs in order, and its counts by state from the database (one groupBy),
+ * so a page polled each second reads at most BATCH_PAGE_SIZE jobs whatever the batch's size.
+ */
+export async function getBatch(shop: string, id: string, { page = 1 }: { page?: number } = {}) {
+  const batch = await prisma.batch.findFirst({ where: { id, shop } });
   if (!batch) return null;
-  return { ...batch, counts: countStatuses(batch.jobs.map((job) => ({ status: job.status, count: 1 }))) };
+  const groups = await prisma.job.groupBy({
+    by: ["status"],
+    where: { shop, batchId: id },
+    _count: { _all: true },
+    _sum: { progress: true },
+  });
+  const counts = countStatuses(groups.map((group) => ({ status: group.status, count: group._count._all })));
+  const pages = Math.max(1, Math.ceil(counts.total / BATCH_PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const jobs = await prisma.job.findMany({
+    where: { shop, batchId: id },
+    orderBy: [{ priority: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+    skip: (current - 1) * BATCH_PAGE_SIZE,
+    take: BATCH_PAGE_SIZE,
+    include: { outputs: { where: { shop, storageKey: { not: PENDING_STORAGE_KEY } }, orderBy: { position: "asc" }, take: 1 } },
+  });
+  // A finished job counts as complete whatever its outcome: the bar shows how much is left to wait for.
+  let points = 0;
+  let retryable = 0;
+  let cancellable = 0;
+  for (const group of groups) {
+    const status = group.status as JobState;
+    points += TERMINAL_STATES.includes(status) ? 100 * group._count._all : (group._sum.progress ?? 0);
+    if (RETRYABLE_STATES.includes(status)) retryable += group._count._all;
+    if (CANCELLABLE_STATES.includes(status)) cancellable += group._count._all;
+  }
+  return {
+    ...batch,
+    jobs,
+    counts,
+    progress: counts.total ? Math.round(points / counts.total) : 100,
+    retryable,
+    cancellable,
+    page: current,
+    pages,
+  };
 }
 
 export async function listBatches(shop: string, { take = 5 }: { take?: number } = {}) {

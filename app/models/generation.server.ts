@@ -11,6 +11,8 @@ import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { billingEnabled, providersAllowed } from "~/models/billing.server";
+import { readProductsByIds } from "~/shopify/bulk-read.server";
+import { createBatch, type BatchProduct } from "~/models/batch-create.server";
 import { formError, issue, OPTION_ERRORS, parseForm, parseValue } from "~/infra/forms.server";
 import { render, type FieldErrors, type Message } from "~/i18n/index";
 import { economyUnavailable } from "~/models/google-batches.server";
@@ -64,18 +66,35 @@ export function parseGenerationForm(form: FormData): { data: GenerationRequest }
   return { data: { ...rest, productIds: [productId], uploads } };
 }
 
+/** Far beyond the admin's own bulk selection; keeps one request's body and work bounded. */
+export const MAX_SELECTION = 50_000;
+
 export const extensionRequestSchema = z.object({
   productIds: z
     .array(productGid, issue("PRODUCTS_REQUIRED"))
     .min(1, issue("PRODUCTS_REQUIRED"))
-    .max(250, issue("PRODUCTS_TOO_MANY", { count: 250 })),
+    .max(MAX_SELECTION, issue("PRODUCTS_TOO_MANY", { count: MAX_SELECTION })),
   mode: z.enum(["white", "lifestyle"], issue("MODE_REQUIRED")).optional(),
 });
 
-type StartResult = { batchId: string | null; jobs: { id: string; productId: string }[] } | { errors: FieldErrors; status: number };
+type StartResult =
+  | {
+      batchId: string | null;
+      jobs: { id: string; productId: string }[];
+      /** Products of the request already in an unfinished job of the same mode: not added again. */
+      alreadyRunning?: number;
+      /** The jobs are saved but Redis did not take them: the reconciler queues them within a minute. */
+      queueDelayed?: boolean;
+    }
+  | { errors: FieldErrors; status: number };
 
-export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
-  const shop = session.shop;
+export type GenerationSpec = { mode: "white" | "lifestyle"; provider: NonNullable<GenerationRequest["provider"]>; options: object };
+
+/** The provider and options a request runs with: the shop's defaults under what the request chose. */
+export async function resolveSpec(
+  shop: string,
+  request: Pick<GenerationRequest, "mode" | "provider" | "options">,
+): Promise<{ spec: GenerationSpec } | { errors: FieldErrors; status: number }> {
   const settings = await getSettings(shop);
   const config = getStudioConfig();
   const mode = request.mode;
@@ -94,6 +113,45 @@ export async function startGeneration(session: Session, request: GenerationReque
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
   const options = parseValue({ ...defaults, ...(request.options ?? {}) }, optionSchema, OPTION_ERRORS);
   if ("errors" in options) return { errors: options.errors, status: 400 };
+  return { spec: { mode, provider, options: options.data } };
+}
+
+/**
+ * Queues a batch for products already read from Shopify (by id, or from a bulk read of a selection).
+ * Refused up front when the cap clearly has no room; the reservation in createBatch is what holds.
+ */
+export async function startBatch(shop: string, products: readonly BatchProduct[], spec: GenerationSpec): Promise<StartResult> {
+  const settings = await getSettings(shop);
+  try {
+    if (isCapped(spec.provider)) {
+      await refuseIfNoRoom(
+        shop,
+        settings.monthlyCap,
+        products.filter((p) => p.images.length > 0).map(() => plannedImages(spec.mode, spec.options)),
+      );
+    }
+    const created = await createBatch(shop, products, spec);
+    const existing = created.alreadyRunning.map((job) => ({ id: job.jobId, productId: job.productId }));
+    return {
+      // With nothing new, the batch that already has the products (the merchant follows it there).
+      batchId: created.batchId ?? created.alreadyRunning.find((job) => job.batchId)?.batchId ?? null,
+      jobs: [...created.jobs, ...existing],
+      alreadyRunning: created.alreadyRunning.length,
+      queueDelayed: !created.queued,
+    };
+  } catch (error) {
+    return refusal(error);
+  }
+}
+
+export async function startGeneration(session: Session, request: GenerationRequest): Promise<StartResult> {
+  const shop = session.shop;
+  const settings = await getSettings(shop);
+  const resolved = await resolveSpec(shop, request);
+  if ("errors" in resolved) return resolved;
+  const { mode, provider } = resolved.spec;
+  const options = { data: resolved.spec.options };
+  const config = getStudioConfig();
 
   // Refused before any upload is stored or any product looked up when the cap clearly has no room; the
   // reservation in createJobs is what holds under concurrency.
@@ -107,6 +165,21 @@ export async function startGeneration(session: Session, request: GenerationReque
     } catch (error) {
       return refusal(error);
     }
+  }
+
+  // Several products (the bulk action): read by id in chunks, written and queued in bulk. An economy
+  // batch (Google's Batch API, one queue entry for the whole batch) still goes through createJobs below.
+  const economyBatch = settings.economyBulk && provider === "gemini" && !economyUnavailable(config);
+  if (request.productIds.length > 1 && !economyBatch) {
+    const api = adminApiForSession(session);
+    const products: BatchProduct[] = [];
+    for await (const chunk of readProductsByIds(api, request.productIds)) {
+      if (chunk.missingIds.length) {
+        return { errors: { productId: { code: "PRODUCT_NOT_FOUND", values: { id: chunk.missingIds[0] } } }, status: 404 };
+      }
+      products.push(...chunk.products);
+    }
+    return startBatch(shop, products, resolved.spec);
   }
 
   const api = adminApiForSession(session);

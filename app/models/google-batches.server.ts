@@ -4,6 +4,7 @@ import { TRANSACTION } from "~/models/usage.server";
 import { AWAITING_BATCH, RUNNING_STATES } from "~/models/constants";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { createGeminiBatchClient, resolveModel, type BatchStatus, type ImageRequest, type StudioConfig } from "~/studio";
+import { logger } from "~/infra/logger.server";
 
 // Economy bulk: a bulk batch whose jobs' first attempts go through Google's Batch API as one Google batch,
 // at the batch price. The rows here are the source of truth for where that batch is:
@@ -182,7 +183,7 @@ export async function cancelGoogleBatch(shop: string, batchId: string): Promise<
   try {
     await createGeminiBatchClient(gemini).cancel(batch.googleBatchName);
   } catch (error) {
-    console.warn("[google-batch] cancel left to the next poll", { shop, batchId, error: (error as Error).message });
+    logger.warn({ shop, batchId, error: (error as Error).message }, "[google-batch] cancel left to the next poll");
     return false;
   }
   await setGoogleState(shop, batchId, "cancelled");

@@ -10,11 +10,13 @@ import {
   releaseImages,
   reserveImages,
   settleImages,
+  imagePriceMicros,
   TRANSACTION,
   type Tx,
 } from "~/models/usage.server";
 import { render } from "~/i18n/index";
 import { AWAITING_BATCH, CANCELLABLE_STATES, RETRYABLE_STATES, RUNNING_STATES, type JobState } from "~/models/constants";
+import { logger } from "~/infra/logger.server";
 
 // Jobs, their source photos and outputs. Every query is filtered by shop: an id alone never finds a row.
 // Every write an attempt makes is conditional on the row still being at that attempt, so an old attempt
@@ -50,6 +52,16 @@ export interface NewJob {
 }
 
 /**
+ * Per-shop fairness on open-source BullMQ (no groups): a job's queue priority is its rank in its shop's
+ * backlog when it is queued, so a shop's n-th unfinished job runs with everyone's n-th. Shop B's single
+ * job ranks 1 and goes ahead of all but the first of shop A's 1,000, taking the next free worker;
+ * A's later jobs, batches or singles, queue behind A's own backlog. One count, scoped by shop.
+ */
+async function shopBacklog(tx: Pick<typeof prisma, "job">, shop: string): Promise<number> {
+  return tx.job.count({ where: { shop, status: { in: [...CANCELLABLE_STATES] } } });
+}
+
+/**
  * Creates jobs (one, or a batch from the bulk action) and queues them. The planned images of every job
  * on a paid provider are reserved first, all or nothing: a request that would pass the monthly cap
  * throws CapReachedError and stores nothing.
@@ -62,6 +74,7 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
   const created = await prisma.$transaction(async (tx) => {
     const month = total > 0 ? await reserveImages(tx, shop, total, monthlyCap) : null;
     if (total > 0 && !month) return null;
+    const backlog = await shopBacklog(tx, shop);
     const batchRow = batch
       ? await tx.batch.create({ data: { shop, mode: batch.mode, options: JSON.stringify(batch.options), economy: batch.economy ?? false } })
       : null;
@@ -77,8 +90,8 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
             options: JSON.stringify(input.options),
             provider: input.provider,
             batchId: batchRow?.id,
-            // The n-th job of a batch queues behind the (n-1)-th: see enqueueMany() for why.
-            priority: index + 1,
+            // Fair shares between shops: see shopBacklog().
+            priority: backlog + index + 1,
             reservedImages: needed[index],
             reservedMonth: needed[index] ? month : null,
             ...(input.failure
@@ -225,6 +238,8 @@ export interface NewOutput {
   prompt: string | null;
   promptVersion: string;
   report: string;
+  /** How long the provider took for this image, in ms. */
+  providerMs?: number;
 }
 
 /**
@@ -267,7 +282,15 @@ export async function saveOutputs(
     // Outputs of earlier attempts stay (a retry keeps them); this attempt's come after them.
     const start = await tx.output.count({ where: { shop, jobId: job.id } });
     const created = await tx.output.createManyAndReturn({
-      data: outputs.map((output, index) => ({ shop, jobId: job.id, attempt: job.attempts, position: start + index, ...output })),
+      // Each image priced as settleImages priced it, so the outputs' costs add up to the usage row's.
+      data: outputs.map((output, index) => ({
+        shop,
+        jobId: job.id,
+        attempt: job.attempts,
+        position: start + index,
+        costMicros: imagePriceMicros(job.provider, size || undefined),
+        ...output,
+      })),
     });
     await tx.sourceImage.updateMany({ where: { shop, jobId: job.id }, data: { used: false } });
     await tx.sourceImage.updateMany({ where: { shop, jobId: job.id, position: { in: usedPositions } }, data: { used: true } });
@@ -285,9 +308,11 @@ export async function retryJob(shop: string, id: string) {
   const attempt = job.attempts + 1;
   const { monthlyCap } = await getSettings(shop);
   const images = isCapped(job.provider) ? plannedImages(job.mode, JSON.parse(job.options)) : 0;
+  let priority = job.priority;
   const outcome = await prisma.$transaction(async (tx) => {
     const month = images > 0 ? await reserveImages(tx, shop, images, monthlyCap) : null;
     if (images > 0 && !month) return "capped";
+    priority = (await shopBacklog(tx, shop)) + 1;
     // Conditional on the attempt read above, so two clicks on Retry queue the job once.
     const { count } = await tx.job.updateMany({
       where: { id, shop, attempts: job.attempts, status: { in: [...RETRYABLE_STATES] } },
@@ -302,6 +327,7 @@ export async function retryJob(shop: string, id: string) {
         heartbeatAt: null,
         reservedImages: images,
         reservedMonth: month,
+        priority,
       },
     });
     if (count === 0 && month) await releaseImages(tx, shop, month, images);
@@ -310,7 +336,7 @@ export async function retryJob(shop: string, id: string) {
   if (outcome === "capped") throw new CapReachedError(await getCapacity(shop, monthlyCap), [images]);
   if (outcome === "raced") return null;
   try {
-    await enqueue({ kind: "generate", shop, jobId: id, attempt }, generateQueueId(id, attempt), job.priority);
+    await enqueue({ kind: "generate", shop, jobId: id, attempt }, generateQueueId(id, attempt), priority);
   } catch (error) {
     // As in createJobs: not left "queued" with nothing in the queue.
     await failJob(shop, id, attempt, "QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE);
@@ -337,7 +363,7 @@ export async function cancelJob(shop: string, id: string) {
   // entry off the queue keeps it from waiting there. The row is what counts, so a Redis failure here
   // does not undo the cancel.
   await dequeue(generateQueueId(id, job.attempts)).catch((error: Error) => {
-    console.warn("[jobs] cancelled job left in the queue", { shop, jobId: id, error: error.message });
+    logger.warn({ shop, jobId: id, error: error.message }, "[jobs] cancelled job left in the queue");
   });
   return true;
 }

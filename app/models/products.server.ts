@@ -19,29 +19,9 @@ export interface ProductForGeneration {
   images: ProductImage[];
 }
 
-interface MediaNode {
-  __typename: string;
-  id: string;
-  status: string;
-  alt: string | null;
-  image?: { url: string; width: number | null; height: number | null } | null;
-}
-
-interface ProductQuery {
-  product: {
-    id: string;
-    title: string;
-    productType: string;
-    vendor: string;
-    tags: string[];
-    description: string;
-    media: { nodes: MediaNode[] };
-  } | null;
-}
-
 /** The product as the prompts and the photo choice need it; null when it does not exist (any more). */
 export async function getProductForGeneration(api: AdminApi, productId: string): Promise<ProductForGeneration | null> {
-  const { product } = await api.request<ProductQuery>(PRODUCT_FOR_GENERATION_QUERY, { id: productId });
+  const { product } = await api.request(PRODUCT_FOR_GENERATION_QUERY, { id: productId });
   if (!product) return null;
   return {
     id: product.id,
@@ -50,17 +30,15 @@ export async function getProductForGeneration(api: AdminApi, productId: string):
     vendor: product.vendor || undefined,
     tags: product.tags,
     description: product.description || undefined,
-    images: product.media.nodes
-      .filter((m) => m.__typename === "MediaImage" && m.status === "READY" && m.image?.url)
-      .map((m) => ({ id: m.id, url: m.image!.url, width: m.image!.width, height: m.image!.height, alt: m.alt })),
+    images: product.media.nodes.flatMap((m) =>
+      m.__typename === "MediaImage" && m.status === "READY" && m.image?.url
+        ? [{ id: m.id, url: m.image.url, width: m.image.width ?? null, height: m.image.height ?? null, alt: m.alt ?? null }]
+        : [],
+    ),
   };
 }
 
-interface PickerQuery {
-  products: { nodes: { id: string; title: string; featuredMedia: { preview: { image: { url: string } | null } | null } | null }[] };
-}
-
 export async function listProductsForPicker(api: AdminApi, { first = 50, query }: { first?: number; query?: string } = {}) {
-  const { products } = await api.request<PickerQuery>(PRODUCTS_FOR_PICKER_QUERY, { first, query: query ?? null });
+  const { products } = await api.request(PRODUCTS_FOR_PICKER_QUERY, { first, query: query ?? null });
   return products.nodes.map((p) => ({ id: p.id, title: p.title, imageUrl: p.featuredMedia?.preview?.image?.url ?? null }));
 }

@@ -4,6 +4,7 @@ import { enqueue, queueJobState } from "~/infra/queue.server";
 import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
 import { adminApiForShop } from "~/models/admin.server";
 import { findMarkedMedia } from "~/shopify/publish.server";
+import { logger } from "~/infra/logger.server";
 
 // Publishing outputs to the product's media and taking them off again. Every request moves outputs
 // conditionally (compare-and-set on their review state and attempt), so two clicks, two tabs or a click
@@ -219,7 +220,7 @@ async function settleByMarker(
   const marked = await adminApiForShop(shop)
     .then((api) => findMarkedMedia(api, productId, outputIds))
     .catch((error: Error) => {
-      console.warn("[publishing] could not look for the outputs' media", { shop, jobId, error: error.message });
+      logger.warn({ shop, jobId, error: error.message }, "[publishing] could not look for the outputs' media");
       return undefined;
     });
   const from = kind === "restore" ? ["restoring"] : ["publishing", "attaching"];

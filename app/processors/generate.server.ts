@@ -22,6 +22,7 @@ import {
 import { adminApiForShop } from "~/models/admin.server";
 import { getStudioConfig } from "~/infra/studio-config.server";
 import { PermanentJobError } from "./errors.server";
+import { logger } from "~/infra/logger.server";
 import { batchAnswerProvider, discardAnswerFiles } from "./google-batch.server";
 import { readBatchRequests, waitsOnGoogleBatch } from "~/models/google-batches.server";
 
@@ -66,7 +67,7 @@ export async function processGenerate(shop: string, jobId: string, attempt: numb
     () => {
       touchJob(shop, jobId, attempt)
         .then((alive) => alive || lost.abort())
-        .catch((error: Error) => console.warn("[generate] heartbeat not written", { shop, jobId, error: error.message }));
+        .catch((error: Error) => logger.warn({ shop, jobId, error: error.message }, "[generate] heartbeat not written"));
     },
     (env.WORKER_LOCK_SECONDS * 1000) / 4,
   );
@@ -118,7 +119,7 @@ async function makeImages(shop: string, job: Job, signal: AbortSignal, imageProv
           lastProgress = progress;
           // Only progress: a failed write (a busy SQLite, a PostgreSQL blip) must not stop the job.
           updateJobProgress(shop, job.id, attempt, stage, progress).catch((error: Error) => {
-            console.warn("[generate] progress not written", { shop, jobId: job.id, error: error.message });
+            logger.warn({ shop, jobId: job.id, error: error.message }, "[generate] progress not written");
           });
         }
       },
@@ -147,6 +148,7 @@ async function saveImages(shop: string, job: Job, result: StudioResult, batchIma
       provider: output.provider,
       prompt: output.prompt,
       promptVersion: output.promptVersion,
+      providerMs: Math.round(output.ms),
       report: JSON.stringify({
         ...output.report,
         ms: output.ms,

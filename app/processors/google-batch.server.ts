@@ -34,6 +34,7 @@ import {
 } from "~/studio";
 import { classifyJobError, PermanentJobError } from "./errors.server";
 import { loadStudioRequest } from "./generate.server";
+import { logger } from "~/infra/logger.server";
 
 // Economy bulk's worker side, one queue entry per app batch (googleBatchQueueId): prepare every job locally
 // (product, photos, analysis, prompts), submit their requests as one Google batch, then poll it with
@@ -194,7 +195,7 @@ async function saveResults(shop: string, batchId: string, client: GeminiBatchCli
     answers.set(job.id, saved);
   }
   const queued = await saveAnswers(shop, batchId, answers);
-  console.log("[google-batch] answered", { shop, batchId, jobs: queued.length, requests: results.size });
+  logger.info({ shop, batchId, jobs: queued.length, requests: results.size }, "[google-batch] answered");
 }
 
 /** Queues the answered jobs to finish (again, after a crash: the ids are deterministic). */

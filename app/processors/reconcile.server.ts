@@ -9,6 +9,7 @@ import { reconcilePublishing } from "~/models/publishing.server";
 import { afterOutputsSaved, billingEnabled, chargeQueueId } from "~/models/billing.server";
 import { STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles } from "./generate.server";
+import { logger } from "~/infra/logger.server";
 
 // The database is the source of truth; Redis can lose its data (a restart without persistence, a
 // FLUSHALL) or BullMQ can give up on an entry without the row hearing of it. Run by one job scheduler
@@ -166,7 +167,7 @@ async function reconcileGoogleBatch(row: Row, batchId: string): Promise<Action |
   if (WAITING.has(entry.state) || entry.state === "active") return null;
   if (entry.state === "unknown") await enqueue({ kind: "google-batch", shop: row.shop, batchId }, entryId);
   else await rerunEntry(entryId);
-  console.warn("[reconcile] google batch entry queued again", { shop: row.shop, batchId, jobId: row.id, entry: entry.state });
+  logger.warn({ shop: row.shop, batchId, jobId: row.id, entry: entry.state }, "[reconcile] google batch entry queued again");
   return "requeued";
 }
 
@@ -177,7 +178,7 @@ async function requeue(row: Row, entryId: string, state: EntryState | "unknown")
     // The entry finished but the row did not (a run stopped between its work and its last write).
     await rerunEntry(entryId);
   }
-  console.warn("[reconcile] queued again", { shop: row.shop, jobId: row.id, attempt: row.attempts, status: row.status, entry: state });
+  logger.warn({ shop: row.shop, jobId: row.id, attempt: row.attempts, status: row.status, entry: state }, "[reconcile] queued again");
   return "requeued";
 }
 
@@ -185,6 +186,6 @@ async function fail(row: Row, reason: keyof typeof STOPPED_ERRORS): Promise<Acti
   const { code, message } = STOPPED_ERRORS[reason];
   if (!(await failJob(row.shop, row.id, row.attempts, code, message))) return null;
   await discardAttemptFiles(row.shop, row.id, row.attempts);
-  console.warn("[reconcile] failed", { shop: row.shop, jobId: row.id, attempt: row.attempts, code });
+  logger.warn({ shop: row.shop, jobId: row.id, attempt: row.attempts, code }, "[reconcile] failed");
   return "failed";
 }

@@ -1,6 +1,7 @@
-import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { DelayedError, MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "~/infra/env.server";
+import { logger, withLogContext } from "~/infra/logger.server";
 import { failJob } from "~/models/jobs.server";
 import { purgeExpiredJobs } from "~/models/retention.server";
 import { sweepOrphanFiles } from "~/infra/storage.server";
@@ -38,9 +39,19 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
   }
 }
 
-export async function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+/** Every line a job's run logs carries its shop, the app's job id, the queue entry and its kind. */
+export function processStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
   // Economy bulk's entry settles its own failures (on the batch's jobs) and delays itself between polls.
-  if (job.data.kind === "google-batch") return processGoogleBatchEntry(job as Job<GoogleBatchData>, token, signal);
+  if (job.data.kind === "google-batch")
+    return withLogContext({ shop: job.data.shop, batchId: job.data.batchId, queueJobId: job.id, kind: job.data.kind }, () =>
+      processGoogleBatchEntry(job as Job<GoogleBatchData>, token, signal),
+    );
+  const { shop, jobId, kind } = job.data;
+  return withLogContext({ shop, jobId, queueJobId: job.id, kind }, () => runStudioJob(job, token, signal));
+}
+
+async function runStudioJob(job: Job<StudioJobData>, token?: string, signal?: AbortSignal) {
+  if (job.data.kind === "google-batch") return;
   const { shop, jobId } = job.data;
   try {
     await run(job, signal);
@@ -49,25 +60,21 @@ export async function processStudioJob(job: Job<StudioJobData>, token?: string, 
       // Stopped by the shutdown deadline: back to the queue as it was, without spending an attempt
       // (BullMQ does not count a WaitingError). The next run picks up where the row says it is.
       await job.moveToWait(token).catch((moveError: Error) => {
-        console.warn(`[worker] ${job.name} left for the stalled-job check`, { shop, jobId, error: moveError.message });
+        logger.warn({ shop, jobId, error: moveError.message }, `[worker] ${job.name} left for the stalled-job check`);
       });
       throw new WaitingError();
     }
     const classified = classifyJobError(error);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    console.warn(`[worker] ${job.name} failed`, {
-      shop,
-      jobId,
-      code: classified.code,
-      transient: classified.transient,
-      lastAttempt,
-      error: (error as Error).message,
-    });
+    logger.warn(
+      { shop, jobId, code: classified.code, transient: classified.transient, lastAttempt, error: (error as Error).message },
+      `[worker] ${job.name} failed`,
+    );
     if (!classified.transient || lastAttempt) {
       // If the database is down this write fails too; the row is then failed by the "failed" handler
       // or, failing that, by the reconciler, which finds the entry failed and the row unfinished.
       await settleFailure(job, classified).catch((writeError: Error) => {
-        console.warn(`[worker] ${job.name} failure not recorded`, { shop, jobId, error: writeError.message });
+        logger.warn({ shop, jobId, error: writeError.message }, `[worker] ${job.name} failure not recorded`);
       });
     }
     if (!classified.transient) throw new UnrecoverableError(classified.message);
@@ -87,13 +94,16 @@ async function processGoogleBatchEntry(job: Job<GoogleBatchData>, token?: string
       throw new WaitingError();
     }
     const classified = classifyJobError(error);
-    console.warn("[worker] google-batch failed", {
-      shop: job.data.shop,
-      batchId: job.data.batchId,
-      code: classified.code,
-      transient: classified.transient,
-      error: (error as Error).message,
-    });
+    logger.warn(
+      {
+        shop: job.data.shop,
+        batchId: job.data.batchId,
+        code: classified.code,
+        transient: classified.transient,
+        error: (error as Error).message,
+      },
+      "[worker] google-batch failed",
+    );
     if (!classified.transient) throw new UnrecoverableError(classified.message);
     throw error;
   }
@@ -124,7 +134,7 @@ export async function onStudioJobFailed(job: Job<StudioJobData> | undefined, err
   const { shop, jobId } = job.data;
   const failure = STOPPED_ERRORS[/stalled/i.test(error.message) ? "WORKER_LOST" : "INTERRUPTED"];
   await settleFailure(job, failure).catch((writeError: Error) => {
-    console.warn("[worker] stalled job not recorded as failed", { shop, jobId, error: writeError.message });
+    logger.warn({ shop, jobId, error: writeError.message }, "[worker] stalled job not recorded as failed");
   });
 }
 
@@ -138,30 +148,36 @@ export function createStudioWorker(options: { connection: Redis; prefix: string;
     stalledInterval: lockDuration / 2,
     // A job whose worker is killed runs again twice; the third time it is failed (it may be what kills it).
     maxStalledCount: 2,
+    // Completed and failed counts per minute for a week, kept by BullMQ in Redis (Queue.getMetrics()).
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
   worker.on("failed", (job, error) => {
-    onStudioJobFailed(job, error).catch((e: unknown) => console.error("[worker] a stopped job was not recorded", e));
+    onStudioJobFailed(job, error).catch((e: unknown) => logger.error({ err: e }, "[worker] a stopped job was not recorded"));
   });
   return worker;
 }
 
-async function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: string, signal?: AbortSignal) {
+function processMaintenanceJob(job: Job<MaintenanceJobData>, _token?: string, signal?: AbortSignal) {
+  return withLogContext({ kind: job.data.kind, queueJobId: job.id }, () => runMaintenanceJob(job, signal));
+}
+
+async function runMaintenanceJob(job: Job<MaintenanceJobData>, signal?: AbortSignal) {
   switch (job.data.kind) {
     case "reconcile": {
       const result = await reconcile(signal);
       if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled + result.charges.requeued > 0)
-        console.log("[worker] reconciled", result);
+        logger.info(result, "[worker] reconciled");
       return result;
     }
     case "retention": {
       const { jobs, files } = await purgeExpiredJobs(new Date(), signal);
-      if (jobs > 0) console.log(`[worker] retention: removed ${jobs} finished jobs and ${files} files`);
+      if (jobs > 0) logger.info({ jobs, files }, `[worker] retention: removed ${jobs} finished jobs and ${files} files`);
       return { jobs, files };
     }
     case "sweep": {
       // Files a crash left without a row (written before their transaction failed, uploads of a request that died).
       const { checked, deleted } = await sweepOrphanFiles({ signal });
-      if (deleted > 0) console.log(`[worker] storage sweep: removed ${deleted} orphan files of ${checked}`);
+      if (deleted > 0) logger.info({ checked, deleted }, `[worker] storage sweep: removed ${deleted} orphan files of ${checked}`);
       return { checked, deleted };
     }
   }
@@ -173,5 +189,6 @@ export function createMaintenanceWorker(options: { connection: Redis; prefix: st
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 1,
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
 }

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
-import { extensionRequestSchema, startGeneration } from "~/models/generation.server";
+import { extensionRequestSchema, MAX_SELECTION, startGeneration } from "~/models/generation.server";
 import { getSettings } from "~/models/settings.server";
 import { readJson } from "~/infra/request-body.server";
 import { parseValue } from "~/infra/forms.server";
@@ -8,6 +8,9 @@ import { localeOf, render, type FieldErrors } from "~/i18n/index";
 
 // The admin extensions' endpoint (product-page action and bulk action). authenticate.admin checks the
 // Bearer session token and answers the CORS preflight; the response carries the CORS headers via cors().
+
+/** A bulk selection of MAX_SELECTION product ids (about 40 bytes each in JSON), and no more. */
+const SELECTION_BODY_LIMIT = MAX_SELECTION * 40 + 1024;
 
 /** The extensions' modal presets the shop's default mode from this. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   let body: unknown;
   try {
-    body = await readJson(request);
+    body = await readJson(request, SELECTION_BODY_LIMIT);
   } catch (refusal) {
     if (refusal instanceof Response) {
       const { errors } = (await refusal.json()) as { errors: FieldErrors };
@@ -44,6 +47,9 @@ export async function action({ request }: ActionFunctionArgs) {
     json({
       batchId: result.batchId,
       jobs: result.jobs.map((job) => ({ ...job, url: `/app/jobs/${job.id}` })),
+      // Products already in an unfinished job of this mode were not added again (they are among `jobs`).
+      alreadyRunning: result.alreadyRunning ?? 0,
+      queueDelayed: result.queueDelayed ?? false,
     }),
   );
 }

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, Layout, Page, ResourceItem, ResourceList, Text, Thumbnail } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
+import { CatalogueCard } from "~/components/CatalogueCard";
 import type { JobState } from "~/models/constants";
 import { useT, type MessageKey } from "~/i18n/index";
 import { listBatches } from "~/models/batches.server";
@@ -49,6 +50,7 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <CatalogueCard />
             {batches.length > 0 && (
               <Card padding="0">
                 <Box padding="400" paddingBlockEnd="200">

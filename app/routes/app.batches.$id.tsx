@@ -1,10 +1,11 @@
 import { useEffect } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
+  Box,
   Button,
   Card,
   IndexTable,
@@ -12,6 +13,7 @@ import {
   Layout,
   Link,
   Page,
+  Pagination,
   ProgressBar,
   Text,
   Thumbnail,
@@ -22,7 +24,7 @@ import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
+import type { JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
 import { readForm } from "~/infra/request-body.server";
 import { refuse } from "~/infra/forms.server";
@@ -31,7 +33,8 @@ import { useFormErrors } from "~/components/FormErrors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const batch = await getBatch(session.shop, params.id ?? "");
+  const page = Number(new URL(request.url).searchParams.get("page") ?? 1);
+  const batch = await getBatch(session.shop, params.id ?? "", { page });
   if (!batch) throw new Response("Batch not found", { status: 404 });
   const jobs = batch.jobs.map((job) => ({
     id: job.id,
@@ -41,19 +44,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     error: job.status === "failed" ? job.error : null,
     thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
   }));
-  // A finished job counts as complete whatever its outcome: the bar shows how much is left to wait for.
-  const progress = jobs.length
-    ? Math.round(jobs.reduce((sum, job) => sum + (TERMINAL_STATES.includes(job.status) ? 100 : job.progress), 0) / jobs.length)
-    : 100;
   return {
     batch: {
       id: batch.id,
       mode: batch.mode,
       createdAt: batch.createdAt.toISOString(),
       counts: batch.counts,
-      progress,
-      retryable: jobs.filter((job) => RETRYABLE_STATES.includes(job.status)).length,
-      cancellable: jobs.filter((job) => CANCELLABLE_STATES.includes(job.status)).length,
+      progress: batch.progress,
+      retryable: batch.retryable,
+      cancellable: batch.cancellable,
+      page: batch.page,
+      pages: batch.pages,
       economy: batch.economy,
       googleBatch: googleBatchSummary(batch),
     },
@@ -92,6 +93,7 @@ export default function BatchPage() {
   const t = useT();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
+  const navigate = useNavigate();
   const busy = batch.counts.inProgress > 0;
   // Polled slowly while everything left waits for Google's batch, which takes hours.
   const pollMs = batch.googleBatch && batch.googleBatch.count === batch.counts.inProgress ? 30_000 : 1000;
@@ -243,6 +245,19 @@ export default function BatchPage() {
                 );
               })}
             </IndexTable>
+            {batch.pages > 1 && (
+              <Box padding="300">
+                <InlineStack align="center">
+                  <Pagination
+                    hasPrevious={batch.page > 1}
+                    hasNext={batch.page < batch.pages}
+                    onPrevious={() => navigate(`?page=${batch.page - 1}`)}
+                    onNext={() => navigate(`?page=${batch.page + 1}`)}
+                    label={t("batch.page", { page: batch.page, pages: batch.pages })}
+                  />
+                </InlineStack>
+              </Box>
+            )}
           </Card>
         </Layout.Section>
       </Layout>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { fileName, openFile, verifyFileUrl } from "~/infra/storage.server";
+import { logger } from "~/infra/logger.server";
 
 // Serves a stored image to an <img> tag: the URL itself is the credential (HMAC-signed, for a fixed
 // window, made only by loaders that authenticated the shop the key belongs to). From disk the body is
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     file = await openFile(key, signed.variant, { expires: signed.expires, download });
   } catch (error) {
     // The store did not answer (or refused): worth a retry, unlike a file that is not there.
-    console.warn("[files] could not read a stored file", { key, reason: (error as Error).message });
+    logger.warn({ key, reason: (error as Error).message }, "[files] could not read a stored file");
     return new Response("Storage unavailable", { status: 503, headers: { "retry-after": "5" } });
   }
   if (!file) return new Response("Not found", { status: 404 });

@@ -4,6 +4,7 @@ import { ADMIN_API_VERSION } from "./api-version";
 import { adminGraphqlUrl } from "./endpoint.server";
 import { AdminApiError } from "./errors";
 import { createPacer, type Pacer, type ThrottleStatus } from "./throttle.server";
+import { logger } from "~/infra/logger.server";
 
 export { AdminApiError, assertNoUserErrors } from "./errors";
 export type { AdminApiErrorCode } from "./errors";
@@ -22,11 +23,33 @@ export interface RequestOptions {
   idempotent?: boolean;
 }
 
+declare const resultType: unique symbol;
+declare const variablesType: unique symbol;
+
+/**
+ * An Admin GraphQL document with the result and variables types that `npm run graphql-codegen` wrote for it
+ * (app/types/admin.generated.d.ts), so that `request` answers with them; at run time it is the string.
+ */
+export type AdminDocument<Result, Variables extends Record<string, unknown>> = string & {
+  readonly [resultType]?: Result;
+  readonly [variablesType]?: Variables;
+};
+type UntypedDocument = string & { readonly [resultType]?: undefined };
+type ResultOf<D> = D extends { readonly [resultType]?: infer R } ? R : unknown;
+type VariablesOf<D> = D extends { readonly [variablesType]?: infer V extends Record<string, unknown> } ? V : Record<string, unknown>;
+
 export interface AdminApi {
   readonly shop: string;
   /** The fetch this API was built with, for the staged uploads that go with its mutations. */
   readonly fetch: typeof fetch;
-  request<T>(document: string, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<T>;
+  /** A document of documents.ts answers with its generated result type, and takes its generated variables. */
+  request<D extends AdminDocument<unknown, Record<string, unknown>>>(
+    document: D,
+    variables?: VariablesOf<D>,
+    opts?: RequestOptions,
+  ): Promise<ResultOf<D>>;
+  /** Any other document (tests' own, ad hoc): the caller says what it expects. Not for typed documents, whose types win. */
+  request<T = unknown>(document: UntypedDocument, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<T>;
 }
 
 export interface RetryPolicy {
@@ -68,7 +91,7 @@ const knownCosts = new Map<string, number>();
 export function createAdminApi(options: AdminApiOptions): AdminApi {
   const { shop, accessToken } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const log = options.log ?? { warn: (message, context) => console.warn(message, context) };
+  const log = options.log ?? { warn: (message, context) => logger.warn(context, message) };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const pacerKey = options.redis ?? processKey;
   let pacer = pacers.get(pacerKey);

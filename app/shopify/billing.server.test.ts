@@ -3,7 +3,9 @@ import { findPaidPlan } from "~/billing/plans";
 import { startEmulator, type Emulator } from "../../scripts/emulator/index.ts";
 import type { UsageIdempotency } from "../../scripts/emulator/billing.ts";
 import { answerCharge } from "../../scripts/emulator/test-client.ts";
+import type { ApiVersion } from "@shopify/shopify-api";
 import { AdminApiError } from "./admin-api.server";
+import { ADMIN_API_VERSION } from "./api-version";
 import {
   cancelSubscription,
   createSubscription,
@@ -269,7 +271,7 @@ describe("@shopify/shopify-api's billing helpers (why the app does not use them)
   it("send no idempotency key: the same charge retried is charged twice", async () => {
     const { shop, token, subscription, records } = await subscribed();
     await import("@shopify/shopify-api/adapters/node");
-    const { shopifyApi, ApiVersion, BillingInterval, LogSeverity, Session } = await import("@shopify/shopify-api");
+    const { shopifyApi, BillingInterval, LogSeverity, Session } = await import("@shopify/shopify-api");
     const { setAbstractFetchFunc } = await import("@shopify/shopify-api/runtime");
     const nodeFetch = globalThis.fetch;
     setAbstractFetchFunc((input, init) =>
@@ -279,7 +281,7 @@ describe("@shopify/shopify-api's billing helpers (why the app does not use them)
       apiKey: "demo-api-key",
       apiSecretKey: "demo-api-secret",
       hostName: "app.example",
-      apiVersion: ApiVersion.October26,
+      apiVersion: ADMIN_API_VERSION as ApiVersion,
       isEmbeddedApp: true,
       logger: { level: LogSeverity.Error },
       billing: {

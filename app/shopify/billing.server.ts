@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatCents, parseCents, planForSubscriptionName, usageTerms, type PaidPlan } from "~/billing/plans";
 import type { Locale } from "~/i18n/index";
+import type { AppSubscriptionStatus, MoneyInput, MoneyV2 } from "../types/admin.types";
+import type { AppUsageRecordsQuery, SubscriptionFieldsFragment } from "../types/admin.generated";
 import { AdminApiError, assertNoUserErrors, type AdminApi } from "./admin-api.server";
 import {
   ACTIVE_SUBSCRIPTIONS_QUERY,
@@ -19,7 +21,7 @@ import {
 // which the document does not declare), so a retried charge is a second charge; and they exist only
 // inside an authenticated request, never in the worker. Money is whole US cents.
 
-export type SubscriptionStatus = "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
+export type SubscriptionStatus = AppSubscriptionStatus;
 
 export interface Subscription {
   id: string;
@@ -63,40 +65,7 @@ export interface RecordedUsage {
   adopted: boolean;
 }
 
-interface UserError {
-  field: string[] | null;
-  message: string;
-}
-
-interface SubscriptionNode {
-  id: string;
-  name: string;
-  status: SubscriptionStatus;
-  test: boolean;
-  trialDays: number;
-  createdAt: string;
-  currentPeriodEnd: string | null;
-  lineItems: {
-    id: string;
-    plan: {
-      pricingDetails:
-        | { __typename: "AppRecurringPricing"; price: Money; interval: string }
-        | { __typename: "AppUsagePricing"; cappedAmount: Money; balanceUsed: Money; terms: string };
-    };
-  }[];
-}
-
-interface Money {
-  amount: string;
-  currencyCode: string;
-}
-
-interface UsageRecordNode {
-  id: string;
-  idempotencyKey: string | null;
-  createdAt: string;
-  price: Money;
-}
+type UsageRecordNode = NonNullable<AppUsageRecordsQuery["node"]>["lineItems"][number]["usageRecords"]["nodes"][number];
 
 /** Shopify's answer when a usage record would take the interval's charges past the capped amount. */
 const CAP_EXCEEDED = "Total price exceeds balance remaining";
@@ -110,7 +79,7 @@ const CHARGE_TRIES = 3;
  * the app asks them for test charges. Staff stores are the ones App Review uses.
  */
 export async function needsTestCharges(api: AdminApi): Promise<boolean> {
-  const data = await api.request<{ shop: { plan: { partnerDevelopment: boolean; publicDisplayName: string } } }>(SHOP_BILLING_PLAN_QUERY);
+  const data = await api.request(SHOP_BILLING_PLAN_QUERY);
   const { partnerDevelopment, publicDisplayName } = data.shop.plan;
   return partnerDevelopment || publicDisplayName === "Development" || publicDisplayName === "Staff Business";
 }
@@ -128,9 +97,7 @@ export async function createSubscription(
   if (!Number.isInteger(cappedAmountCents) || cappedAmountCents <= 0) {
     throw new AdminApiError("USER_ERROR", "The capped amount must be a whole number of cents above zero.", false);
   }
-  const data = await api.request<{
-    appSubscriptionCreate: { appSubscription: SubscriptionNode | null; confirmationUrl: string | null; userErrors: UserError[] };
-  }>(
+  const data = await api.request(
     APP_SUBSCRIPTION_CREATE_MUTATION,
     {
       name: plan.subscriptionName,
@@ -157,7 +124,7 @@ export async function createSubscription(
  * the app replaces plans immediately; should Shopify list two, the newest counts.
  */
 export async function readSubscription(api: AdminApi): Promise<Subscription | null> {
-  const data = await api.request<{ currentAppInstallation: { activeSubscriptions: SubscriptionNode[] } }>(ACTIVE_SUBSCRIPTIONS_QUERY);
+  const data = await api.request(ACTIVE_SUBSCRIPTIONS_QUERY);
   const active = data.currentAppInstallation.activeSubscriptions
     .map(toSubscription)
     .filter((s) => s.status === "ACTIVE" && s.plan && s.usageLineItemId)
@@ -169,8 +136,8 @@ export async function readSubscription(api: AdminApi): Promise<Subscription | nu
 export async function readSubscriptionById(api: AdminApi, id: string): Promise<Subscription | null> {
   const gid = /^\d+$/.test(id) ? `gid://shopify/AppSubscription/${id}` : id;
   // Another type's id answers an object without the fragment's fields.
-  const data = await api.request<{ node: Partial<SubscriptionNode> | null }>(APP_SUBSCRIPTION_QUERY, { id: gid });
-  return data.node?.lineItems ? toSubscription(data.node as SubscriptionNode) : null;
+  const { node } = await api.request(APP_SUBSCRIPTION_QUERY, { id: gid });
+  return node && "lineItems" in node ? toSubscription(node) : null;
 }
 
 /**
@@ -204,11 +171,9 @@ export async function recordUsage(
     idempotencyKey: charge.idempotencyKey,
   };
   for (let attempt = 1; ; attempt++) {
-    let payload: { appUsageRecord: UsageRecordNode | null; userErrors: UserError[] };
+    let payload;
     try {
-      const data = await api.request<{ appUsageRecordCreate: typeof payload }>(APP_USAGE_RECORD_CREATE_MUTATION, variables, {
-        signal: opts.signal,
-      });
+      const data = await api.request(APP_USAGE_RECORD_CREATE_MUTATION, variables, { signal: opts.signal });
       payload = data.appUsageRecordCreate;
     } catch (error) {
       if (!(error instanceof AdminApiError) || !error.transient) throw error;
@@ -218,8 +183,8 @@ export async function recordUsage(
       await sleep((opts.retryDelayMs ?? 500) * attempt, undefined, { signal: opts.signal });
       continue;
     }
-    if (payload.appUsageRecord && payload.userErrors.length === 0) return toRecorded(payload.appUsageRecord, false);
-    if (payload.userErrors.some((e) => e.message === CAP_EXCEEDED)) {
+    if (payload?.appUsageRecord && payload.userErrors.length === 0) return toRecorded(payload.appUsageRecord, false);
+    if (payload?.userErrors.some((e) => e.message === CAP_EXCEEDED)) {
       throw new AdminApiError(
         "USAGE_CAP_REACHED",
         "This charge would pass the subscription's capped amount; the merchant must raise it first.",
@@ -249,12 +214,7 @@ export async function findUsageRecord(
   let match: UsageRecordNode | undefined;
   let after: string | null = null;
   for (;;) {
-    type Page = { nodes: UsageRecordNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-    const data: { node: { lineItems?: { id: string; usageRecords: Page }[] } | null } = await api.request(
-      APP_USAGE_RECORDS_QUERY,
-      { id: charge.subscriptionId, after },
-      { signal },
-    );
+    const data: AppUsageRecordsQuery = await api.request(APP_USAGE_RECORDS_QUERY, { id: charge.subscriptionId, after }, { signal });
     const page = data.node?.lineItems?.find((item) => item.id === charge.lineItemId)?.usageRecords;
     if (!page) return null;
     for (const record of page.nodes) {
@@ -262,7 +222,7 @@ export async function findUsageRecord(
       if (record.idempotencyKey === charge.idempotencyKey) match = record;
     }
     if (!page.pageInfo.hasNextPage) return match ? toRecorded(match, true) : null;
-    after = page.pageInfo.endCursor;
+    after = page.pageInfo.endCursor ?? null;
   }
 }
 
@@ -274,7 +234,7 @@ export async function raiseCap(
   api: AdminApi,
   opts: { lineItemId: string; cappedAmountCents: number },
 ): Promise<{ confirmationUrl: string }> {
-  const data = await api.request<{ appSubscriptionLineItemUpdate: { confirmationUrl: string | null; userErrors: UserError[] } }>(
+  const data = await api.request(
     APP_SUBSCRIPTION_LINE_ITEM_UPDATE_MUTATION,
     { id: opts.lineItemId, cappedAmount: usd(opts.cappedAmountCents) },
     { idempotent: true },
@@ -292,15 +252,17 @@ export async function raiseCap(
  * earlier try whose answer was lost) counts as done.
  */
 export async function cancelSubscription(api: AdminApi, subscriptionId: string, opts: { prorate?: boolean } = {}): Promise<void> {
-  const data = await api.request<{
-    appSubscriptionCancel: { appSubscription: { id: string; status: SubscriptionStatus } | null; userErrors: UserError[] };
-  }>(APP_SUBSCRIPTION_CANCEL_MUTATION, { id: subscriptionId, prorate: opts.prorate ?? true }, { idempotent: true });
+  const data = await api.request(
+    APP_SUBSCRIPTION_CANCEL_MUTATION,
+    { id: subscriptionId, prorate: opts.prorate ?? true },
+    { idempotent: true },
+  );
   const payload = data.appSubscriptionCancel;
-  if (payload.userErrors.length && (await readSubscriptionById(api, subscriptionId))?.status === "CANCELLED") return;
+  if (payload?.userErrors.length && (await readSubscriptionById(api, subscriptionId))?.status === "CANCELLED") return;
   assertNoUserErrors(payload, "appSubscriptionCancel");
 }
 
-function toSubscription(node: SubscriptionNode): Subscription {
+function toSubscription(node: SubscriptionFieldsFragment): Subscription {
   const recurring = node.lineItems.find((item) => item.plan.pricingDetails.__typename === "AppRecurringPricing");
   const usage = node.lineItems.find((item) => item.plan.pricingDetails.__typename === "AppUsagePricing");
   const recurringPrice =
@@ -333,12 +295,12 @@ function toRecorded(node: UsageRecordNode, adopted: boolean): RecordedUsage {
   };
 }
 
-function centsOf(money: Money): number {
+function centsOf(money: Pick<MoneyV2, "amount" | "currencyCode">): number {
   if (money.currencyCode !== "USD")
     throw new AdminApiError("GRAPHQL_ERROR", `Billing amounts are in USD, not ${money.currencyCode}.`, false);
   return parseCents(money.amount);
 }
 
-function usd(cents: number) {
+function usd(cents: number): MoneyInput {
   return { amount: formatCents(cents), currencyCode: "USD" };
 }

@@ -8,7 +8,7 @@ import {
   CATALOG_PRODUCTS_BY_IDS_QUERY,
   UNFINISHED_BULK_OPERATIONS_QUERY,
 } from "./documents";
-import { AdminApiError, describeUserError, type UserErrorLike } from "./errors";
+import { AdminApiError, describeUserError } from "./errors";
 import { isShopifyHostedUrl } from "./fetch-image.server";
 
 /**
@@ -104,14 +104,6 @@ export async function* readCatalog(api: AdminApi, selection: CatalogSelection, o
   yield* readBulkProducts(api, operation, opts);
 }
 
-interface RunAnswer {
-  bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: UserErrorLike[] } | null;
-}
-
-interface UnfinishedAnswer {
-  bulkOperations: { nodes: { id: string; status: string; type: string; query: string }[] };
-}
-
 /**
  * Starts a bulk query and answers its id. An operation already running the same query is reused (a retry,
  * or a second worker on the same selection); with Shopify's five already running, it waits for a free place.
@@ -121,13 +113,13 @@ export async function startBulkQuery(api: AdminApi, query: string, opts: BulkRea
   const deadline = Date.now() + poll.timeoutMs;
   let delay = poll.initialMs;
   for (;;) {
-    const { bulkOperations } = await api.request<UnfinishedAnswer>(UNFINISHED_BULK_OPERATIONS_QUERY, {}, { signal: opts.signal });
+    const { bulkOperations } = await api.request(UNFINISHED_BULK_OPERATIONS_QUERY, {}, { signal: opts.signal });
     const same = bulkOperations.nodes.find((op) => op.type === "QUERY" && op.query === query);
     if (same) return same.id;
 
-    let answer: RunAnswer;
+    let answer;
     try {
-      answer = await api.request<RunAnswer>(BULK_OPERATION_RUN_QUERY_MUTATION, { query, groupObjects: true }, { signal: opts.signal });
+      answer = await api.request(BULK_OPERATION_RUN_QUERY_MUTATION, { query, groupObjects: true }, { signal: opts.signal });
     } catch (error) {
       // Perhaps it ran and only the answer was lost: the next turn finds it among the unfinished ones.
       if (!(error instanceof AdminApiError) || !error.transient || Date.now() + delay > deadline) throw error;
@@ -162,29 +154,17 @@ export async function startBulkQuery(api: AdminApi, query: string, opts: BulkRea
   }
 }
 
-interface OperationAnswer {
-  bulkOperation: {
-    id: string;
-    status: "CREATED" | "RUNNING" | "CANCELING" | "CANCELED" | "COMPLETED" | "FAILED" | "EXPIRED";
-    errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
-    objectCount: string;
-    fileSize: string | null;
-    url: string | null;
-    partialDataUrl: string | null;
-  } | null;
-}
-
 /** Polls the operation with growing pauses until it completes; a failed, cancelled or expired one throws. */
 export async function waitForBulkOperation(api: AdminApi, id: string, opts: BulkReadOptions = {}): Promise<CompletedBulkOperation> {
   const poll = { ...DEFAULT_POLL, ...opts.poll };
   const deadline = Date.now() + poll.timeoutMs;
   let delay = poll.initialMs;
   for (;;) {
-    const { bulkOperation: op } = await api.request<OperationAnswer>(BULK_OPERATION_QUERY, { id }, { signal: opts.signal });
+    const { bulkOperation: op } = await api.request(BULK_OPERATION_QUERY, { id }, { signal: opts.signal });
     if (!op) throw new AdminApiError("BULK_NOT_FOUND", `Shopify has no bulk operation ${id} for this app and store.`, false, { id });
     switch (op.status) {
       case "COMPLETED":
-        return { id, url: op.url, objectCount: Number(op.objectCount), fileSize: op.fileSize === null ? null : Number(op.fileSize) };
+        return { id, url: op.url ?? null, objectCount: Number(op.objectCount), fileSize: op.fileSize == null ? null : Number(op.fileSize) };
       case "FAILED": {
         const transient = op.errorCode !== "ACCESS_DENIED";
         const reason =
@@ -226,11 +206,7 @@ export async function waitForBulkOperation(api: AdminApi, id: string, opts: Bulk
 }
 
 export async function cancelBulkOperation(api: AdminApi, id: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  const answer = await api.request<{ bulkOperationCancel: { userErrors: UserErrorLike[] } | null }>(
-    BULK_OPERATION_CANCEL_MUTATION,
-    { id },
-    { signal: opts.signal, idempotent: true },
-  );
+  const answer = await api.request(BULK_OPERATION_CANCEL_MUTATION, { id }, { signal: opts.signal, idempotent: true });
   const errors = answer.bulkOperationCancel?.userErrors ?? [];
   // An operation that has already stopped needs no cancelling.
   if (errors.length && !errors.every((e) => /cannot be canceled when it is/.test(e.message))) {
@@ -247,6 +223,8 @@ function expired(id: string): AdminApiError {
   );
 }
 
+// The bulk result's JSONL lines (no typed response: see bulkCatalogProductsQuery); the nodes(ids:) answer,
+// typed by the codegen, has the same fields.
 interface ProductLine {
   id: string;
   title: string;
@@ -255,10 +233,10 @@ interface ProductLine {
 
 interface MediaLine {
   id: string;
-  alt: string | null;
+  alt?: string | null;
   status: string;
   mediaContentType: string;
-  image?: { url: string; width: number | null; height: number | null } | null;
+  image?: { url: string; width?: number | null; height?: number | null } | null;
   __parentId?: string;
 }
 
@@ -311,7 +289,13 @@ function toCatalogProduct(product: ProductLine, media: MediaLine[]): CatalogProd
 }
 
 function toCatalogImage(media: MediaLine): CatalogImage {
-  return { id: media.id, url: media.image!.url, width: media.image!.width, height: media.image!.height, alt: media.alt || null };
+  return {
+    id: media.id,
+    url: media.image!.url,
+    width: media.image!.width ?? null,
+    height: media.image!.height ?? null,
+    alt: media.alt || null,
+  };
 }
 
 /**
@@ -402,10 +386,6 @@ function decode(decoder: TextDecoder, bytes?: Uint8Array): string {
   }
 }
 
-interface NodesAnswer {
-  nodes: ({ id?: string; title: string; status: string; media: { nodes: MediaLine[] } } | null)[];
-}
-
 /**
  * Reads products by id in chunks of PRODUCTS_PER_NODES_CALL (Shopify takes at most 250 ids a call, and the
  * chunk keeps each call under the 1,000-point query limit). Ids that are not products of this store any
@@ -419,17 +399,13 @@ export async function* readProductsByIds(
   const unique = [...new Set(ids)];
   for (let start = 0; start < unique.length; start += PRODUCTS_PER_NODES_CALL) {
     const chunk = unique.slice(start, start + PRODUCTS_PER_NODES_CALL);
-    const { nodes } = await api.request<NodesAnswer>(
-      CATALOG_PRODUCTS_BY_IDS_QUERY,
-      { ids: chunk, mediaFirst: MAX_PHOTOS },
-      { signal: opts.signal },
-    );
+    const { nodes } = await api.request(CATALOG_PRODUCTS_BY_IDS_QUERY, { ids: chunk, mediaFirst: MAX_PHOTOS }, { signal: opts.signal });
     const products: CatalogProduct[] = [];
     const missingIds: string[] = [];
     chunk.forEach((id, index) => {
       const node = nodes[index];
       // A node of another type matches no fragment and comes back as {}.
-      if (node?.id === id) products.push(toCatalogProduct(node as ProductLine, node.media.nodes));
+      if (node?.id === id) products.push(toCatalogProduct(node, node.media.nodes));
       else missingIds.push(id);
     });
     yield { products, missingIds };

@@ -47,7 +47,8 @@ export interface UserErrorLike {
  * Mutations report invalid input as `userErrors` (or `mediaUserErrors`) in a successful answer;
  * this turns them into one readable error naming the field, e.g. `productUpdate: media.0.alt: Alt text is too long`.
  */
-export function assertNoUserErrors(payload: unknown, what: string): void {
+/** Throws unless the mutation answered a payload without user errors; after it, the payload is known to be there. */
+export function assertNoUserErrors<T>(payload: T, what: string): asserts payload is NonNullable<T> {
   if (!payload || typeof payload !== "object") {
     throw new AdminApiError("GRAPHQL_ERROR", `${what}: Shopify returned no result.`, false);
   }

@@ -68,10 +68,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 async function firstImageUrl(): Promise<string> {
   process.env.SHOPIFY_ADMIN_EMULATOR_URL = emu.origin;
   const { api, product } = openShop(emu);
-  const answer = await api.request<{ product: { media: { nodes: { image: { url: string } }[] } } }>(PRODUCT_FOR_GENERATION_QUERY, {
-    id: product.id,
-  });
-  return answer.product.media.nodes[0].image.url;
+  const answer = await api.request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
+  const [first] = answer.product?.media.nodes ?? [];
+  if (first?.__typename !== "MediaImage" || !first.image) throw new Error("The emulator's product has no image first.");
+  return first.image.url;
 }
 
 describe("fetchProductImage", () => {

@@ -1,3 +1,5 @@
+import type { MarkedMediaFieldsFragment } from "../types/admin.generated";
+import type { CreateMediaInput, MediaStatus } from "../types/admin.types";
 import { AdminApiError, assertNoUserErrors, type AdminApi } from "./admin-api.server";
 import {
   FILE_DELETE_MUTATION,
@@ -94,23 +96,6 @@ export interface PublishResult {
   error?: string;
 }
 
-type MediaStatus = "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
-
-interface MarkedMediaNode {
-  id: string;
-  status: MediaStatus;
-  originalSource?: { url: string | null } | null;
-  image?: { url: string } | null;
-}
-
-interface AttachAnswer {
-  productUpdate: { product: { id: string; media: { nodes: MarkedMediaNode[] } } | null; userErrors: UserErrorLike[] } | null;
-}
-
-interface MediaStatusAnswer {
-  nodes: ({ id?: string; status?: MediaStatus; mediaErrors?: { code: string; message: string; details: string | null }[] } | null)[];
-}
-
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_POLL_TIMEOUT_MS = 180_000;
 /** Media the merchant may add while productUpdate runs, beyond ours, that its answer's window still covers. */
@@ -149,13 +134,10 @@ export async function publishImages(api: AdminApi, input: PublishInput): Promise
       if (copies.length > 0) await removeMedia(api, productId, copies, signal);
       count = marked.count - copies.length;
     } else {
-      const { product } = await api.request<{ product: { mediaCount: { count: number } } | null }>(
-        PRODUCT_MEDIA_STATE_QUERY,
-        { id: productId },
-        { signal },
-      );
+      const { product } = await api.request(PRODUCT_MEDIA_STATE_QUERY, { id: productId }, { signal });
       if (!product) throw productNotFound(productId);
-      count = product.mediaCount.count;
+      // Nullable in the schema; without it Shopify's own limit still refuses an attach past it (MEDIA_LIMIT).
+      count = product.mediaCount?.count ?? 0;
     }
 
     const toUpload = images.filter((image) => !found.has(image.key));
@@ -208,12 +190,12 @@ async function attachMedia(
   const keys = images.map((image) => image.key);
   const variables = {
     product: { id: productId },
-    media: images.map((image, index) => ({ originalSource: sources[index], alt: image.alt, mediaContentType: "IMAGE" })),
+    media: images.map((image, index): CreateMediaInput => ({ originalSource: sources[index], alt: image.alt, mediaContentType: "IMAGE" })),
     window: Math.min(MAX_MEDIA_PER_PRODUCT, images.length + ATTACH_ANSWER_SLACK),
   };
-  let answer: AttachAnswer;
+  let answer;
   try {
-    answer = await api.request<AttachAnswer>(PRODUCT_ATTACH_MEDIA_MUTATION, variables, { idempotent: false, signal });
+    answer = await api.request(PRODUCT_ATTACH_MEDIA_MUTATION, variables, { idempotent: false, signal });
   } catch (error) {
     // A refusal (bad request, revoked token) means the mutation did not run; anything else leaves doubt.
     if (signal.aborted || (error instanceof AdminApiError && !error.transient)) throw error;
@@ -256,15 +238,11 @@ export async function findMarkedMedia(
 ): Promise<MarkedMedia | null> {
   const deadline = Date.now() + (opts.waitForUnidentified?.timeoutMs ?? 0);
   for (;;) {
-    const { product } = await api.request<{ product: { mediaCount: { count: number }; media: { nodes: MarkedMediaNode[] } } | null }>(
-      PRODUCT_MARKED_MEDIA_QUERY,
-      { id: productId },
-      { signal: opts.signal },
-    );
+    const { product } = await api.request(PRODUCT_MARKED_MEDIA_QUERY, { id: productId }, { signal: opts.signal });
     if (!product) return null;
     const { byKey, unidentified } = groupByMarker(product.media.nodes, new Set(keys));
     const settled = unidentified === 0 || keys.every((key) => byKey.has(key));
-    if (settled || !opts.waitForUnidentified) return { count: product.mediaCount.count, byKey };
+    if (settled || !opts.waitForUnidentified) return { count: product.mediaCount?.count ?? product.media.nodes.length, byKey };
     if (Date.now() + opts.waitForUnidentified.intervalMs > deadline) {
       throw new AdminApiError(
         "MEDIA_TIMEOUT",
@@ -279,13 +257,16 @@ export async function findMarkedMedia(
   }
 }
 
-function groupByMarker(nodes: MarkedMediaNode[], keys: ReadonlySet<string>) {
+function groupByMarker(nodes: MarkedMediaFieldsFragment[], keys: ReadonlySet<string>) {
   const byKey = new Map<string, { id: string; status: MediaStatus }[]>();
   let unidentified = 0;
   for (const node of nodes) {
-    const key = readMarker(node.originalSource?.url, keys) ?? readMarker(node.image?.url, keys);
+    // Only images carry the marker (the app attaches nothing else).
+    const sourceUrl = "originalSource" in node ? node.originalSource?.url : undefined;
+    const imageUrl = "image" in node ? node.image?.url : undefined;
+    const key = readMarker(sourceUrl, keys) ?? readMarker(imageUrl, keys);
     if (key) byKey.set(key, [...(byKey.get(key) ?? []), { id: node.id, status: node.status }]);
-    else if (node.status !== "READY" && node.status !== "FAILED" && !node.originalSource?.url) unidentified += 1;
+    else if (node.status !== "READY" && node.status !== "FAILED" && !sourceUrl) unidentified += 1;
   }
   return { byKey, unidentified };
 }
@@ -321,7 +302,7 @@ async function waitForProcessing(
   for (;;) {
     const pending = [...new Set(mediaIds)].filter((id) => !outcomes.has(id));
     if (pending.length === 0) return outcomes;
-    const { nodes } = await api.request<MediaStatusAnswer>(MEDIA_STATUS_QUERY, { ids: pending }, { signal });
+    const { nodes } = await api.request(MEDIA_STATUS_QUERY, { ids: pending }, { signal });
     pending.forEach((id, index) => {
       const node = nodes[index];
       if (!node?.status) {
@@ -351,9 +332,7 @@ async function waitForProcessing(
 /** productReorderMedia runs as a Job; moves apply in order, so READY media land at 0, 1, 2… in input order. */
 async function moveToFront(api: AdminApi, productId: string, mediaIds: string[], intervalMs: number, timeoutMs: number): Promise<void> {
   const moves = mediaIds.map((id, index) => ({ id, newPosition: String(index) }));
-  const answer = await api.request<{
-    productReorderMedia: { job: { id: string; done: boolean } | null; mediaUserErrors: UserErrorLike[] } | null;
-  }>(PRODUCT_REORDER_MEDIA_MUTATION, { id: productId, moves }, { idempotent: true });
+  const answer = await api.request(PRODUCT_REORDER_MEDIA_MUTATION, { id: productId, moves }, { idempotent: true });
   const payload = answer.productReorderMedia;
   if (payload?.mediaUserErrors.some((e) => e.code === "PRODUCT_DOES_NOT_EXIST")) throw productNotFound(productId);
   assertNoUserErrors(payload, "productReorderMedia");
@@ -364,17 +343,13 @@ async function moveToFront(api: AdminApi, productId: string, mediaIds: string[],
       throw new AdminApiError("MEDIA_TIMEOUT", "Shopify did not finish reordering the product's images in time.", true, { jobId: job.id });
     }
     await sleep(Math.min(intervalMs, 500));
-    job = (await api.request<{ job: { id: string; done: boolean } | null }>(JOB_STATUS_QUERY, { id: job.id })).job;
+    job = (await api.request(JOB_STATUS_QUERY, { id: job.id })).job;
   }
 }
 
 /** Deletes the app's own files; one already gone is what was wanted. */
 async function deleteFiles(api: AdminApi, fileIds: string[]): Promise<void> {
-  const answer = await api.request<{ fileDelete: { userErrors: UserErrorLike[] } | null }>(
-    FILE_DELETE_MUTATION,
-    { fileIds },
-    { idempotent: true },
-  );
+  const answer = await api.request(FILE_DELETE_MUTATION, { fileIds }, { idempotent: true });
   const errors = answer.fileDelete?.userErrors.filter((e) => e.code !== "FILE_DOES_NOT_EXIST") ?? [];
   assertNoUserErrors({ userErrors: errors }, "fileDelete");
 }
@@ -408,11 +383,7 @@ async function removeMedia(
   const unfinished = media.filter((m) => m.status !== "READY").map((m) => m.id);
   if (ready.length > 0) {
     const files = ready.map((id) => ({ id, referencesToRemove: [productId] }));
-    const answer = await api.request<{ fileUpdate: { userErrors: UserErrorLike[] } | null }>(
-      FILE_UPDATE_MUTATION,
-      { files },
-      { idempotent: true, signal },
-    );
+    const answer = await api.request(FILE_UPDATE_MUTATION, { files }, { idempotent: true, signal });
     assertNoUserErrors(answer.fileUpdate, "fileUpdate");
   }
   if (unfinished.length > 0) await deleteFiles(api, unfinished);

@@ -1,3 +1,5 @@
+import type { StagedUploadsCreateMutation } from "../types/admin.generated";
+import type { StagedUploadInput } from "../types/admin.types";
 import { AdminApiError, assertNoUserErrors, type AdminApi } from "./admin-api.server";
 import { STAGED_UPLOADS_CREATE_MUTATION } from "./documents";
 
@@ -9,15 +11,10 @@ export interface UploadFile {
 
 export type StagedUploadMethod = "POST" | "PUT";
 
-interface StagedTarget {
+type StagedTarget = NonNullable<NonNullable<StagedUploadsCreateMutation["stagedUploadsCreate"]>["stagedTargets"]>[number] & {
   url: string;
   resourceUrl: string;
-  parameters: { name: string; value: string }[];
-}
-
-interface StagedUploadsAnswer {
-  stagedUploadsCreate: { stagedTargets: StagedTarget[] | null; userErrors: { field: string[] | null; message: string }[] } | null;
-}
+};
 
 const UPLOAD_TRIES = 3;
 const UPLOAD_TIMEOUT_MS = 120_000;
@@ -27,7 +24,7 @@ const UPLOAD_TIMEOUT_MS = 120_000;
  * per target. Returns each file's resourceUrl, the `originalSource` for productUpdate, in input order.
  */
 export async function stageFiles(api: AdminApi, files: UploadFile[], method: StagedUploadMethod = "POST"): Promise<string[]> {
-  const input = files.map((file) => ({
+  const input = files.map((file): StagedUploadInput => ({
     resource: "IMAGE",
     filename: file.filename,
     mimeType: file.mimeType,
@@ -35,11 +32,18 @@ export async function stageFiles(api: AdminApi, files: UploadFile[], method: Sta
     fileSize: String(file.data.length),
   }));
   // Asking twice only creates unused targets, so the call may be retried freely.
-  const answer = await api.request<StagedUploadsAnswer>(STAGED_UPLOADS_CREATE_MUTATION, { input }, { idempotent: true });
+  const answer = await api.request(STAGED_UPLOADS_CREATE_MUTATION, { input }, { idempotent: true });
   assertNoUserErrors(answer.stagedUploadsCreate, "stagedUploadsCreate");
-  const targets = answer.stagedUploadsCreate?.stagedTargets ?? [];
+  // The schema lets a target's URLs be null; a target without them cannot be used.
+  const targets = (answer.stagedUploadsCreate?.stagedTargets ?? []).flatMap(({ url, resourceUrl, parameters }) =>
+    url && resourceUrl ? [{ url, resourceUrl, parameters }] : [],
+  );
   if (targets.length !== files.length) {
-    throw new AdminApiError("UPLOAD_FAILED", `stagedUploadsCreate returned ${targets.length} targets for ${files.length} files.`, true);
+    throw new AdminApiError(
+      "UPLOAD_FAILED",
+      `stagedUploadsCreate returned ${targets.length} usable targets for ${files.length} files.`,
+      true,
+    );
   }
   await Promise.all(targets.map((target, index) => uploadToTarget(api.fetch, target, files[index], method)));
   return targets.map((target) => target.resourceUrl);

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { logger } from "~/infra/logger.server";
 
 /**
  * Paces Admin API calls to a shop's cost bucket (Shopify's leaky bucket: `maximumAvailable` points,
@@ -27,7 +28,7 @@ const RESERVATION_TTL_MS = 60_000;
 /** After this long without traffic the bucket is certainly full again, so the key can go. */
 const STATE_TTL_MS = 120_000;
 
-export function createPacer(redis?: Redis, log: (message: string) => void = (message) => console.warn(message)): Pacer {
+export function createPacer(redis?: Redis, log: (message: string) => void = (message) => logger.warn(message)): Pacer {
   return redis ? createFallbackPacer(createRedisPacer(redis), createMemoryPacer(), redis, log) : createMemoryPacer();
 }
 
@@ -177,4 +178,45 @@ function createMemoryPacer(): Pacer {
       });
     },
   };
+}
+
+export interface PacerState {
+  shop: string;
+  /** Points Shopify's bucket has now, by the last answer restored for the time since (reservations in flight already taken off). */
+  available: number;
+  maximum: number;
+  restoreRate: number;
+  /** Points reserved by requests still in flight, in any process. */
+  inFlight: number;
+}
+
+/**
+ * Every shop's shared bucket as the pacer sees it now, from Redis (for `npm run ops`): SCAN, never KEYS,
+ * so a Redis with many shops is not blocked. Server time, as the scripts use.
+ */
+export async function readPacerStates(redis: Redis): Promise<PacerState[]> {
+  const [seconds, micros] = (await redis.time()) as [number | string, number | string];
+  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const states: PacerState[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", "throttle:*", "COUNT", 500);
+    cursor = next;
+    for (const key of keys) {
+      if (key.endsWith(":inflight")) continue;
+      const shop = key.slice("throttle:".length);
+      const [available, maximum, rate, at] = await redis.hmget(key, "available", "maximum", "rate", "at");
+      if (available == null || maximum == null || rate == null || at == null) continue;
+      const held = await redis.zrangebyscore(`${key}:inflight`, now, "+inf");
+      const inFlight = held.reduce((sum, member) => sum + Number(member.slice(member.lastIndexOf("|") + 1)), 0);
+      states.push({
+        shop,
+        available: Math.min(Number(maximum), Number(available) + ((now - Number(at)) * Number(rate)) / 1000),
+        maximum: Number(maximum),
+        restoreRate: Number(rate),
+        inFlight,
+      });
+    }
+  } while (cursor !== "0");
+  return states.sort((a, b) => a.available / a.maximum - b.available / b.maximum);
 }

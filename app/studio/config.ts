@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_IMAGE_MODEL, IMAGE_SIZES, resolveModel } from "./models";
 import { type ProviderName, type Ratio, RATIOS } from "./options";
 import type { ImageAnnotatorClient } from "@google-cloud/vision";
+import type { ProviderGate } from "./providers/types";
 
 type VisionClientOptions = NonNullable<ConstructorParameters<typeof ImageAnnotatorClient>[0]>;
 export type VisionAuthClient = NonNullable<VisionClientOptions["authClient"]>;
@@ -16,6 +17,8 @@ export interface StudioConfig {
   vision?: { apiEndpoint?: string; port?: number; protocol?: "http" | "https"; authClient?: VisionAuthClient };
   /** Retries of transient provider errors inside one job (default 3 attempts from 1 s). */
   retry?: { attempts: number; baseDelayMs: number };
+  /** The limits every worker shares for each paid provider (none: requests go out as they come). */
+  gate?: ProviderGate;
 }
 
 export interface ProviderCapabilities {

@@ -25,13 +25,16 @@ export class StudioError extends Error {
   readonly code: StudioErrorCode;
   readonly merchantMessage: string;
   readonly transient: boolean;
+  /** How long the provider asked callers to wait (Retry-After, or Google's RetryInfo), for a rate-limit answer. */
+  readonly retryAfterMs?: number;
 
-  constructor(code: StudioErrorCode, merchantMessage: string, options?: { cause?: unknown; detail?: string }) {
+  constructor(code: StudioErrorCode, merchantMessage: string, options?: { cause?: unknown; detail?: string; retryAfterMs?: number }) {
     super(options?.detail ? `${code}: ${options.detail}` : `${code}: ${merchantMessage}`, { cause: options?.cause });
     this.name = "StudioError";
     this.code = code;
     this.merchantMessage = merchantMessage;
     this.transient = TRANSIENT.has(code);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -203,8 +203,9 @@ function createProvider(job: Job): ImageProvider {
   const { provider: name } = job.request;
   const { config } = job;
   const retry = config.retry ?? DEFAULT_RETRY;
-  if (name === "gemini" && config.gemini) return createGeminiProvider(config.gemini, retry);
-  if (name === "openai-compatible" && config.openaiCompatible) return createOpenAiCompatibleProvider(config.openaiCompatible, retry);
+  if (name === "gemini" && config.gemini) return createGeminiProvider(config.gemini, retry, config.gate);
+  if (name === "openai-compatible" && config.openaiCompatible)
+    return createOpenAiCompatibleProvider(config.openaiCompatible, retry, config.gate);
   throw new StudioError("PROVIDER_NOT_CONFIGURED", `The ${name} provider is not set up for this app.`);
 }
 

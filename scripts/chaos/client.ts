@@ -120,7 +120,7 @@ function withData(pathname: string, routeId: string): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** Whether the job page keeps polling: the same rule as the page (app/routes/app.jobs.$id.tsx). */
+/** Whether the job page keeps polling: the same rule as the page (app/routes/app.jobs.$id/route.tsx). */
 export function pagePolls(page: JobPage): boolean {
   return !TERMINAL_STATES.includes(page.job.status as JobState) || page.outputs.some((o) => BUSY_REVIEW_STATES.includes(o.reviewState));
 }

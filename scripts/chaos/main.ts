@@ -49,8 +49,9 @@ async function runScenario(chaos: ChaosStack, scenario: Scenario): Promise<Row> 
   let capOverruns = 0;
   try {
     let timer: NodeJS.Timeout | undefined;
+    const limit = scenario.timeoutMs ?? SCENARIO_TIMEOUT_MS;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000}s`)), SCENARIO_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`did not finish within ${limit / 1000}s`)), limit);
     });
     const result = await Promise.race([scenario.run(ctx), timeout]).finally(() => clearTimeout(timer));
     ({ pass, observed } = result);

@@ -20,6 +20,8 @@ export interface Scenario {
   expected: string;
   /** The databases it runs on: every scenario on SQLite, the database-related ones on PostgreSQL too. */
   databases: DatabaseKind[];
+  /** Longer than the harness's 150 s, for a scenario that starts several workers (each a tsx start on busy cores). */
+  timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<Outcome>;
 }
 

@@ -109,6 +109,12 @@ export class ChaosStack {
         WORKER_CONCURRENCY: "2",
         // The issue-9 scenarios use the settings' cap on the Gemini fake; the billing scenario starts its own stack.
         BILLING: "off",
+        // The paid provider's shared limits: two requests at once for the whole cluster (scenario 17
+        // runs two workers against it), a pace quick enough not to slow the scenarios, and a killed
+        // worker's place back after 2 s.
+        GEMINI_CONCURRENCY: "2",
+        GEMINI_RPM: "600",
+        PROVIDER_LEASE_SECONDS: "2",
         ...Object.fromEntries(Object.entries(TIMINGS).map(([key, value]) => [key, String(value)])),
       },
       output: (name, text) => (self ? self.record(name, text) : early.push([name, text])),

@@ -67,6 +67,26 @@ export const geminiAnswers = {
   }),
 };
 
+/** Gemini's answer over quota: RESOURCE_EXHAUSTED, with the RetryInfo that says how long to wait. */
+export function rateLimitedBody(delayMs: number) {
+  return {
+    error: {
+      code: 429,
+      message: "You exceeded your current quota, please check your plan and billing details.",
+      status: "RESOURCE_EXHAUSTED",
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+          violations: [
+            { quotaMetric: "generativelanguage.googleapis.com/generate_content_requests", quotaId: "GenerateRequestsPerMinute" },
+          ],
+        },
+        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${Number((delayMs / 1000).toFixed(3))}s` },
+      ],
+    },
+  };
+}
+
 export function startGeminiFake(answers: FakeAnswer[]) {
   return startFakeServer(answers);
 }
@@ -83,6 +103,14 @@ export interface GeminiModelFake {
   release(): void;
   /** Resolves once `count` requests are waiting in a hold. */
   waitForHeld(count: number, timeoutMs?: number): Promise<void>;
+  /** The next `count` requests are refused as Gemini refuses over quota: 429 with a RetryInfo of `delayMs`. */
+  rateLimitNext(count: number, delayMs: number): void;
+  /** When each request arrived (this process's clock), and when each refused one did. */
+  readonly arrivals: number[];
+  readonly refusals: number[];
+  /** Requests whose caller is still connected and waiting for the answer, now and at most so far. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -99,12 +127,34 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
   let answered = 0;
   const held: (() => void)[] = [];
   const heldWaiters: { count: number; resolve: () => void }[] = [];
+  const arrivals: number[] = [];
+  const refusals: number[] = [];
+  let refuse = { count: 0, delayMs: 0 };
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       // Everything but interactive generation (the Batch API, files) goes on to the server that speaks it.
       if (options.forward && !req.url?.endsWith(":generateContent")) return void forward(options.forward, req, Buffer.concat(chunks), res);
+      arrivals.push(Date.now());
+      if (refuse.count > 0) {
+        refuse.count -= 1;
+        refusals.push(Date.now());
+        res.writeHead(429, { "content-type": "application/json" });
+        res.end(JSON.stringify(rateLimitedBody(refuse.delayMs)));
+        return;
+      }
+      // In flight until answered or until the caller hangs up (a killed worker's request is not).
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      let settled = false;
+      const settle = () => {
+        if (!settled) inFlight -= 1;
+        settled = true;
+      };
+      res.on("close", settle);
       const reply = ({ status, body }: FakeAnswer) => {
         if (res.destroyed) return;
         res.writeHead(status, { "content-type": "application/json" });
@@ -140,6 +190,15 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
     get heldCount() {
       return held.length;
     },
+    arrivals,
+    refusals,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    rateLimitNext: (count, delayMs) => void (refuse = { count, delayMs }),
     hold: () => void (holding = true),
     release: () => {
       holding = false;

@@ -9,7 +9,7 @@ import type * as StorageModule from "~/infra/storage.server";
 import type * as AppBatchesIdModule from "~/routes/app.batches.$id";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as AppIndexModule from "~/routes/app._index";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 
 // The batch page of the bulk action: what it shows, what "Retry failed" and "Cancel the rest" change in
 // the database and in the real queue, that the worker leaves a cancelled job alone, and that one shop
@@ -50,7 +50,13 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 
 /** A batch as the bulk action starts it: through /api/generate, one queued job per product. */
 async function startBatch(shop: string, count: number) {
-  const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);
+  // Products no unfinished job has: a resubmitted product would not be added again (see the dedupe test).
+  const busy = new Set(
+    (await prisma.job.findMany({ where: { shop, status: { in: ["queued", "analysing", "generating", "checking", "uploading"] } } })).map(
+      (job) => job.productId,
+    ),
+  );
+  const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0 && !busy.has(p.id));
   const productIds = products.slice(0, count).map((p) => p.id);
   const request = await asShop(shop, "/api/generate", {
     method: "POST",
@@ -106,12 +112,13 @@ async function jobRows(jobIds: string[]) {
 }
 
 beforeAll(async () => {
-  app = await startAppTest();
+  // Enough products that every test's batch has products no earlier test's unfinished job holds.
+  app = await startAppTest({ productCount: 40 });
   routes = {
     batch: await import("~/routes/app.batches.$id"),
     generate: await import("~/routes/api.generate"),
     home: await import("~/routes/app._index"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
   prisma = (await import("~/infra/db.server")).prisma;
   jobs = await import("~/models/jobs.server");

@@ -210,7 +210,7 @@ describe("the monthly cap on a paid provider", () => {
     expect(await jobs.retryJob(SHOP_A, a)).toBeTruthy();
     expect(await prisma.job.findFirstOrThrow({ where: { id: a } })).toMatchObject({ status: "queued", attempts: 1, reservedImages: 1 });
 
-    const route = await import("~/routes/app.jobs.$id");
+    const route = await import("~/routes/app.jobs.$id/route");
     const { asShop, call } = await import("../app");
     const form = new FormData();
     form.set("intent", "retry");

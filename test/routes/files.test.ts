@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as AppIndexModule from "~/routes/app._index";
 import type * as FilesModule from "~/routes/files.$";
 import type * as DbModule from "~/infra/db.server";
@@ -30,7 +30,7 @@ async function photo(width: number, height: number) {
 beforeAll(async () => {
   app = await startAppTest();
   routes = {
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
     home: await import("~/routes/app._index"),
     files: await import("~/routes/files.$"),
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import sharp from "sharp";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { english } from "../messages";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 import type * as DbModule from "~/infra/db.server";
 
 // Bad input gets a clear error, nothing is queued and nothing is stored.
@@ -39,7 +39,7 @@ async function jobCount() {
 
 beforeAll(async () => {
   app = await startAppTest();
-  route = await import("~/routes/app.new");
+  route = await import("~/routes/app.new/route");
   prisma = (await import("~/infra/db.server")).prisma;
   const shop = app.emulator.state.shops.get(SHOP_A)!;
   const product = [...shop.products.values()].find((p) => p.mediaIds.length >= 1)!;

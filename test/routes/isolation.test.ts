@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as AppIndexModule from "~/routes/app._index";
 import type * as FilesModule from "~/routes/files.$";
 import type * as DbModule from "~/infra/db.server";
@@ -22,7 +22,7 @@ let jobB: { id: string; outputId: string; outputKey: string };
 beforeAll(async () => {
   app = await startAppTest();
   routes = {
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
     home: await import("~/routes/app._index"),
     files: await import("~/routes/files.$"),
   };

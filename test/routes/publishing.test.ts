@@ -7,7 +7,7 @@ import { readMediaStatus, type ProductRecord, type ShopRecord } from "../../scri
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startAdminProxy, type AdminProxy } from "../fakes/admin-proxy";
 import type * as DbModule from "~/infra/db.server";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as PublishingModule from "~/models/publishing.server";
 
 // Publishing and restoring exactly once, through the job page's actions, the real queue in Redis and two
@@ -29,7 +29,7 @@ beforeAll(async () => {
   proxy = await startAdminProxy(app.emulator.origin);
   process.env.SHOPIFY_ADMIN_EMULATOR_URL = proxy.origin;
   prisma = (await import("~/infra/db.server")).prisma;
-  route = await import("~/routes/app.jobs.$id");
+  route = await import("~/routes/app.jobs.$id/route");
   publishing = await import("~/models/publishing.server");
   const { createStudioWorker } = await import("~/processors/worker.server");
   for (let i = 0; i < 2; i++) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 import { english } from "../messages";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as DbModule from "~/infra/db.server";
 
 // "Regenerate with changes" on the job page: a new job from the same photos with some options
@@ -17,7 +17,7 @@ beforeAll(async () => {
   app = await startAppTest();
   // A paid provider for the cap's tests; nothing here runs a worker, so it is never called.
   process.env.GEMINI_API_KEY = "test-gemini-key";
-  route = await import("~/routes/app.jobs.$id");
+  route = await import("~/routes/app.jobs.$id/route");
   prisma = (await import("~/infra/db.server")).prisma;
   const { Queue } = await import("bullmq");
   queue = new Queue("studio", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });

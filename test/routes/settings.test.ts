@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { Queue } from "bullmq";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 import { english } from "../messages";
-import type * as AppSettingsModule from "~/routes/app.settings";
+import type * as AppSettingsModule from "~/routes/app.settings/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as SettingsModule from "~/models/settings.server";
 import type * as DbModule from "~/infra/db.server";
@@ -67,7 +67,7 @@ function row(shop: string) {
 beforeAll(async () => {
   app = await startAppTest();
   Object.assign(process.env, SECRETS);
-  route = await import("~/routes/app.settings");
+  route = await import("~/routes/app.settings/route");
   generateRoute = await import("~/routes/api.generate");
   settingsModel = await import("~/models/settings.server");
   prisma = (await import("~/infra/db.server")).prisma;

@@ -2,11 +2,12 @@ import { Redis } from "ioredis";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import { captureLogs } from "~/infra/logger.server";
 import type * as DbModule from "~/infra/db.server";
 import type * as AdminModule from "~/models/admin.server";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 
 // Shopify refuses the stored access token (the emulator revokes it, as Shopify does when a token is
 // rotated or revoked): a page recovers by token exchange in the same request; a job fails with
@@ -28,9 +29,9 @@ beforeAll(async () => {
   prisma = (await import("~/infra/db.server")).prisma;
   sessionStorage = (await import("~/models/admin.server")).sessionStorage;
   routes = {
-    newPage: await import("~/routes/app.new"),
+    newPage: await import("~/routes/app.new/route"),
     generate: await import("~/routes/api.generate"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
 });
 
@@ -110,23 +111,27 @@ describe("a page load whose stored token Shopify refuses", () => {
   });
 
   test("no token, session token or secret reaches the logs on the way", async () => {
+    // Both ways out: the app's logger (every line, at every level) and anything else printed to the console.
     const lines: string[] = [];
     const capture = (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
-    const spies = (["log", "info", "warn", "debug"] as const).map((level) => vi.spyOn(console, level).mockImplementation(capture));
-    const errorSpy = vi.spyOn(console, "error").mockImplementation(capture);
+    const spies = (["log", "info", "warn", "debug", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(capture));
     const product = productWithPhotos(SHOP_A);
     const request = await asShop(SHOP_A, `/app/new?productId=${encodeURIComponent(product.id)}`);
     const sessionToken = request.headers.get("authorization")!.replace("Bearer ", "");
     const before = await storedToken(SHOP_A);
     revokeEveryToken(SHOP_A);
-    expect((await call(routes.newPage.loader, request)).status).toBe(200);
-    for (const spy of [...spies, errorSpy]) spy.mockRestore();
+    const logLines = await captureLogs(async (logged) => {
+      expect((await call(routes.newPage.loader, request)).status).toBe(200);
+      return logged;
+    });
+    for (const spy of spies) spy.mockRestore();
     const after = await storedToken(SHOP_A);
-    const logged = lines.join("\n");
+    const logged = [...lines, ...logLines.map((line) => JSON.stringify(line))].join("\n");
     for (const secret of [before!, after!, sessionToken, process.env.SHOPIFY_API_SECRET!, process.env.TOKEN_ENCRYPTION_KEY!]) {
       expect(logged).not.toContain(secret);
     }
-    expect(errorSpy).not.toHaveBeenCalled();
+    expect(logLines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+    expect(spies.at(-1)).not.toHaveBeenCalled();
   });
 });
 
@@ -146,19 +151,29 @@ describe("a job whose stored token Shopify refuses", () => {
 
     // WHEN Shopify refuses the stored token before the worker runs it
     revokeEveryToken(SHOP_A);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    workerConnection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
-    worker = createStudioWorker({ connection: workerConnection, prefix: app.queuePrefix, concurrency: 1 });
-    const failed = await waitFor("the job to fail", async () => {
-      const row = await prisma.job.findFirst({ where: { shop: SHOP_A, id: jobId } });
-      return row?.status === "failed" && row;
+    const [failed, warnings] = await captureLogs(async (lines) => {
+      workerConnection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
+      worker = createStudioWorker({ connection: workerConnection, prefix: app.queuePrefix, concurrency: 1 });
+      const row = await waitFor("the job to fail", async () => {
+        const row = await prisma.job.findFirst({ where: { shop: SHOP_A, id: jobId } });
+        return row?.status === "failed" && row;
+      });
+      return [row, lines] as const;
     });
 
     // THEN it fails with a code the job page explains, and the shop is marked for re-authentication
     expect(failed.errorCode).toBe("UNAUTHORIZED");
     expect(failed.error).toMatch(/Open the app from your Shopify admin to reconnect it, then retry/);
     expect(await storedToken(SHOP_A)).toBeUndefined();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("refused the stored access token"), { shop: SHOP_A });
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        shop: SHOP_A,
+        jobId,
+        kind: "generate",
+        msg: expect.stringContaining("refused the stored access token"),
+      }),
+    );
 
     // WHEN the merchant opens the job page (token exchange) and presses Retry
     const page = await call(routes.job.loader, await asShop(SHOP_A, `/app/jobs/${jobId}`), { id: jobId });
@@ -176,7 +191,6 @@ describe("a job whose stored token Shopify refuses", () => {
       const row = await prisma.job.findFirst({ where: { shop: SHOP_A, id: jobId } });
       return row && ["done", "failed"].includes(row.status) && row;
     });
-    warn.mockRestore();
     expect(done.status).toBe("done");
     expect(done.errorCode).toBeNull();
   });

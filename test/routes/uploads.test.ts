@@ -7,9 +7,9 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { english } from "../messages";
 import type { FieldErrors } from "~/i18n/index";
 import { abusiveUploads, MB, multipartBody, type Part } from "../multipart-body";
-import type * as AppNewModule from "~/routes/app.new";
+import type * as AppNewModule from "~/routes/app.new/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
-import type * as AppJobsIdModule from "~/routes/app.jobs.$id";
+import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
 import type * as DbModule from "~/infra/db.server";
 
 // Request bodies are bounded: refused before reading when Content-Length says too much, and counted as
@@ -32,9 +32,9 @@ beforeAll(async () => {
   process.env.TMPDIR = uploadsDir;
   app = await startAppTest();
   routes = {
-    newPage: await import("~/routes/app.new"),
+    newPage: await import("~/routes/app.new/route"),
     generate: await import("~/routes/api.generate"),
-    job: await import("~/routes/app.jobs.$id"),
+    job: await import("~/routes/app.jobs.$id/route"),
   };
   prisma = (await import("~/infra/db.server")).prisma;
   const product = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].find((p) => p.mediaIds.length > 0)!;

@@ -110,7 +110,7 @@ describe("economy bulk through Google's Batch API", () => {
     expect((await usage.getUsage(SHOP)).reserved).toBe(20);
 
     // The job page says what it waits for, with an expected time.
-    const { loader } = await import("~/routes/app.jobs.$id");
+    const { loader } = await import("~/routes/app.jobs.$id/route");
     const page = await call(loader, await asShop(SHOP, `/app/jobs/${jobIds[0]}`), { id: jobIds[0] });
     const body = (await page.json()) as { job: { status: string; googleBatch: { expectedBy: string } | null } };
     expect(body.job.status).toBe("awaiting_batch");

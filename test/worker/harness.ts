@@ -196,7 +196,7 @@ export async function postGeneration(
     options = {},
   }: { product?: string; mode?: "white" | "lifestyle"; provider?: string; options?: object } = {},
 ): Promise<Response> {
-  const { action } = await import("~/routes/app.new");
+  const { action } = await import("~/routes/app.new/route");
   const products = [...app.emulator.state.shops.get(shop)!.products.values()].filter((p) => p.mediaIds.length > 0);
   const chosen = products.find((p) => p.id === product) ?? products[0];
   const form = new FormData();

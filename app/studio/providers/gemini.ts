@@ -3,9 +3,17 @@ import sharp from "sharp";
 import type { StudioConfig } from "../config";
 import { StudioError } from "../errors";
 import { DEFAULT_IMAGE_MODEL, MODEL_SETTING, nativeSizeFor, resolveModel, type ResolvedModel } from "../models";
-import { classifyNetworkError, classifyStatus, modelNotFound, type ModelSetting } from "./http-errors";
+import { classifyNetworkError, classifyStatus, modelNotFound, retryAfterMs, type ModelSetting } from "./http-errors";
 import { withRetry } from "./retry";
-import { DEFAULT_RETRY, type ImageAnswer, type ImageProvider, type ImageRequest, type RetryPolicy } from "./types";
+import {
+  DEFAULT_RETRY,
+  OPEN_GATE,
+  type ImageAnswer,
+  type ImageProvider,
+  type ImageRequest,
+  type ProviderGate,
+  type RetryPolicy,
+} from "./types";
 
 export const GEMINI_NAME = "Gemini";
 const TIMEOUT_MS = 120_000;
@@ -62,19 +70,38 @@ export async function buildImageRequest(model: ResolvedModel, modelId: string, r
   return { params, notes };
 }
 
-export function createGeminiProvider(config: GeminiConfig, retry: RetryPolicy = DEFAULT_RETRY): ImageProvider {
+export function createGeminiProvider(
+  config: GeminiConfig,
+  retry: RetryPolicy = DEFAULT_RETRY,
+  gate: ProviderGate = OPEN_GATE,
+): ImageProvider {
   const ai = createGeminiClient(config);
   const model = geminiModel(config);
+  // Vertex AI's quotas are the Google Cloud project's, apart from the Gemini API key's.
+  const limited = config.vertex ? "vertex" : "gemini";
 
   async function callOnce(request: ImageRequest): Promise<ImageAnswer> {
     const { params, notes } = await buildImageRequest(model, config.model, request);
-    let response: GenerateContentResponse;
-    try {
-      response = await ai.models.generateContent({ ...params, config: { ...params.config, abortSignal: request.signal } });
-    } catch (error) {
-      if (error instanceof ApiError) throw classifyStatus(GEMINI_NAME, error.status, error.message, error, model.setting);
-      throw classifyNetworkError(GEMINI_NAME, error, request.signal);
-    }
+    // The SDK's ApiError keeps the body, not the headers: a Retry-After header is read on the way past.
+    let retryAfter: number | undefined;
+    const fetchKeepingRetryAfter: typeof fetch = async (input, init) => {
+      const answer = await fetch(input, init);
+      if (answer.status === 429) retryAfter = retryAfterMs(answer.headers);
+      return answer;
+    };
+    // Classified inside the gate, which waits out a rate-limit answer for every worker and asks again.
+    const response: GenerateContentResponse = await gate.run(limited, request.signal, async () => {
+      retryAfter = undefined;
+      try {
+        return await ai.models.generateContent({
+          ...params,
+          config: { ...params.config, abortSignal: request.signal, httpOptions: { fetch: fetchKeepingRetryAfter } },
+        });
+      } catch (error) {
+        if (error instanceof ApiError) throw classifyStatus(GEMINI_NAME, error.status, error.message, error, model.setting, retryAfter);
+        throw classifyNetworkError(GEMINI_NAME, error, request.signal);
+      }
+    });
     const answer = readAnswer(response);
     return { ...answer, notes: [...notes, ...answer.notes] };
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { ADMIN_API_VERSION } from "../../../app/shopify/api-version.ts";
 import { check, outcome, SQLITE, type Scenario, type ScenarioContext } from "../scenario.ts";
 
 /** shop/redact as Shopify signs it (HMAC over the body with the app's secret); the shop header is not covered by it. */
@@ -13,7 +14,7 @@ async function sendShopRedact(ctx: ScenarioContext, headerShop: string, payloadS
       "x-shopify-hmac-sha256": getHmac(body, ctx.chaos.stack.apiSecret),
       "x-shopify-topic": "shop/redact",
       "x-shopify-shop-domain": headerShop,
-      "x-shopify-api-version": "2026-10",
+      "x-shopify-api-version": ADMIN_API_VERSION,
       "x-shopify-webhook-id": randomUUID(),
       "x-shopify-event-id": randomUUID(),
       "x-shopify-triggered-at": new Date().toISOString(),

@@ -15,8 +15,9 @@ import { scenario as stableImageUrls } from "./13-stable-image-urls.ts";
 import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
 import { scenario as staleToken } from "./15-stale-token.ts";
 import { scenario as economyBatchKills } from "./16-economy-batch-kills.ts";
+import { scenario as providerLimits } from "./17-provider-limits.ts";
 
-/** Issue 9's scenarios, in its order; then issue 13's economy bulk. */
+/** Issue 9's scenarios, in its order; then issue 13's economy bulk and issue 11's provider limits. */
 export const SCENARIOS: Scenario[] = [
   killWhileGenerating,
   killBeforeAnswer,
@@ -34,4 +35,6 @@ export const SCENARIOS: Scenario[] = [
   shopRedactMismatch,
   staleToken,
   economyBatchKills,
+  // Issue 11's: the paid provider's limits shared by every worker, under kills.
+  providerLimits,
 ];

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { collectionsOf } from "../../scripts/emulator/collections.ts";
+import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+
+// The home page's catalogue route against the emulator: coverage from a bulk operation and the app's
+// record of published white outputs, batches for "not yet compliant" and for a collection, and a
+// resubmit that adds nothing.
+
+let app: AppTest;
+let prisma: typeof import("~/infra/db.server").prisma;
+let route: typeof import("~/routes/app.catalogue");
+
+interface Loaded {
+  coverage: { total: number; compliant: number; missing: number; noPhotos: number };
+  collections: { id: string; title: string }[];
+}
+
+async function load(shop: string): Promise<Loaded> {
+  const response = await call(route.loader, await asShop(shop, "/app/catalogue"));
+  expect(response.status).toBe(200);
+  return (await response.json()) as Loaded;
+}
+
+async function start(shop: string, fields: Record<string, string>) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  const response = await call(route.action, await asShop(shop, "/app/catalogue", { method: "POST", body: form }));
+  return { status: response.status, body: (await response.json()) as { batchId: string | null; added: number; alreadyRunning: number } };
+}
+
+beforeAll(async () => {
+  app = await startAppTest();
+  prisma = (await import("~/infra/db.server")).prisma;
+  route = await import("~/routes/app.catalogue");
+});
+
+afterAll(async () => {
+  const { closeQueue } = await import("~/infra/queue.server");
+  await closeQueue();
+  await app?.stop();
+});
+
+describe("the catalogue route", () => {
+  test("counts a product as compliant only when its main image is a white output the app published", async () => {
+    const products = [...app.emulator.state.shops.get(SHOP_A)!.products.values()];
+    const [covered, elsewhere] = products;
+    // GIVEN one product whose main image is the app's published white output, and one whose published
+    // white output was appended after its main image
+    for (const [product, mediaId] of [
+      [covered, covered.mediaIds[0]],
+      [elsewhere, elsewhere.mediaIds.at(-1)!],
+    ] as const) {
+      const job = await prisma.job.create({
+        data: { shop: SHOP_A, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "done" },
+      });
+      await prisma.output.create({
+        data: {
+          shop: SHOP_A,
+          jobId: job.id,
+          position: 0,
+          storageKey: "x",
+          format: "png",
+          width: 1,
+          height: 1,
+          bytes: 1,
+          provider: "local",
+          reviewState: "published",
+          shopifyMediaId: mediaId,
+        },
+      });
+    }
+    const withPhotos = products.filter((p) => p.mediaIds.length > 0).length;
+    const onlyOne = elsewhere.mediaIds.length === 1 ? 1 : 0;
+
+    const { coverage, collections } = await load(SHOP_A);
+    expect(coverage).toEqual({
+      total: products.length,
+      compliant: 1 + onlyOne,
+      missing: withPhotos - 1 - onlyOne,
+      noPhotos: products.length - withPhotos,
+    });
+    expect(collections.length).toBeGreaterThan(0);
+    // Shop B's outputs are its own: its coverage is untouched.
+    expect((await load(SHOP_B)).coverage.compliant).toBe(0);
+  });
+
+  test("starts a batch for the products not yet compliant, and a resubmit adds nothing", async () => {
+    const { coverage } = await load(SHOP_A);
+    const first = await start(SHOP_A, { selection: "noncompliant", mode: "white" });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ added: coverage.missing, alreadyRunning: 0 });
+    expect(await prisma.job.count({ where: { shop: SHOP_A, batchId: first.body.batchId } })).toBe(coverage.missing);
+
+    const again = await start(SHOP_A, { selection: "noncompliant", mode: "white" });
+    expect(again.body).toMatchObject({ batchId: first.body.batchId, added: 0, alreadyRunning: coverage.missing });
+    expect(await prisma.batch.count({ where: { shop: SHOP_A } })).toBe(1);
+  });
+
+  test("a collection's batch has exactly the collection's products", async () => {
+    const { collections } = await load(SHOP_B);
+    const collection = collections[0];
+    const members = collectionsOf(app.emulator.state.shops.get(SHOP_B)!).get(collection.id)!.productIds;
+    const result = await start(SHOP_B, { selection: "collection", collectionId: collection.id, mode: "lifestyle" });
+    expect(result.status).toBe(200);
+    const jobs = await prisma.job.findMany({ where: { shop: SHOP_B, batchId: result.body.batchId! } });
+    expect(jobs.length).toBe(result.body.added);
+    expect(jobs.map((job) => job.productId).sort()).toEqual([...members].sort());
+    expect(new Set(jobs.map((job) => job.mode))).toEqual(new Set(["lifestyle"]));
+  });
+
+  test("refuses an unknown selection and a malformed collection id", async () => {
+    expect((await start(SHOP_A, { selection: "everything" })).status).toBe(400);
+    expect((await start(SHOP_A, { selection: "collection", collectionId: "42" })).status).toBe(400);
+  });
+});
