@@ -150,7 +150,10 @@ describe("the monthly cap on a paid provider", () => {
   test("a bulk request that would pass the cap is refused up front, saying how many products fit, and stores nothing", async () => {
     await setCap(5);
     await prisma.usage.create({ data: { shop: SHOP_A, month: usage.currentMonth(), images: 2, paidImages: 2 } });
-    await postGeneration(app, SHOP_A, { provider: "local" }); // a session, and a local job the cap ignores
+    // A session, and a local job the cap ignores, on the last product: the bulk requests below take the first
+    // ones, and a product already in an unfinished job is not added to a batch again.
+    const lastProduct = [...app.emulator.state.shops.get(SHOP_A)!.products.values()].filter((p) => p.mediaIds.length > 0).at(-1)!;
+    await postGeneration(app, SHOP_A, { provider: "local", product: lastProduct.id });
     await prisma.shopSettings.update({ where: { shop: SHOP_A }, data: { provider: "gemini" } });
     const before = await prisma.job.count();
 
