@@ -164,7 +164,10 @@ export function createRedisGate(options: RedisGateOptions): ProviderGate {
           log(`[limits] ${provider} answered 429: every worker waits ${Math.ceil(paused / 1000)} s before its next request`);
         } finally {
           clearInterval(renew);
-          await redis.zrem(keys.leases, lease).catch(() => {});
+          // Not awaited: the answer is paid for and must not wait on bookkeeping (a Redis that stopped
+          // answering would hold it for ever). Commands keep their order on the connection, so the place is
+          // given back before this worker asks for the next; if it never arrives, the lease expires by itself.
+          void redis.zrem(keys.leases, lease).catch(() => {});
         }
       }
     },
