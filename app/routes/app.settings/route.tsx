@@ -106,10 +106,11 @@ export default function Settings() {
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
 
-  const toast = shopify.toast;
+  // App Bridge's `shopify` may only be read in the browser (on the server its properties throw), so the
+  // toast is reached inside the effect.
   useEffect(() => {
-    if (actionData && "saved" in actionData) toast.show(t("settings.saved"));
-  }, [actionData, toast, t]);
+    if (actionData && "saved" in actionData) shopify.toast.show(t("settings.saved"));
+  }, [actionData, shopify, t]);
 
   const providerName = (name: string) => t(`settings.providers.${name}.label` as MessageKey);
   const providerMissing = provider !== "" && !providers.includes(provider as (typeof providers)[number]);
@@ -347,9 +348,15 @@ export default function Settings() {
                   checked={economyAvailable && economyBulk}
                   disabled={!economyAvailable}
                   onChange={setEconomyBulk}
-                  helpText={t(economyAvailable ? "settings.economyBulk.help" : "settings.economyBulk.unavailable")}
+                  helpText={economyAvailable ? t("settings.economyBulk.help") : undefined}
                   error={errors.economyBulk}
                 />
+                {/* Why it is off, at full contrast: a disabled checkbox's own help text is too faint to read (WCAG AA). */}
+                {!economyAvailable && (
+                  <Text as="p" tone="subdued">
+                    {t("settings.economyBulk.unavailable")}
+                  </Text>
+                )}
                 <TextField
                   label={t("settings.retentionDays.label")}
                   name="retentionDays"
