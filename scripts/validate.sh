@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run validate`: what CI is to run, as Epic Stack's `validate` does: the static checks (types, lint,
+# `npm test`: what CI runs (.ci/run), as Epic Stack's `validate` does: the static checks (types, lint,
 # formatting, the generated GraphQL types), then every test (`npm test`). Each check runs even when one
 # before it failed, so one run lists everything to fix; the tests run only when all checks pass.
 set -uo pipefail
@@ -21,4 +21,5 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "[validate] \`npm run format\` and \`npm run graphql-codegen\` rewrite what they check; \`npx eslint --fix .\` fixes some lint." >&2
   exit 1
 fi
-exec npm test -- "$@"
+# The test stages themselves (`npm run test:only` runs just these).
+exec bash scripts/run.sh test "$@"
