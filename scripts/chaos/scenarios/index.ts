@@ -16,8 +16,9 @@ import { scenario as shopRedactMismatch } from "./14-shop-redact-mismatch.ts";
 import { scenario as staleToken } from "./15-stale-token.ts";
 import { scenario as economyBatchKills } from "./16-economy-batch-kills.ts";
 import { scenario as providerLimits } from "./17-provider-limits.ts";
+import { scenario as bulkWhileRedisAway } from "./18-bulk-while-redis-away.ts";
 
-/** Issue 9's scenarios, in its order; then issue 13's economy bulk and issue 11's provider limits. */
+/** Issue 9's scenarios, in its order; then issue 13's economy bulk and issue 11's provider limits and batch creation. */
 export const SCENARIOS: Scenario[] = [
   killWhileGenerating,
   killBeforeAnswer,
@@ -37,4 +38,6 @@ export const SCENARIOS: Scenario[] = [
   economyBatchKills,
   // Issue 11's: the paid provider's limits shared by every worker, under kills.
   providerLimits,
+  // Issue 11's batch creation: Redis away between the transaction and addBulk.
+  bulkWhileRedisAway,
 ];
