@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/infra/db.server";
+import { logger } from "~/infra/logger.server";
 import { parseDatabaseUrl } from "~/infra/database-url";
 import { env } from "~/infra/env.server";
 import { enqueueMany, generateQueueId, QueueUnavailableError } from "~/infra/queue.server";
@@ -15,6 +16,7 @@ import {
   type Tx,
 } from "~/models/usage.server";
 import { MAX_PHOTOS, UNFINISHED_STATES } from "~/models/constants";
+import { shopBacklog } from "~/models/jobs.server";
 
 // A batch of any size, in a bounded number of statements and round trips whatever its size: the rows are
 // written with createMany in chunks inside one transaction (all or nothing), then queued with addBulk in
@@ -98,8 +100,10 @@ export async function createBatch(shop: string, products: readonly BatchProduct[
     if (total > 0 && !month) return { kind: "capped" as const, needed: withPhotos };
 
     const batchId = randomUUID();
+    // Fair shares between shops, as for every job: see shopBacklog().
+    const backlog = await shopBacklog(tx, shop);
     try {
-      await writeBatch(tx, shop, batchId, fresh, spec, options, perJob, month);
+      await writeBatch(tx, shop, batchId, fresh, spec, options, perJob, month, backlog);
     } catch (error) {
       if (isSqlite()) {
         // Not a rollback: on SQLite the process shares one connection, and a rollback would also undo
@@ -110,7 +114,7 @@ export async function createBatch(shop: string, products: readonly BatchProduct[
       }
       throw error;
     }
-    return { kind: "created" as const, batchId, fresh, alreadyRunning };
+    return { kind: "created" as const, batchId, fresh, alreadyRunning, backlog };
   }, batchTransaction(unique.length));
 
   if (outcome.kind === "failed") throw outcome.error;
@@ -124,11 +128,15 @@ export async function createBatch(shop: string, products: readonly BatchProduct[
     return { batchId: null, jobs: [], alreadyRunning: outcome.alreadyRunning, queued: true };
   }
 
-  const jobs = outcome.fresh.map((product, index) => ({ id: jobIdFor(outcome.batchId, index), productId: product.id, product }));
+  const jobs = outcome.fresh.map((product, index) => ({
+    id: jobIdFor(outcome.batchId, index),
+    productId: product.id,
+    product,
+    priority: outcome.backlog + index + 1,
+  }));
   const queued = await enqueueBatch(
     shop,
     jobs.filter((job) => job.product.images.length > 0),
-    jobs,
   );
   return {
     batchId: outcome.batchId,
@@ -157,6 +165,7 @@ async function writeBatch(
   options: string,
   perJob: number,
   month: string | null,
+  backlog: number,
 ) {
   await tx.batch.create({ data: { id: batchId, shop, mode: spec.mode, options } });
   const now = new Date();
@@ -174,8 +183,8 @@ async function writeBatch(
           mode: spec.mode,
           options,
           provider: spec.provider,
-          // The n-th job of a batch queues behind the (n-1)-th (see enqueueMany).
-          priority: index + 1,
+          // Its rank in the shop's backlog (see shopBacklog()); the reconciler re-queues with it.
+          priority: backlog + index + 1,
         };
         if (product.images.length === 0) {
           // Shown as failed with its reason, never queued: the merchant sees which products had no photo.
@@ -218,8 +227,7 @@ async function undoBatch(tx: Tx, shop: string, batchId: string) {
  * Queues the batch in chunks. A Redis failure leaves the rest "queued" in the database: the reconciler
  * finds their entries missing and adds them under the same ids, so the answer still names the batch.
  */
-async function enqueueBatch(shop: string, toQueue: { id: string }[], all: { id: string }[]): Promise<boolean> {
-  const byId = new Map(all.map((job, index) => [job.id, index + 1]));
+async function enqueueBatch(shop: string, toQueue: { id: string; priority: number }[]): Promise<boolean> {
   for (let start = 0; start < toQueue.length; start += ENQUEUE_CHUNK) {
     const chunk = toQueue.slice(start, start + ENQUEUE_CHUNK);
     try {
@@ -227,16 +235,15 @@ async function enqueueBatch(shop: string, toQueue: { id: string }[], all: { id: 
         chunk.map((job) => ({
           data: { kind: "generate", shop, jobId: job.id, attempt: 0 },
           id: generateQueueId(job.id, 0),
-          priority: byId.get(job.id),
+          priority: job.priority,
         })),
       );
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      console.warn("[batches] queue unavailable; the reconciler queues the rest", {
-        shop,
-        left: toQueue.length - start,
-        error: error.message,
-      });
+      logger.warn(
+        { shop, left: toQueue.length - start, error: error.message },
+        "[batches] queue unavailable; the reconciler queues the rest",
+      );
       return false;
     }
   }

@@ -57,7 +57,7 @@ export interface NewJob {
  * job ranks 1 and goes ahead of all but the first of shop A's 1,000, taking the next free worker;
  * A's later jobs, batches or singles, queue behind A's own backlog. One count, scoped by shop.
  */
-async function shopBacklog(tx: Pick<typeof prisma, "job">, shop: string): Promise<number> {
+export async function shopBacklog(tx: Pick<typeof prisma, "job">, shop: string): Promise<number> {
   return tx.job.count({ where: { shop, status: { in: [...CANCELLABLE_STATES] } } });
 }
 
