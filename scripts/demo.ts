@@ -9,6 +9,8 @@ function log(message: string) {
 
 async function main() {
   const started = Date.now();
+  // Someone watching a terminal reads the web's and worker's lines one by one; deployments keep JSON.
+  process.env.LOG_FORMAT ??= "pretty";
   const root = path.resolve(import.meta.dirname, "..");
   const stack = await startStack({
     port: Number(process.env.PORT ?? 3000),
