@@ -55,6 +55,9 @@ export async function startAppTest(opts: { productCount?: number } = {}): Promis
     SHOPIFY_ADMIN_EMULATOR_URL: emulator.origin,
     STORAGE_URL: `file:${storageDir}`,
     QUEUE_PREFIX: queuePrefix,
+    // The suites written before billing exercise the settings' cap on paid providers; a billing test sets
+    // BILLING=shopify before calling startAppTest().
+    BILLING: process.env.BILLING ?? "off",
     ...s3?.env,
   });
   return {

@@ -42,6 +42,12 @@
             return originalFetch(input, Object.assign({}, init, { headers: headers }));
           });
         }
+        // As App Bridge does: the app asked for a top-level redirect (Shopify's billing approval page).
+        var reauthorize = response.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+        if (response.status === 401 && reauthorize) {
+          window.top.location.href = reauthorize;
+          return new Promise(function () {});
+        }
         return response;
       });
     });

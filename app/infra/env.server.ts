@@ -84,6 +84,9 @@ const schema = z.object({
   PROVIDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SHOPIFY_ADMIN_EMULATOR_URL: z.url().optional(),
   APP_BRIDGE_URL: z.string().optional(),
+  // "shopify": plans and usage charges through Shopify's Billing API (an App Store app). "off": no plans,
+  // the settings' monthly cap alone (a custom app for one's own store, which cannot use the Billing API).
+  BILLING: z.enum(["shopify", "off"]).default("shopify"),
   MAX_INPUT_MEGAPIXELS: z.coerce.number().min(1).max(100).default(40),
   // Read by app/infra/logger.server.ts itself (it logs before this runs); named here so that a typo is reported at start.
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

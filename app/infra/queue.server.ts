@@ -14,6 +14,8 @@ export type StudioJobData =
   | { kind: "generate"; shop: string; jobId: string; attempt: number }
   | { kind: "publish"; shop: string; jobId: string; outputIds: string[]; auto?: boolean }
   | { kind: "restore"; shop: string; jobId: string; outputIds: string[] }
+  /** One usage charge: `jobId` is the UsageCharge row's id. */
+  | { kind: "charge"; shop: string; jobId: string }
   | { kind: "google-batch"; shop: string; batchId: string };
 
 export type MaintenanceJobData = { kind: "reconcile" } | { kind: "retention" } | { kind: "sweep" };

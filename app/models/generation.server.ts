@@ -10,6 +10,7 @@ import { MAX_PHOTOS } from "~/models/constants";
 import { QueueUnavailableError } from "~/infra/queue.server";
 import { availableProviders, defaultProvider, lifestyleOptionsSchema, whiteOptionsSchema } from "~/studio";
 import { getStudioConfig } from "~/infra/studio-config.server";
+import { billingEnabled, providersAllowed } from "~/models/billing.server";
 import { readProductsByIds } from "~/shopify/bulk-read.server";
 import { createBatch, type BatchProduct } from "~/models/batch-create.server";
 import { formError, issue, OPTION_ERRORS, parseForm, parseValue } from "~/infra/forms.server";
@@ -97,9 +98,16 @@ export async function resolveSpec(
   const settings = await getSettings(shop);
   const config = getStudioConfig();
   const mode = request.mode;
-  const provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
+  let provider = request.provider ?? (settings.provider as GenerationRequest["provider"]) ?? defaultProvider(config);
   if (!availableProviders(config).includes(provider)) {
     return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider } } }, status: 400 };
+  }
+  // The free plan makes images with the local provider: a default or setting falls back to it, an
+  // explicit request for a paid provider is refused saying why.
+  const allowed = await providersAllowed(shop);
+  if (allowed !== "all" && !allowed.includes(provider)) {
+    if (request.provider) return { errors: { provider: { code: "PLAN_NEEDED", values: { provider } } }, status: 402 };
+    provider = "local";
   }
   const defaults = JSON.parse(mode === "white" ? settings.whiteOptions : settings.lifestyleOptions) as object;
   const optionSchema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;
@@ -240,9 +248,19 @@ export async function startGeneration(session: Session, request: GenerationReque
  * says otherwise); anything else is not ours to answer.
  */
 export function refusal(error: unknown, field = "form"): { errors: FieldErrors; status: number } {
-  if (error instanceof CapReachedError) return { errors: { [field]: error.reason }, status: 402 };
+  if (error instanceof CapReachedError) return { errors: { [field]: capMessage(error) }, status: 402 };
   if (error instanceof QueueUnavailableError) return { errors: { form: { code: "QUEUE_UNAVAILABLE" } }, status: 503 };
   throw error;
+}
+
+/** With billing on, the cap is the plan's and is raised on the Plans and billing page, not in Settings. */
+function capMessage(error: CapReachedError): Message {
+  if (!billingEnabled()) return error.reason;
+  const { cap, used, left } = error.capacity;
+  const needed = error.needed.reduce((sum, images) => sum + images, 0);
+  return left
+    ? { code: "BILLING_CAP_NO_ROOM", values: { needed, left } }
+    : { code: "BILLING_CAP_REACHED", values: { cap: cap ?? 0, used } };
 }
 
 /**
@@ -261,6 +279,10 @@ export async function regenerateJob(
   const config = getStudioConfig();
   if (!availableProviders(config).includes(earlier.provider as never)) {
     return { errors: { provider: { code: "PROVIDER_NOT_CONFIGURED", values: { provider: earlier.provider } } }, status: 400 };
+  }
+  const allowed = await providersAllowed(shop);
+  if (allowed !== "all" && !allowed.includes(earlier.provider)) {
+    return { errors: { provider: { code: "PLAN_NEEDED", values: { provider: earlier.provider } } }, status: 402 };
   }
   const mode = earlier.mode as "white" | "lifestyle";
   const schema = mode === "white" ? whiteOptionsSchema : lifestyleOptionsSchema;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { prisma } from "~/infra/db.server";
 import { unknownPlaceholders } from "~/shopify/alt-text";
+import { billingEnabled, capForShop } from "~/models/billing.server";
 import { issue, OPTION_ERRORS, parseForm } from "~/infra/forms.server";
 import type { FieldErrors } from "~/i18n/index";
 import { lifestyleOptionsSchema, whiteOptionsSchema, type ProviderName, type StudioConfig } from "~/studio";
@@ -29,6 +30,7 @@ export const settingsSchema = z.object({
     }),
   monthlyCap: z.number(capInvalid).int(capInvalid).min(0, capInvalid).nullable(),
   retentionDays: z.number(retentionInvalid).int(retentionInvalid).min(1, retentionInvalid).max(3650, retentionInvalid),
+  automation: z.boolean(),
   economyBulk: z.boolean(),
   whiteOptions: whiteOptionsSchema,
   lifestyleOptions: lifestyleOptionsSchema,
@@ -54,18 +56,24 @@ const settingsFormSchema = settingsSchema.extend({
   }),
   // A ticked box, whatever value it sends; an unticked (or disabled) one sends nothing.
   economyBulk: z.preprocess((value) => value !== undefined, z.boolean()),
+  automation: z.preprocess((value) => value !== undefined, z.boolean()),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type ShopSettings = Awaited<ReturnType<typeof getSettings>>;
 
-/** The shop's settings, with the mode defaults decoded from their JSON columns. */
+/**
+ * The shop's settings, with the mode defaults decoded from their JSON columns. `monthlyCap` is the cap in
+ * force: with billing on, the plan's (its capped amount in images), whatever the row says.
+ */
 export async function getSettings(shop: string) {
   const row =
     (await prisma.shopSettings.findUnique({ where: { shop } })) ??
     (await prisma.shopSettings.upsert({ where: { shop }, create: { shop }, update: {} }));
   return {
     ...row,
+    monthlyCap: await capForShop(shop, row.monthlyCap),
+    capFromPlan: billingEnabled(),
     whiteDefaults: decodeOptions(whiteOptionsSchema, row.whiteOptions),
     lifestyleDefaults: decodeOptions(lifestyleOptionsSchema, row.lifestyleOptions),
   };
@@ -85,8 +93,14 @@ function decodeOptions<T extends z.ZodType>(schema: T, stored: string): z.output
 
 export async function updateSettings(shop: string, input: Partial<SettingsInput>) {
   const { whiteOptions, lifestyleOptions, ...rest } = settingsSchema.partial().parse(input);
+  const before =
+    rest.automation === undefined ? null : await prisma.shopSettings.findUnique({ where: { shop }, select: { automation: true } });
   const data = {
     ...rest,
+    // Turning automation on starts it from now: photos made before are not new to it.
+    ...(rest.automation === undefined || Boolean(before?.automation) === rest.automation
+      ? {}
+      : { automationSince: rest.automation ? new Date() : null }),
     ...(whiteOptions ? { whiteOptions: JSON.stringify(whiteOptions) } : {}),
     ...(lifestyleOptions ? { lifestyleOptions: JSON.stringify(lifestyleOptions) } : {}),
   };

@@ -14,6 +14,9 @@ export async function eraseShopData(shop: string) {
     prisma.batch.deleteMany({ where: { shop } }),
     prisma.usage.deleteMany({ where: { shop } }),
     prisma.shopSettings.deleteMany({ where: { shop } }),
+    prisma.shopBilling.deleteMany({ where: { shop } }),
+    prisma.usageCharge.deleteMany({ where: { shop } }),
+    prisma.automationEvent.deleteMany({ where: { shop } }),
     prisma.session.deleteMany({ where: { shop } }),
   ]);
   await deleteShopFiles(shop);

@@ -3,6 +3,7 @@ import { BUSY_REVIEW_STATES } from "~/models/constants";
 import { claimAttempt, getJob, holdReservation, saveOutputs, touchJob, updateJobProgress } from "~/models/jobs.server";
 import { finishUploadingJob, requestPublish } from "~/models/publishing.server";
 import { getSettings } from "~/models/settings.server";
+import { afterOutputsSaved } from "~/models/billing.server";
 import { plannedImages } from "~/models/usage.server";
 import { deleteFile, fileKey, loadFile, saveFile } from "~/infra/storage.server";
 import { fetchProductImage } from "~/shopify/fetch-image.server";
@@ -166,6 +167,10 @@ async function saveImages(shop: string, job: Job, result: StudioResult, batchIma
     if (!current?.outputs.some((output) => output.attempt === attempt)) await Promise.all(keys.map((key) => deleteFile(key)));
     return;
   }
+  await afterOutputsSaved(
+    shop,
+    saved.map((output) => ({ id: output.id, jobId: job.id, provider: output.provider })),
+  );
   if (autoPublish) {
     const passed = saved.filter((output, index) => passesQualityGates(job.mode, result.outputs[index].report));
     await requestPublish(

@@ -6,6 +6,7 @@ import { enqueue, findEntry, generateQueueId, googleBatchQueueId, rerunEntry } f
 import { waitsOnGoogleBatch } from "~/models/google-batches.server";
 import { BUSY_REVIEW_STATES, RUNNING_STATES, UNFINISHED_STATES, type JobState } from "~/models/constants";
 import { reconcilePublishing } from "~/models/publishing.server";
+import { afterOutputsSaved, billingEnabled, chargeQueueId } from "~/models/billing.server";
 import { STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles } from "./generate.server";
 import { logger } from "~/infra/logger.server";
@@ -22,7 +23,55 @@ const WAITING: ReadonlySet<EntryState | "unknown"> = new Set(["waiting", "priori
 /** Everything the reconciler checks, in one run. */
 export async function reconcile(signal?: AbortSignal) {
   const now = new Date();
-  return { jobs: await reconcileJobs(now, signal), outputs: await reconcilePublishing({ now }) };
+  return { jobs: await reconcileJobs(now, signal), outputs: await reconcilePublishing({ now }), charges: await reconcileCharges(now) };
+}
+
+/**
+ * Usage charges the database has and Shopify may not: paid outputs of the last day that were never
+ * counted (a crash between their transaction and the hook), and charges not confirmed within one lock
+ * period whose queue entry is gone or finished. Each is queued again under its own id; the charge job
+ * looks the record up by its key before sending, so this never charges twice.
+ */
+export async function reconcileCharges(now = new Date()): Promise<{ requeued: number }> {
+  if (!billingEnabled()) return { requeued: 0 };
+  const since = new Date(now.getTime() - 86_400_000);
+  const paidOutputs = await prisma.output.findMany({
+    where: { provider: { in: ["gemini", "openai-compatible"] }, createdAt: { gte: since } },
+    select: { id: true, shop: true, jobId: true, provider: true },
+    take: 2000,
+  });
+  const counted = new Set(
+    (
+      await prisma.usageCharge.findMany({
+        where: { outputId: { in: paidOutputs.map((o) => o.id) } },
+        select: { shop: true, outputId: true },
+      })
+    ).map((c) => `${c.shop} ${c.outputId}`),
+  );
+  const uncounted = paidOutputs.filter((o) => !counted.has(`${o.shop} ${o.id}`));
+  for (const shop of new Set(uncounted.map((o) => o.shop))) {
+    await afterOutputsSaved(
+      shop,
+      uncounted.filter((o) => o.shop === shop),
+    );
+  }
+  const quietSince = new Date(now.getTime() - env.WORKER_LOCK_SECONDS * 1000);
+  const unsent = await prisma.usageCharge.findMany({
+    where: { status: { in: ["pending", "sent"] }, updatedAt: { lt: quietSince } },
+    select: { id: true, shop: true },
+    take: 1000,
+  });
+  let requeued = 0;
+  for (const charge of unsent) {
+    const entryId = chargeQueueId(charge.id);
+    const entry = await findEntry(entryId);
+    if (WAITING.has(entry.state) || entry.state === "active") continue;
+    if (entry.state === "unknown") await enqueue({ kind: "charge", shop: charge.shop, jobId: charge.id }, entryId);
+    else await rerunEntry(entryId);
+    requeued++;
+  }
+  if (requeued > 0) console.warn("[reconcile] charges queued again", { requeued });
+  return { requeued };
 }
 
 type Action = "requeued" | "failed";

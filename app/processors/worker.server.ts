@@ -10,6 +10,7 @@ import { classifyJobError, STOPPED_ERRORS } from "./errors.server";
 import { discardAttemptFiles, processGenerate } from "./generate.server";
 import { processGoogleBatch } from "./google-batch.server";
 import { failMediaJob, processPublish, processRestore } from "./publish.server";
+import { processCharge } from "./charge.server";
 import { reconcile } from "./reconcile.server";
 
 /** The reason the worker process gives running jobs when its shutdown deadline passes. */
@@ -31,6 +32,8 @@ async function run(job: Job<StudioJobData>, signal?: AbortSignal) {
       return processPublish(data.shop, data.jobId, data.outputIds, job.id!, signal);
     case "restore":
       return processRestore(data.shop, data.jobId, data.outputIds, job.id!, signal);
+    case "charge":
+      return processCharge(data.shop, data.jobId, signal);
     case "google-batch":
       return;
   }
@@ -115,6 +118,8 @@ async function settleFailure(job: Job<StudioJobData>, failure: { code: string; m
       await discardAttemptFiles(data.shop, data.jobId, attempt);
     return;
   }
+  // A charge that could not be sent stays on its row; the reconciler sends it again.
+  if (data.kind === "charge") return;
   await failMediaJob(data, job.id!, failure.code, failure.message);
 }
 
@@ -160,7 +165,7 @@ async function runMaintenanceJob(job: Job<MaintenanceJobData>, signal?: AbortSig
   switch (job.data.kind) {
     case "reconcile": {
       const result = await reconcile(signal);
-      if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled > 0)
+      if (result.jobs.requeued + result.jobs.failed + result.outputs.requeued + result.outputs.settled + result.charges.requeued > 0)
         logger.info(result, "[worker] reconciled");
       return result;
     }

@@ -10,16 +10,20 @@ import { listBatches } from "~/models/batches.server";
 import { listJobs } from "~/models/jobs.server";
 import { getUsage } from "~/models/usage.server";
 import { signedFileUrl } from "~/infra/storage.server";
+import { loadAutomationCard } from "~/models/automation.server";
+import { AutomationCard } from "~/components/AutomationCard";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const [jobs, batches, usage] = await Promise.all([
+  const [jobs, batches, usage, automation] = await Promise.all([
     listJobs(session.shop, { single: true }),
     listBatches(session.shop),
     getUsage(session.shop),
+    loadAutomationCard(session.shop),
   ]);
   return {
     usage,
+    automation,
     batches: batches.map((batch) => ({
       id: batch.id,
       mode: batch.mode,
@@ -39,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Home() {
-  const { jobs, batches, usage } = useLoaderData<typeof loader>();
+  const { jobs, batches, usage, automation } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <Page title={t("home.title")} primaryAction={{ content: t("nav.new"), url: "/app/new" }}>
@@ -134,9 +138,12 @@ export default function Home() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <Text as="p">{t("home.usage", { count: usage.images })}</Text>
-          </Card>
+          <BlockStack gap="400">
+            <Card>
+              <Text as="p">{t("home.usage", { count: usage.images })}</Text>
+            </Card>
+            <AutomationCard {...automation} />
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>

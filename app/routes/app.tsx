@@ -42,6 +42,7 @@ export default function App() {
             {translate(locale, "nav.home")}
           </Link>
           <Link to="/app/new">{translate(locale, "nav.new")}</Link>
+          <Link to="/app/billing">{translate(locale, "nav.billing")}</Link>
           <Link to="/app/settings">{translate(locale, "nav.settings")}</Link>
         </NavMenu>
         <Outlet />

@@ -94,8 +94,10 @@ export interface ShopBilling {
   plan: ShopPlan;
   subscriptions: Map<string, Subscription>;
   idempotency: UsageIdempotency;
-  /** What Shopify would deliver to the app's webhook subscriptions, in order; the emulator does not send them. */
+  /** What Shopify delivers to the app's webhook subscriptions, in order (sent once the app's URL is set). */
   webhooks: BillingWebhook[];
+  /** Sends a webhook to the app; set by the emulator for each shop. */
+  deliver?: (webhook: BillingWebhook) => void;
 }
 
 export const DAY_MS = 86_400_000;
@@ -363,7 +365,7 @@ function createUsageRecord(ctx: BillingContext, args: Args) {
   item.records.push(record);
   const threshold = item.cappedMicros * CAP_WARNING_SHARE;
   if (before < threshold && before + price.micros >= threshold) {
-    ctx.shop.billing.webhooks.push({
+    recordWebhook(ctx.shop, {
       topic: "app_subscriptions/approaching_capped_amount",
       payload: webhookPayload(ctx.shop, subscription, ctx.now),
       at: ctx.now,
@@ -525,6 +527,8 @@ export function createBillingHooks(state: EmulatorState) {
     /** Non-payment: the subscription is FROZEN until `unfreeze`. */
     freeze: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "FROZEN", Date.now()),
     unfreeze: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "ACTIVE", Date.now()),
+    /** Shopify cancels the subscription outside the app (the store closed, or support cancelled it). */
+    cancel: (domain: string, id: string) => setStatus(shopOf(domain), subscriptionOf(domain, id), "CANCELLED", Date.now()),
     /** The merchant raises the capped amount in the Shopify admin (possible since 2022-07-31), no app involved. */
     setCappedAmount: (domain: string, id: string, amountUsd: number) => {
       const subscription = subscriptionOf(domain, id);
@@ -637,7 +641,12 @@ function setStatus(shop: ShopRecord, subscription: Subscription, status: Subscri
 }
 
 function notifyUpdate(shop: ShopRecord, subscription: Subscription, now: number): void {
-  shop.billing.webhooks.push({ topic: "app_subscriptions/update", payload: webhookPayload(shop, subscription, now), at: now });
+  recordWebhook(shop, { topic: "app_subscriptions/update", payload: webhookPayload(shop, subscription, now), at: now });
+}
+
+function recordWebhook(shop: ShopRecord, webhook: BillingWebhook): void {
+  shop.billing.webhooks.push(webhook);
+  shop.billing.deliver?.(webhook);
 }
 
 /** The shape of Shopify's app_subscriptions/update sample payload. */

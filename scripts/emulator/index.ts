@@ -16,6 +16,8 @@ import { loseNextAnswers, sendLostAnswer, takeLostAnswer } from "./lost-answers"
 import { loadAdminSchema } from "./schema";
 import { createState, readMediaStatus, type EmulatorState, type ShopRecord } from "./state";
 import { handleStagedUpload, STAGED_PREFIX } from "./uploads";
+import { createWebhookSink, deliverWebhook, redeliver, type WebhookDelivery } from "./webhooks";
+import { createProduct, type NewProduct } from "./products";
 
 export type { EmulatorState } from "./state";
 export type { AttachedMedia, FaultHandle, MutationFault } from "./faults";
@@ -67,6 +69,16 @@ export interface Emulator {
   addCollection(shop: string, input: { title: string; productIds: string[] }): string;
   /** The chaos harness's hooks: held or dropped answers, merchant edits, PROCESSING holds, attachments. */
   faults: Faults;
+  /** Where webhooks go: the app's URL (the topics' uris are shopify.app.toml's); nothing is sent before it is set. */
+  setWebhookUrl(appUrl: string | undefined): void;
+  /** Every webhook delivery so far, in order. */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Waits until the deliveries under way have their answers. */
+  settleWebhooks(): Promise<void>;
+  /** Sends a delivery again, as Shopify does without a 200: same event id, new webhook id. */
+  redeliverWebhook(delivery: WebhookDelivery): void;
+  /** A merchant creates a product in the admin, with photos (image files): products/create follows, then products/update once its media are READY. */
+  createProduct(shop: string, input: NewProduct): Promise<string>;
   state: EmulatorState;
 }
 
@@ -82,6 +94,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const mediaProcessingMs = opts.mediaProcessingMs ?? 300;
   const uploadSecret = randomBytes(16).toString("hex");
   const state = createState();
+  state.webhooks = createWebhookSink(app.apiSecret);
   const lifetime = new AbortController();
   const bulk = registerBulk(state, opts.bulk ?? {}, lifetime.signal);
   const faults = new Faults();
@@ -92,6 +105,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const existing = state.shops.get(shop);
     if (existing) return existing;
     const record = createShop(shop, throttle, shop === DEMO_SHOP);
+    record.billing.deliver = (webhook) => deliverWebhook(state.webhooks!, shop, webhook.topic, webhook.payload);
     state.shops.set(shop, record);
     const productCount = shopOpts.productCount ?? (shop === DEMO_SHOP ? opts.demoProductCount : undefined);
     if (shopOpts.seed) {
@@ -209,6 +223,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.origin = origin;
   if (opts.seedDemoShop ?? true) addShop(DEMO_SHOP, { seed: true });
 
   return {
@@ -221,6 +236,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return addCollection(state, record, input).id;
     },
     faults,
+    setWebhookUrl: (appUrl) => {
+      state.webhooks!.appUrl = appUrl;
+    },
+    webhookDeliveries: () => [...state.webhooks!.deliveries],
+    settleWebhooks: async () => {
+      while (state.webhooks!.pending.size > 0) await Promise.all([...state.webhooks!.pending]);
+    },
+    redeliverWebhook: (delivery) => redeliver(state.webhooks!, delivery),
+    createProduct: async (shop, input) => {
+      const record = state.shops.get(shop);
+      if (!record) throw new Error(`Unknown shop ${shop}`);
+      return (await createProduct(state, record, input, mediaProcessingMs)).id;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         lifetime.abort(new Error("The emulator closed"));

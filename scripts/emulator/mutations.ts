@@ -14,6 +14,7 @@ import { findProductsReferencing, readMediaStatus, type EmulatorState, type Prod
 import { createStagedTarget, findStagedUpload } from "./uploads";
 import { scalarText, viewMedia, viewProduct } from "./views";
 import { createBillingMutations } from "./billing";
+import { notifyProductChanged } from "./products";
 
 type Args = Record<string, unknown>;
 
@@ -87,6 +88,7 @@ async function updateProduct(ctx: MutationContext, args: Args) {
     product.mediaIds.push(record.id);
   }
   product.updatedAt = Date.now();
+  notifyProductChanged(ctx.state, ctx.shop, product, "products/update");
   return { product: viewProduct(ctx, product), userErrors: [] };
 }
 

@@ -1,4 +1,5 @@
 import type { ShopBilling } from "./billing";
+import type { WebhookSink } from "./webhooks";
 
 /** The emulator's in-memory store: shops → products, files (media) and billing; tokens, staged uploads, a request log. */
 
@@ -131,6 +132,10 @@ export interface EmulatorState {
   lostAnswers: LostAnswer[];
   /** The next numeric id for products, media, images and jobs: one sequence, like Shopify's large ids. */
   nextId: number;
+  /** Where webhooks go (the app's URL once set) and what was delivered. */
+  webhooks?: WebhookSink;
+  /** The emulator's own origin, for URLs in webhook payloads. */
+  origin?: string;
 }
 
 export function createState(): EmulatorState {

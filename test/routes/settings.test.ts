@@ -100,6 +100,8 @@ describe("the settings page's data", () => {
       mediaPosition: "append",
       altTextTemplate: "{title} – {mode}",
       monthlyCap: null,
+      capFromPlan: false,
+      automation: false,
       retentionDays: 90,
       economyBulk: false,
       whiteOptions: { size: 2048, ratio: "1:1", fill: 0.85, shadow: true, format: "jpeg", topView: false },

@@ -55,6 +55,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       mediaPosition: settings.mediaPosition,
       altTextTemplate: altTextTemplateFor(settings.altTextTemplate, altTextLanguage),
       monthlyCap: settings.monthlyCap,
+      capFromPlan: settings.capFromPlan,
+      automation: settings.automation,
       retentionDays: settings.retentionDays,
       economyBulk: settings.economyBulk,
       whiteOptions: settings.whiteDefaults,
@@ -105,6 +107,7 @@ export default function Settings() {
   const [economyBulk, setEconomyBulk] = useState(settings.economyBulk);
   const [monthlyCap, setMonthlyCap] = useState(settings.monthlyCap == null ? "" : String(settings.monthlyCap));
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays));
+  const [automation, setAutomation] = useState(settings.automation);
 
   // App Bridge's `shopify` may only be read in the browser (on the server its properties throw), so the
   // toast is reached inside the effect.
@@ -281,6 +284,13 @@ export default function Settings() {
                   onChange={(value) => setPublishMode(value[0])}
                   error={errors.publishMode}
                 />
+                <Checkbox
+                  label={t("automation.setting.label")}
+                  name="automation"
+                  checked={automation}
+                  onChange={setAutomation}
+                  helpText={t("automation.setting.help")}
+                />
                 <ChoiceList
                   title={t("settings.mediaPosition.label")}
                   name="mediaPosition"
@@ -326,22 +336,35 @@ export default function Settings() {
             <Card>
               <BlockStack gap="400">
                 <Text as="p">{t("settings.usage.label", { month: usage.month, count: usage.images, cost: usage.costUsd.toFixed(2) })}</Text>
-                <TextField
-                  label={t("settings.monthlyCap.label")}
-                  name="monthlyCap"
-                  type="number"
-                  min={0}
-                  step={1}
-                  value={monthlyCap}
-                  onChange={setMonthlyCap}
-                  helpText={
-                    settings.monthlyCap != null
-                      ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
-                      : t("settings.monthlyCap.help")
-                  }
-                  error={errors.monthlyCap}
-                  autoComplete="off"
-                />
+                {settings.capFromPlan ? (
+                  <BlockStack gap="200">
+                    <Text as="p">
+                      {settings.monthlyCap
+                        ? t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })
+                        : t("billing.cap.free")}
+                    </Text>
+                    <InlineStack>
+                      <Button url="/app/billing">{t("nav.billing")}</Button>
+                    </InlineStack>
+                  </BlockStack>
+                ) : (
+                  <TextField
+                    label={t("settings.monthlyCap.label")}
+                    name="monthlyCap"
+                    type="number"
+                    min={0}
+                    step={1}
+                    value={monthlyCap}
+                    onChange={setMonthlyCap}
+                    helpText={
+                      settings.monthlyCap != null
+                        ? `${t("settings.usage.ofCap", { images: usage.paidImages + usage.reserved, count: settings.monthlyCap })} ${t("settings.monthlyCap.help")}`
+                        : t("settings.monthlyCap.help")
+                    }
+                    error={errors.monthlyCap}
+                    autoComplete="off"
+                  />
+                )}
                 <Checkbox
                   label={t("settings.economyBulk.label")}
                   name="economyBulk"

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { Redis } from "ioredis";
+import type { Worker } from "bullmq";
+import { makeProductPhoto } from "../fakes/product-photo";
+import { asShop, call, startAppTest, type AppTest } from "../app";
+import { waitFor as waitUntil } from "../worker/harness";
+import { startWebhookReceiver, type WebhookReceiver } from "../webhook-receiver";
+import type * as DbModule from "~/infra/db.server";
+
+// Automation against the emulator, which sends products/create and products/update signed to the
+// app's webhook routes as Shopify does (and products/update again once new media are READY): one job per
+// new photo, none on redelivery, none for the app's own media, nothing while the setting is off.
+
+const SHOP = "shop-automation.myshopify.com";
+
+// Image work on a loaded 2-core machine takes minutes; the waits below end as soon as their condition holds.
+vi.setConfig({ testTimeout: 600_000 });
+
+const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 500_000) => waitUntil(what, fn, timeoutMs);
+
+let app: AppTest;
+let receiver: WebhookReceiver;
+let prisma: typeof DbModule.prisma;
+let worker: Worker;
+let connection: Redis;
+let photo: Buffer;
+
+beforeAll(async () => {
+  process.env.BILLING = "shopify";
+  app = await startAppTest();
+  app.emulator.addShop(SHOP, { seed: true, productCount: 2 });
+  receiver = await startWebhookReceiver();
+  app.emulator.setWebhookUrl(receiver.url);
+  prisma = (await import("~/infra/db.server")).prisma;
+  photo = await makeProductPhoto({ width: 1200, height: 1200, background: "#d9d2c5", scale: 0.6 });
+  const { createStudioWorker } = await import("~/processors/worker.server");
+  connection = new Redis({ host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null });
+  worker = createStudioWorker({ connection, prefix: app.queuePrefix, concurrency: 1 });
+  // Opening the app once stores the shop's offline session, which webhooks then carry.
+  const home = await import("~/routes/app._index");
+  const opened = await call(home.loader, await asShop(SHOP, "/app"));
+  if (opened.status !== 200) throw new Error(`Opening the app answered ${opened.status}`);
+});
+
+afterAll(async () => {
+  await worker?.close();
+  connection?.disconnect();
+  const { closeQueue } = await import("~/infra/queue.server");
+  const { closeAdminConnections } = await import("~/models/admin.server");
+  const { closePublishConnections } = await import("~/processors/publish.server");
+  await closeQueue();
+  closeAdminConnections();
+  closePublishConnections();
+  await receiver?.close();
+  await app?.stop();
+  delete process.env.BILLING;
+});
+
+beforeEach(async () => {
+  await app.emulator.settleWebhooks();
+  await prisma.automationEvent.deleteMany({});
+});
+
+async function setAutomation(on: boolean, publishMode: "review" | "auto" = "review") {
+  const { updateSettings } = await import("~/models/settings.server");
+  await updateSettings(SHOP, { automation: on, publishMode });
+}
+
+/** A merchant creates a product with a photo in the admin; waits until both webhooks (created, then media READY) were answered. */
+async function createProduct(title: string) {
+  const productId = await app.emulator.createProduct(SHOP, { title, photos: [{ filename: `${title}.jpg`, bytes: photo }] });
+  await waitFor("the product's webhooks", async () => {
+    await app.emulator.settleWebhooks();
+    const sent = app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId);
+    return sent.length >= 2 && sent.every((d) => d.status === 200);
+  });
+  return productId;
+}
+
+describe("automation", () => {
+  test("off (the default), a new product with a photo starts nothing", async () => {
+    const before = await prisma.job.count({ where: { shop: SHOP } });
+    await createProduct("Quiet mug");
+    expect(await prisma.job.count({ where: { shop: SHOP } })).toBe(before);
+    expect(await prisma.automationEvent.count({ where: { shop: SHOP } })).toBe(0);
+  });
+
+  test("on, a new product's photo gets one white-background job; redelivered webhooks make no second one", async () => {
+    await setAutomation(true);
+    const productId = await createProduct("Linen napkin");
+    const events = await prisma.automationEvent.findMany({ where: { shop: SHOP, productId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: "queued", productTitle: "Linen napkin" });
+    const job = await prisma.job.findFirstOrThrow({ where: { id: events[0].jobId!, shop: SHOP }, include: { sources: true } });
+    expect(job).toMatchObject({ productId, mode: "white", provider: "local" });
+    expect(job.sources.map((s) => s.shopifyMediaId)).toEqual([events[0].mediaId]);
+
+    // Shopify redelivers (no 200 in time, as it thinks): same event, new webhook id.
+    for (const delivery of app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId)) {
+      app.emulator.redeliverWebhook(delivery);
+    }
+    await app.emulator.settleWebhooks();
+    expect(await prisma.job.count({ where: { shop: SHOP, productId } })).toBe(1);
+    expect(await prisma.automationEvent.count({ where: { shop: SHOP, productId } })).toBe(1);
+
+    // The home page lists it.
+    const home = await import("~/routes/app._index");
+    const page = (await (await call(home.loader, await asShop(SHOP, "/app"))).json()) as {
+      automation: { on: boolean; events: { productTitle: string; jobId: string }[] };
+    };
+    expect(page.automation.on).toBe(true);
+    expect(page.automation.events[0]).toMatchObject({ productTitle: "Linen napkin", jobId: job.id });
+  });
+
+  test("with auto-publish, the image the app attaches to the product starts nothing: the product ends with one job and one new media", async () => {
+    await setAutomation(true, "auto");
+    const productId = await createProduct("Oak board");
+    const event = await prisma.automationEvent.findFirstOrThrow({ where: { shop: SHOP, productId } });
+    const published = await waitFor(
+      "the image to be published",
+      async () => {
+        const output = await prisma.output.findFirst({ where: { shop: SHOP, jobId: event.jobId! } });
+        return output?.reviewState === "published" ? output : null;
+      },
+      240_000,
+    );
+    // The app's productUpdate made the emulator send products/update twice more (media UPLOADED, then READY).
+    await waitFor("the webhooks about the app's own media", async () => {
+      await app.emulator.settleWebhooks();
+      return app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId).length >= 4;
+    });
+    const product = app.emulator.state.shops.get(SHOP)!.products.get(productId)!;
+    expect(product.mediaIds).toHaveLength(2);
+    expect(product.mediaIds).toContain(published.shopifyMediaId);
+    expect(await prisma.job.count({ where: { shop: SHOP, productId } })).toBe(1);
+    expect(await prisma.automationEvent.count({ where: { shop: SHOP, productId } })).toBe(1);
+  });
+
+  test("a product update about photos older than the setting starts nothing", async () => {
+    // The seeded products' photos predate turning automation on.
+    await setAutomation(false);
+    await setAutomation(true);
+    const seeded = [...app.emulator.state.shops.get(SHOP)!.products.values()][0];
+    const { productPayload } = await import("../../scripts/emulator/webhooks.ts");
+    const shopRecord = app.emulator.state.shops.get(SHOP)!;
+    const { onProductWebhook } = await import("~/models/automation.server");
+    const { sessionStorage } = await import("~/shopify.server");
+    const [session] = await sessionStorage.findSessionsByShop(SHOP);
+    const result = await onProductWebhook({
+      shop: SHOP,
+      session,
+      topic: "products/update",
+      webhookId: "w-1",
+      payload: productPayload(app.emulator.state, app.emulator.origin, shopRecord, seeded),
+    });
+    expect(result).toEqual({ queued: 0, skipped: 0 });
+    expect(await prisma.automationEvent.count({ where: { shop: SHOP, productId: seeded.id } })).toBe(0);
+  });
+});
