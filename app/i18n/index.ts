@@ -1,4 +1,4 @@
-import { createContext, useContext } from "react";
+import { createContext, useCallback, useContext } from "react";
 import i18next from "i18next";
 import ShopifyFormat from "@shopify/i18next-shopify";
 import { match } from "@formatjs/intl-localematcher";
@@ -113,7 +113,8 @@ export function useLocale(): Locale {
   return useContext(LocaleContext);
 }
 
+/** The page's translate function, the same function for as long as the locale is (so effects may depend on it). */
 export function useT() {
   const locale = useLocale();
-  return (key: MessageKey, values?: MessageValues) => translate(locale, key, values);
+  return useCallback((key: MessageKey, values?: MessageValues) => translate(locale, key, values), [locale]);
 }

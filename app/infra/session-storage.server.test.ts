@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
-import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/db";
 import { PrismaSessionStorage } from "./session-storage.server";
 import { captureLogs } from "./logger.server";

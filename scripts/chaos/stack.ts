@@ -92,7 +92,8 @@ export class ChaosStack {
     const redisProxy = await startTcpProxy(redis.port);
     const db = await createChaosDatabase(kind, dir);
     const queuePrefix = `chaos-${kind}`;
-    let self: ChaosStack | undefined;
+    // Lines a process prints before the stack object exists are kept in `early` and recorded once it does.
+    const sink: { stack?: ChaosStack } = {};
     const early: [string, string][] = [];
     const stack = await startStack({
       port: await freePort(),
@@ -117,12 +118,12 @@ export class ChaosStack {
         PROVIDER_LEASE_SECONDS: "2",
         ...Object.fromEntries(Object.entries(TIMINGS).map(([key, value]) => [key, String(value)])),
       },
-      output: (name, text) => (self ? self.record(name, text) : early.push([name, text])),
+      output: (name, text) => (sink.stack ? sink.stack.record(name, text) : early.push([name, text])),
     });
     const queue = new Queue(QUEUE_NAME, { connection: redis.client, prefix: queuePrefix });
     // Redis goes away on purpose in some scenarios; the harness's reads wait for it to come back.
     queue.on("error", () => {});
-    self = new ChaosStack(
+    const self = new ChaosStack(
       kind,
       stack,
       gemini,
@@ -136,6 +137,7 @@ export class ChaosStack {
       logFile,
       await smallDemoPhotos(path.join(dir, "photos")),
     );
+    sink.stack = self;
     for (const [name, text] of early) self.record(name, text);
     await self.waitForLog(/\[worker\] ready/, { name: "worker", timeoutMs: 60_000 });
     return self;

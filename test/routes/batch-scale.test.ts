@@ -5,6 +5,8 @@ import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startPrivateRedis, type PrivateRedis } from "../private-redis";
 import { testDatabaseKind } from "../db";
 import { createPrismaClient } from "~/infra/prisma-client.server";
+import type * as DbModule from "~/infra/db.server";
+import type * as GenerateRoute from "~/routes/api.generate";
 
 // A 5,000-product bulk action against the emulator, in one request: all or nothing when the database
 // fails half-way (a real trigger aborts the 2,500th job's insert), and then, without the fault, a
@@ -19,8 +21,8 @@ let redis: PrivateRedis;
 let stats: Redis;
 let queue: Queue;
 let statements: string[] = [];
-let prisma: typeof import("~/infra/db.server").prisma;
-let generate: typeof import("~/routes/api.generate");
+let prisma: typeof DbModule.prisma;
+let generate: typeof GenerateRoute;
 let productIds: string[];
 let sourceCount: number;
 

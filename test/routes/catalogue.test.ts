@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { collectionsOf } from "../../scripts/emulator/collections.ts";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
+import type * as DbModule from "~/infra/db.server";
+import type * as CatalogueRoute from "~/routes/app.catalogue";
 
 // The home page's catalogue route against the emulator: coverage from a bulk operation and the app's
 // record of published white outputs, batches for "not yet compliant" and for a collection, and a
 // resubmit that adds nothing.
 
 let app: AppTest;
-let prisma: typeof import("~/infra/db.server").prisma;
-let route: typeof import("~/routes/app.catalogue");
+let prisma: typeof DbModule.prisma;
+let route: typeof CatalogueRoute;
 
 interface Loaded {
   coverage: { total: number; compliant: number; missing: number; noPhotos: number };

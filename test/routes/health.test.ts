@@ -5,14 +5,17 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { call, startAppTest, type AppTest } from "../app";
 import { startPrivateRedis, untilReady, type PrivateRedis } from "../private-redis";
 import { captureLogs } from "~/infra/logger.server";
+import type * as HealthModule from "~/infra/health.server";
+import type * as HealthzRoute from "~/routes/healthz";
+import type * as ReadyzRoute from "~/routes/readyz";
 
 // /healthz and /readyz of the web process, and the worker's health port, against real dependencies: the
 // test's database, a private Redis this test stops and starts, and an S3 server on loopback it stops.
 
 let app: AppTest;
 let redis: PrivateRedis;
-let routes: { healthz: typeof import("~/routes/healthz"); readyz: typeof import("~/routes/readyz") };
-let health: typeof import("~/infra/health.server");
+let routes: { healthz: typeof HealthzRoute; readyz: typeof ReadyzRoute };
+let health: typeof HealthModule;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();

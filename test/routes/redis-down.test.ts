@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asShop, call, SHOP_A, startAppTest, type AppTest } from "../app";
 import { startPrivateRedis, type PrivateRedis } from "../private-redis";
 import { captureLogs } from "~/infra/logger.server";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { API_SECRET, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";

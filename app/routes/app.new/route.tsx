@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
@@ -105,10 +105,14 @@ export default function NewGeneration() {
   const [style, setStyle] = useState("");
   const [count, setCount] = useState(String(lifestyleDefaults.count));
 
-  useEffect(() => {
+  // A newly picked product starts with its first three photos chosen and no uploads (state adjusted while
+  // rendering, as React advises for state that follows a prop, rather than in an effect).
+  const [shownProductId, setShownProductId] = useState<string | undefined>(undefined);
+  if (product?.id !== shownProductId) {
+    setShownProductId(product?.id);
     setSelected(productImages.slice(0, 3).map((image) => image.id));
     setFiles([]);
-  }, [product?.id]);
+  }
 
   const total = selected.length + files.length;
 
