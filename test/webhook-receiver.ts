@@ -18,6 +18,12 @@ export interface WebhookReceiver {
   url: string;
   /** What each delivery was answered. */
   answers: { path: string; status: number }[];
+  /**
+   * Waits until every request that arrived has been handled. The emulator's settleWebhooks() is not
+   * enough on its own: a delivery it gave up on (its 30 s timeout, a busy event loop) may still be
+   * running in the app.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,8 +35,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const answers: WebhookReceiver["answers"] = [];
+  const handling = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    void (async () => {
+    const handled = (async () => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const body = await readBody(req);
       const headers = new Headers();
@@ -53,11 +60,16 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       console.warn("[webhook-receiver]", error.message);
       res.writeHead(500).end();
     });
+    handling.add(handled);
+    void handled.finally(() => handling.delete(handled));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     answers,
+    settle: async () => {
+      while (handling.size > 0) await Promise.all([...handling]);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -18,6 +18,12 @@ vi.setConfig({ testTimeout: 600_000 });
 
 const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 500_000) => waitUntil(what, fn, timeoutMs);
 
+/** Every webhook the emulator sent has been handled by the app, including one the emulator gave up waiting for. */
+async function settleWebhooks() {
+  await app.emulator.settleWebhooks();
+  await receiver.settle();
+}
+
 let app: AppTest;
 let receiver: WebhookReceiver;
 let prisma: typeof DbModule.prisma;
@@ -25,6 +31,7 @@ let worker: Worker;
 let connection: Redis;
 let photo: Buffer;
 
+// Loading the worker (the segmentation model, sharp) on a loaded 2-core machine takes more than the default minute.
 beforeAll(async () => {
   process.env.BILLING = "shopify";
   app = await startAppTest();
@@ -40,7 +47,7 @@ beforeAll(async () => {
   const home = await import("~/routes/app._index");
   const opened = await call(home.loader, await asShop(SHOP, "/app"));
   if (opened.status !== 200) throw new Error(`Opening the app answered ${opened.status}`);
-});
+}, 300_000);
 
 afterAll(async () => {
   await worker?.close();
@@ -56,10 +63,17 @@ afterAll(async () => {
   delete process.env.BILLING;
 });
 
+// An earlier test's job still running here would hold this process's event loop (image work) while the
+// next test waits on webhooks: each test starts once the shop's jobs are finished.
 beforeEach(async () => {
-  await app.emulator.settleWebhooks();
+  await waitFor(
+    "the earlier tests' jobs to finish",
+    async () => (await prisma.job.count({ where: { shop: SHOP, status: { notIn: ["done", "failed", "cancelled"] } } })) === 0,
+    280_000,
+  );
+  await settleWebhooks();
   await prisma.automationEvent.deleteMany({});
-});
+}, 300_000);
 
 async function setAutomation(on: boolean, publishMode: "review" | "auto" = "review") {
   const { updateSettings } = await import("~/models/settings.server");
@@ -70,7 +84,7 @@ async function setAutomation(on: boolean, publishMode: "review" | "auto" = "revi
 async function createProduct(title: string) {
   const productId = await app.emulator.createProduct(SHOP, { title, photos: [{ filename: `${title}.jpg`, bytes: photo }] });
   await waitFor("the product's webhooks", async () => {
-    await app.emulator.settleWebhooks();
+    await settleWebhooks();
     const sent = app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId);
     return sent.length >= 2 && sent.every((d) => d.status === 200);
   });
@@ -99,7 +113,7 @@ describe("automation", () => {
     for (const delivery of app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId)) {
       app.emulator.redeliverWebhook(delivery);
     }
-    await app.emulator.settleWebhooks();
+    await settleWebhooks();
     expect(await prisma.job.count({ where: { shop: SHOP, productId } })).toBe(1);
     expect(await prisma.automationEvent.count({ where: { shop: SHOP, productId } })).toBe(1);
 
@@ -126,7 +140,7 @@ describe("automation", () => {
     );
     // The app's productUpdate made the emulator send products/update twice more (media UPLOADED, then READY).
     await waitFor("the webhooks about the app's own media", async () => {
-      await app.emulator.settleWebhooks();
+      await settleWebhooks();
       return app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId).length >= 4;
     });
     const product = app.emulator.state.shops.get(SHOP)!.products.get(productId)!;
