@@ -130,14 +130,22 @@ describe("automation", () => {
     await setAutomation(true, "auto");
     const productId = await createProduct("Oak board");
     const event = await prisma.automationEvent.findFirstOrThrow({ where: { shop: SHOP, productId } });
+    // On a loaded 2-core machine the local provider and the publish take minutes; a job that failed or an
+    // image held for review ends the wait at once, and the assertion below says which it was.
+    let seen: { job: string; output: string | null } | undefined;
     const published = await waitFor(
       "the image to be published",
       async () => {
-        const output = await prisma.output.findFirst({ where: { shop: SHOP, jobId: event.jobId! } });
+        const job = await prisma.job.findFirst({ where: { id: event.jobId!, shop: SHOP }, include: { outputs: true } });
+        const output = job?.outputs[0];
+        seen = { job: `${job?.status} ${job?.errorCode ?? ""}`.trim(), output: output?.reviewState ?? null };
+        if (job?.status === "failed" || job?.status === "cancelled") throw new Error(`The job ended ${JSON.stringify(seen)}`);
         return output?.reviewState === "published" ? output : null;
       },
-      240_000,
-    );
+      420_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen ${JSON.stringify(seen)}`);
+    });
     // The app's productUpdate made the emulator send products/update twice more (media UPLOADED, then READY).
     await waitFor("the webhooks about the app's own media", async () => {
       await settleWebhooks();

@@ -226,7 +226,9 @@ describe("plans", () => {
     const cancelled = app.emulator
       .webhookDeliveries()
       .filter((d) => d.topic === "app_subscriptions/update" && JSON.parse(d.body).app_subscription.admin_graphql_api_id === pro);
+    // Created (PENDING), approved (ACTIVE), then cancelled: each answered 200 by the app.
     expect(cancelled.map((d) => [JSON.parse(d.body).app_subscription.status, d.status])).toEqual([
+      ["PENDING", 200],
       ["ACTIVE", 200],
       ["CANCELLED", 200],
     ]);
