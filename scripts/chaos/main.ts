@@ -105,16 +105,21 @@ console.log("| # | database | fault | expected | observed | result |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const kind of kinds) {
   const scenarios = SCENARIOS.filter((s) => s.databases.includes(kind) && (!only || only.has(s.id)));
-  if (scenarios.length === 0) continue;
-  const chaos = await ChaosStack.start(kind, runDir);
-  try {
-    for (const scenario of scenarios) {
-      const row = await runScenario(chaos, scenario);
-      rows.push(row);
-      printRow(row);
+  // The scenarios with the shared stack's settings first, then each one with its own `env` on a stack of its own.
+  const groups = [scenarios.filter((s) => !s.env), ...scenarios.filter((s) => s.env).map((s) => [s])];
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    const own = group[0].env ? { name: `scenario-${group[0].id}`, env: group[0].env } : {};
+    const chaos = await ChaosStack.start(kind, runDir, own);
+    try {
+      for (const scenario of group) {
+        const row = await runScenario(chaos, scenario);
+        rows.push(row);
+        printRow(row);
+      }
+    } finally {
+      await chaos.close();
     }
-  } finally {
-    await chaos.close();
   }
 }
 

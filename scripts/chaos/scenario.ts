@@ -22,6 +22,8 @@ export interface Scenario {
   databases: DatabaseKind[];
   /** Longer than the harness's 150 s, for a scenario that starts several workers (each a tsx start on busy cores). */
   timeoutMs?: number;
+  /** Settings of the app's processes this scenario needs and the others must not have: it runs on a stack of its own. */
+  env?: Record<string, string>;
   run(ctx: ScenarioContext): Promise<Outcome>;
 }
 

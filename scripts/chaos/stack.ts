@@ -74,10 +74,12 @@ export class ChaosStack {
     private readonly photos: Map<string, DemoPhoto>,
   ) {}
 
-  static async start(kind: DatabaseKind, runDir: string): Promise<ChaosStack> {
-    const dir = path.join(runDir, kind);
+  /** `name` tells apart the stacks of one database (a scenario with its own `env` gets its own stack). */
+  static async start(kind: DatabaseKind, runDir: string, opts: { name?: string; env?: Record<string, string> } = {}): Promise<ChaosStack> {
+    const stackName = opts.name ? `${kind}-${opts.name}` : kind;
+    const dir = path.join(runDir, stackName);
     mkdirSync(dir, { recursive: true });
-    const logFile = path.join(runDir, `processes-${kind}.log`);
+    const logFile = path.join(runDir, `processes-${stackName}.log`);
     // Google's Batch API beside the model: requests the model fake does not answer itself go on to it.
     const batchFailures = new Set<number>();
     const geminiBatches = await startGeminiBatchFake(
@@ -91,7 +93,7 @@ export class ChaosStack {
     const redis = await startPrivateRedis(dir);
     const redisProxy = await startTcpProxy(redis.port);
     const db = await createChaosDatabase(kind, dir);
-    const queuePrefix = `chaos-${kind}`;
+    const queuePrefix = `chaos-${stackName}`;
     // Lines a process prints before the stack object exists are kept in `early` and recorded once it does.
     const sink: { stack?: ChaosStack } = {};
     const early: [string, string][] = [];
@@ -108,7 +110,8 @@ export class ChaosStack {
         GEMINI_API_KEY: "fake",
         GEMINI_API_BASE_URL: gemini.url,
         WORKER_CONCURRENCY: "2",
-        // The issue-9 scenarios use the settings' cap on the Gemini fake; the billing scenario starts its own stack.
+        // The issue-9 scenarios use the settings' cap on the Gemini fake; the billing scenario (19) has a
+        // stack of its own with BILLING=shopify (its `env`).
         BILLING: "off",
         // The paid provider's shared limits: two requests at once for the whole cluster (scenario 17
         // runs two workers against it), a pace quick enough not to slow the scenarios, and a killed
@@ -117,6 +120,7 @@ export class ChaosStack {
         GEMINI_RPM: "600",
         PROVIDER_LEASE_SECONDS: "2",
         ...Object.fromEntries(Object.entries(TIMINGS).map(([key, value]) => [key, String(value)])),
+        ...opts.env,
       },
       output: (name, text) => (sink.stack ? sink.stack.record(name, text) : early.push([name, text])),
     });

@@ -17,6 +17,7 @@ import { scenario as staleToken } from "./15-stale-token.ts";
 import { scenario as economyBatchKills } from "./16-economy-batch-kills.ts";
 import { scenario as providerLimits } from "./17-provider-limits.ts";
 import { scenario as bulkWhileRedisAway } from "./18-bulk-while-redis-away.ts";
+import { scenario as killAfterUsageRecord } from "./19-kill-after-usage-record.ts";
 
 /** Issue 9's scenarios, in its order; then issue 13's economy bulk and issue 11's provider limits and batch creation. */
 export const SCENARIOS: Scenario[] = [
@@ -40,4 +41,6 @@ export const SCENARIOS: Scenario[] = [
   providerLimits,
   // Issue 11's batch creation: Redis away between the transaction and addBulk.
   bulkWhileRedisAway,
+  // Issue 14's billing: one usage record per charged image under a kill and a lost answer (a stack with billing on).
+  killAfterUsageRecord,
 ];
