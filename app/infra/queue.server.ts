@@ -61,16 +61,23 @@ function getConnection(): Redis {
 }
 
 function getQueue(): Queue<StudioJobData> {
-  queue ??= new Queue<StudioJobData>(QUEUE_NAME, { connection: getConnection(), prefix: env.QUEUE_PREFIX, defaultJobOptions });
+  if (!queue) {
+    queue = new Queue<StudioJobData>(QUEUE_NAME, { connection: getConnection(), prefix: env.QUEUE_PREFIX, defaultJobOptions });
+    // As the connection's: without a listener BullMQ prints each of its errors (console.error) while Redis is down.
+    queue.on("error", () => {});
+  }
   return queue;
 }
 
 function getMaintenanceQueue(): Queue<MaintenanceJobData> {
-  maintenance ??= new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE_NAME, {
-    connection: getConnection(),
-    prefix: env.QUEUE_PREFIX,
-    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
-  });
+  if (!maintenance) {
+    maintenance = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE_NAME, {
+      connection: getConnection(),
+      prefix: env.QUEUE_PREFIX,
+      defaultJobOptions: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+    });
+    maintenance.on("error", () => {});
+  }
   return maintenance;
 }
 

@@ -1,14 +1,18 @@
 import type { Session } from "@shopify/shopify-api";
 import { prisma } from "~/infra/db.server";
-import { render, type FieldErrors } from "~/i18n/index";
-import { startGeneration } from "~/models/generation.server";
+import { logger } from "~/infra/logger.server";
+import { render } from "~/i18n/index";
+import { refusal, resolveSpec } from "~/models/generation.server";
+import { createJobs, type NewJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
+import { CapReachedError } from "~/models/usage.server";
 
 // Automation: when a product is created or gets a new photo, its white-background image is made, with
 // the shop's defaults, its plan, its cap and its publish setting, as a job the merchant started would be.
 // One job per new source image, whatever the number of deliveries: an AutomationEvent row, unique per
-// shop, product and media, is written before the job is made, so a redelivered or repeated webhook finds
-// it and stops. Never for media the app attached itself (their file names carry an output's marker, and
+// shop, product and media, is written in the job's own transaction, so a redelivered or repeated webhook
+// meets it and makes nothing. The webhook's work is reads, that transaction and an enqueue (no Admin API
+// call): it answers at once, and with Redis away the job waits in the database for the reconciler. Never for media the app attached itself (their file names carry an output's marker, and
 // their ids are recorded on the outputs), nor for photos a job already used.
 
 interface WebhookMedia {
@@ -16,7 +20,7 @@ interface WebhookMedia {
   media_content_type?: unknown;
   status?: unknown;
   created_at?: unknown;
-  preview_image?: { src?: unknown } | null;
+  preview_image?: { src?: unknown; width?: unknown; height?: unknown } | null;
 }
 
 interface ProductPayload {
@@ -88,50 +92,78 @@ export async function onProductWebhook(input: {
     ...seen.map((event) => event.mediaId),
   ]);
 
+  // The shop's defaults, plan (the free plan's is the local provider) and publish setting, as for a job
+  // the merchant starts; the photo is the payload's, which Shopify signed: no Admin API call here.
+  const resolved = await resolveSpec(shop, { mode: "white" });
   for (const media of candidates) {
     const mediaId = media.admin_graphql_api_id;
     if (skip.has(mediaId) || markerCandidates(media.preview_image.src).some((marker) => ownIds.has(marker))) {
       result.skipped++;
       continue;
     }
-    // The claim: only the delivery that writes this row makes the job.
-    const claimed = await prisma.automationEvent
-      .create({
-        data: { shop, productId, mediaId, productTitle: title, topic: input.topic, webhookId: input.webhookId, status: "starting" },
-      })
-      .catch((error: { code?: string }) => {
-        if (error.code === "P2002") return null;
-        throw error;
-      });
-    if (!claimed) {
-      result.skipped++;
+    const claim = { shop, productId, mediaId, productTitle: title, topic: input.topic, webhookId: input.webhookId };
+    if ("errors" in resolved) {
+      const messages = Object.values(resolved.errors);
+      const reason = messages.some((m) => m.code === "PLAN_NEEDED") ? "plan" : "error";
+      await recordRefusal(claim, `${reason}: ${messages.map((m) => render("en", m)).join(" ")}`);
       continue;
     }
-    const started = await startGeneration(session, {
-      productIds: [productId],
+    const job: NewJob = {
+      productId,
+      productTitle: title,
       mode: "white",
-      mediaIds: [mediaId],
-    }).catch((error: Error): { errors: FieldErrors; status: number; message: string } => ({
-      errors: {},
-      status: 500,
-      message: error.message,
-    }));
-    if ("errors" in started) {
-      const messages = Object.values(started.errors);
-      const reason = messages.some((m) => m.code === "PLAN_NEEDED") ? "plan" : started.status === 402 ? "cap" : "error";
-      // Kept in English for support; the card shows the reason's kind in the merchant's language.
-      const detail = "message" in started ? started.message : messages.map((m) => render("en", m)).join(" ");
-      await prisma.automationEvent.updateMany({
-        where: { id: claimed.id, shop },
-        data: { status: "refused", reason: `${reason}: ${detail}`.slice(0, 500) },
+      options: resolved.spec.options,
+      provider: resolved.spec.provider,
+      sources: [
+        {
+          origin: "product",
+          shopifyMediaId: mediaId,
+          url: media.preview_image.src,
+          width: typeof media.preview_image.width === "number" ? media.preview_image.width : undefined,
+          height: typeof media.preview_image.height === "number" ? media.preview_image.height : undefined,
+        },
+      ],
+    };
+    try {
+      // The claim is written in the job's own transaction: a redelivery, or two deliveries at once, meets the
+      // unique row and makes nothing; a crash before the commit leaves nothing, and the redelivery makes it.
+      // With Redis away the job stays queued and the reconciler queues it.
+      const created = await createJobs(shop, [job], undefined, {
+        keepIfQueueDown: true,
+        inTransaction: (tx, jobs) => tx.automationEvent.create({ data: { ...claim, status: "queued", jobId: jobs[0].id } }),
       });
-      console.warn("[automation] no job for a new photo", { shop, productId, mediaId, status: started.status });
-      continue;
+      if (!created.queued)
+        logger.warn({ shop, productId, mediaId, jobId: created.jobs[0]?.id }, "[automation] job saved; the reconciler queues it");
+      result.queued++;
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") {
+        result.skipped++;
+        continue;
+      }
+      if (!(error instanceof CapReachedError)) throw error;
+      const { errors } = refusal(error);
+      await recordRefusal(
+        claim,
+        `cap: ${Object.values(errors)
+          .map((m) => render("en", m))
+          .join(" ")}`,
+      );
+      logger.warn({ shop, productId, mediaId }, "[automation] no job for a new photo: the monthly cap is reached");
     }
-    await prisma.automationEvent.updateMany({ where: { id: claimed.id, shop }, data: { status: "queued", jobId: started.jobs[0]?.id } });
-    result.queued++;
   }
   return result;
+}
+
+/** A new photo automation could not make a job for (kept in English for support; the card shows the reason's kind). Once per photo. */
+async function recordRefusal(
+  claim: { shop: string; productId: string; mediaId: string; productTitle: string; topic: string; webhookId: string | undefined },
+  reason: string,
+) {
+  await prisma.automationEvent
+    .create({ data: { ...claim, status: "refused", reason: reason.slice(0, 500) } })
+    .catch((error: { code?: string }) => {
+      if (error.code !== "P2002") throw error;
+    });
 }
 
 /** What automation did lately, for the home page. */

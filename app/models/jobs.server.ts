@@ -66,7 +66,22 @@ export async function shopBacklog(tx: Pick<typeof prisma, "job">, shop: string):
  * on a paid provider are reserved first, all or nothing: a request that would pass the monthly cap
  * throws CapReachedError and stores nothing.
  */
-export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode: string; options: object; economy?: boolean }) {
+export interface CreateJobsOptions {
+  /** Runs inside the jobs' transaction once they are made: a row that must exist exactly when they do (automation's claim). */
+  inTransaction?: (tx: Tx, jobs: { id: string }[]) => Promise<unknown>;
+  /**
+   * Redis down after the commit: the jobs stay queued for the reconciler instead of failing (for work no
+   * merchant is waiting on, such as automation's). Without it they fail with QUEUE_UNAVAILABLE and a Retry.
+   */
+  keepIfQueueDown?: boolean;
+}
+
+export async function createJobs(
+  shop: string,
+  inputs: NewJob[],
+  batch?: { mode: string; options: object; economy?: boolean },
+  opts: CreateJobsOptions = {},
+) {
   const { monthlyCap } = await getSettings(shop);
   const needed = inputs.map((input) => (!input.failure && isCapped(input.provider) ? plannedImages(input.mode, input.options) : 0));
   const total = needed.reduce((sum, images) => sum + images, 0);
@@ -101,6 +116,7 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
         }),
       );
     }
+    await opts.inTransaction?.(tx, jobs);
     return { batch: batchRow, jobs };
   }, TRANSACTION);
   if (!created)
@@ -122,11 +138,15 @@ export async function createJobs(shop: string, inputs: NewJob[], batch?: { mode:
           })),
     );
   } catch (error) {
+    if (opts.keepIfQueueDown) {
+      logger.warn({ shop, jobs: queued.length, error: (error as Error).message }, "jobs saved but not queued; the reconciler queues them");
+      return { ...created, queued: false };
+    }
     // Nothing is queued, so nothing is left pretending to be: the jobs show why and can be retried.
     for (const job of queued) await failJob(shop, job.id, 0, "QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE);
     throw error;
   }
-  return created;
+  return { ...created, queued: true };
 }
 
 export async function getJob(shop: string, id: string) {
