@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(accessLog);
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  const handle = createRequestHandler({ build, mode: process.env.NODE_ENV });
+  // Express 4 ignores the promise a handler returns; an error the Remix handler throws goes to next().
+  app.all("*", (request, response, next) => {
+    handle(request, response, next).catch(next);
+  });
 
   const server = host ? app.listen(port, host) : app.listen(port);
   server.once("listening", () => logger.info({ port, host: host ?? "all interfaces" }, "web server listening"));
