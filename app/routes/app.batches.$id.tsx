@@ -22,7 +22,7 @@ import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
-import { useT, type MessageKey } from "~/i18n/index";
+import { hasMessage, useT, type MessageKey } from "~/i18n/index";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import type { JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
@@ -42,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: job.status as JobState,
     progress: job.progress,
     error: job.status === "failed" ? job.error : null,
+    errorCode: job.status === "failed" ? job.errorCode : null,
     thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
   }));
   return {
@@ -227,7 +228,10 @@ export default function BatchPage() {
                         </Link>
                         {job.error && (
                           <Text as="span" tone="critical" variant="bodySm">
-                            {job.error}
+                            {/* In the merchant's language by its code; the job's page has the exact reason. */}
+                            {job.errorCode && hasMessage(`job.failure.${job.errorCode}`)
+                              ? t(`job.failure.${job.errorCode}` as MessageKey)
+                              : job.error}
                           </Text>
                         )}
                       </BlockStack>

@@ -104,7 +104,9 @@ describe("a job that fails, and its retry", () => {
 
     await page.waitForURL(/\/app\/jobs\//);
     await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 60_000 });
-    await page.getByText("The product photo could not be downloaded (HTTP 404).").waitFor();
+    // The banner's title comes from the failure's code, in the merchant's language; the exact reason follows.
+    await page.getByText("The product photo could not be fetched", { exact: true }).waitFor();
+    await page.getByText("Exact reason: The product photo could not be downloaded (HTTP 404).").waitFor();
     await page.getByText(/Check the photo is still on the product, then retry/).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-failed-en.png"), fullPage: true });
 

@@ -129,6 +129,9 @@ export default function JobPage() {
   const pending = outputs.filter((o) => o.reviewState === "pending" || o.reviewState === "failed");
   const submitting = navigation.state !== "idle";
   const original = sources.find((s) => s.used) ?? sources[0];
+  // The failure's title in the merchant's language, when its code has one; else the recorded reason is the title.
+  const failureTitle =
+    job.errorCode && hasMessage(`job.failure.${job.errorCode}`) ? t(`job.failure.${job.errorCode}` as MessageKey) : undefined;
 
   return (
     <Page
@@ -163,11 +166,17 @@ export default function JobPage() {
             )}
             <FormErrors title={t("job.actionFailed")} errors={errors} />
             {job.error && (
-              <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
+              <Banner tone={job.status === "failed" ? "critical" : "warning"} title={failureTitle ?? job.error}>
                 <BlockStack gap="200">
-                  {/* What the merchant can do about it, in their language; the title is the exact reason. */}
+                  {/* What happened and what to do about it, in the merchant's language, by the error's code;
+                      then the exact reason the run recorded (with its specifics: a size, a model, a limit). */}
                   {job.errorCode && hasMessage(`job.hint.${job.errorCode}`) && (
                     <Text as="p">{t(`job.hint.${job.errorCode}` as MessageKey)}</Text>
+                  )}
+                  {failureTitle && (
+                    <Text as="p" tone="subdued">
+                      {t("job.reason", { reason: job.error })}
+                    </Text>
                   )}
                   {job.status === "failed" && (
                     <IntentButton intent="retry" loading={submitting}>
