@@ -22,7 +22,8 @@ import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
-import { hasMessage, useT, type MessageKey } from "~/i18n/index";
+import { useT, type MessageKey } from "~/i18n/index";
+import { useFailureTitle } from "~/hooks/useFailureTitle";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import type { JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
@@ -92,6 +93,7 @@ export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
+  const failureTitle = useFailureTitle();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const navigate = useNavigate();
@@ -229,9 +231,7 @@ export default function BatchPage() {
                         {job.error && (
                           <Text as="span" tone="critical" variant="bodySm">
                             {/* In the merchant's language by its code; the job's page has the exact reason. */}
-                            {job.errorCode && hasMessage(`job.failure.${job.errorCode}`)
-                              ? t(`job.failure.${job.errorCode}` as MessageKey)
-                              : job.error}
+                            {failureTitle(job.errorCode, job.error).title}
                           </Text>
                         )}
                       </BlockStack>
