@@ -116,6 +116,7 @@ describe("a job that fails, and its retry", () => {
     await chinese.goto(embeddedUrl(stack, jobPath, "zh-TW"));
     await chinese.getByText("無法取得商品相片", { exact: true }).waitFor();
     await chinese.getByText("確切原因（英文）：The product photo could not be downloaded (HTTP 404).").waitFor();
+    await chinese.waitForFunction(() => [...document.images].every((image) => image.complete && image.naturalWidth > 0));
     await chinese.screenshot({ path: path.join(SCREENSHOTS, "job-failed-zh-TW.png"), fullPage: true });
     await chinese.close();
 
