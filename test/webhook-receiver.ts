@@ -37,7 +37,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const answers: WebhookReceiver["answers"] = [];
   const handling = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handled = (async () => {
+    const handled: Promise<void> = (async () => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const body = await readBody(req);
       const headers = new Headers();
@@ -55,13 +55,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       );
       answers.push({ path, status: response.status });
       res.writeHead(response.status).end();
-    })().catch((error: Error) => {
-      answers.push({ path: req.url ?? "", status: 500 });
-      console.warn("[webhook-receiver]", error.message);
-      res.writeHead(500).end();
-    });
+    })()
+      .catch((error: Error) => {
+        answers.push({ path: req.url ?? "", status: 500 });
+        console.warn("[webhook-receiver]", error.message);
+        res.writeHead(500).end();
+      })
+      .finally(() => handling.delete(handled));
     handling.add(handled);
-    void handled.finally(() => handling.delete(handled));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
