@@ -9,7 +9,7 @@ import { useT, type MessageKey } from "~/i18n/index";
 import { listBatches } from "~/models/batches.server";
 import { listJobs } from "~/models/jobs.server";
 import { getUsage } from "~/models/usage.server";
-import { signedFileUrl } from "~/infra/storage.server";
+import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
 import { loadAutomationCard } from "~/models/automation.server";
 import { AutomationCard } from "~/components/AutomationCard";
 
@@ -37,7 +37,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: job.status as JobState,
       progress: job.progress,
       createdAt: job.createdAt.toISOString(),
-      thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
+      // A running job's output row is a placeholder until its file is saved: no thumbnail for it yet.
+      thumbnail:
+        job.outputs[0] && job.outputs[0].storageKey !== PENDING_STORAGE_KEY
+          ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true })
+          : null,
     })),
   };
 }

@@ -493,7 +493,7 @@ function renderPage(shop: ShopRecord, subscription: Subscription, kind: ChargePa
         : "");
   const action = escapeHtml(`${url.pathname}${url.search}`);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${heading} · ${escapeHtml(shop.name)}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${heading} · ${escapeHtml(shop.name)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}.test{background:#fff4d6;padding:.5rem .75rem;border-radius:.25rem}</style>
 </head><body>
 <main>

@@ -1,5 +1,6 @@
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 import type { Stack } from "../../scripts/demo-stack.ts";
@@ -25,6 +26,12 @@ beforeAll(async () => {
   page = await newPage(browser);
   errors = watchErrors(page);
 }, 600_000);
+
+// A failed journey leaves the page it stopped on, for whoever reads the failure.
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail")
+    await page?.screenshot({ path: path.join(tmpdir(), `billing-e2e-${task.name.slice(0, 20)}.png`) }).catch(() => {});
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -62,23 +69,28 @@ describe("billing and automation in the browser", () => {
     await expect
       .poll(
         async () => {
+          // Each visit first passes the embedded auth's session-token page: count once the page itself is there.
           await page.goto(embeddedUrl(stack, "/app/billing"));
+          await page.getByText(/Images by the local provider this month:/).waitFor();
           return page.getByText(/Images by the local provider this month: [1-9]/).count();
         },
-        { timeout: 300_000, interval: 3000 },
+        { timeout: 420_000, interval: 3000 },
       )
       .toBe(1);
     await page.screenshot({ path: path.join(DOCS, "billing-en.png"), fullPage: true });
     await page.goto(embeddedUrl(stack, "/app/billing", "zh-TW"));
     await page.getByRole("heading", { name: "您的方案：入門" }).waitFor();
     await page.screenshot({ path: path.join(DOCS, "billing-zh-TW.png"), fullPage: true });
-  });
+    // The local provider's first image (the segmentation model loading) takes minutes on a loaded 2-core machine.
+  }, 600_000);
 
   test("with automation on, a product created with a photo in the admin gets its job, listed on the home page", async () => {
     await page.goto(embeddedUrl(stack, "/app/settings"));
     await page.getByRole("checkbox", { name: /make its white-background image/ }).check();
+    // Saved before the product is made: automation only takes photos made after it was turned on.
+    const saved = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/app/settings");
     await page.getByRole("button", { name: "Save" }).first().click();
-    await page.waitForLoadState("networkidle");
+    expect((await saved).status()).toBe(200);
 
     const photo = await makeProductPhoto({ width: 1200, height: 1200, background: "#d9d2c5", scale: 0.6 });
     await stack.emulator.createProduct(DEMO_SHOP, { title: "Ceramic vase", photos: [{ filename: "vase.jpg", bytes: photo }] });
@@ -87,9 +99,10 @@ describe("billing and automation in the browser", () => {
         async () => {
           await stack.emulator.settleWebhooks();
           await page.goto(embeddedUrl(stack, "/app"));
+          await page.getByRole("heading", { name: "What automation did" }).waitFor();
           return page.getByText("Ceramic vase").count();
         },
-        { timeout: 120_000, interval: 2000 },
+        { timeout: 180_000, interval: 2000 },
       )
       .toBeGreaterThan(0);
     await page.screenshot({ path: path.join(DOCS, "automation-en.png"), fullPage: true });
@@ -100,5 +113,5 @@ describe("billing and automation in the browser", () => {
     await page.getByText("建立商品或商品新增照片時，自動製作白底圖").waitFor();
     await page.screenshot({ path: path.join(DOCS, "automation-setting-zh-TW.png"), fullPage: true });
     expect(errors).toEqual([]);
-  });
+  }, 300_000);
 });
