@@ -119,7 +119,11 @@ export default function Home() {
                       url={`/app/jobs/${job.id}`}
                       accessibilityLabel={`${job.title} – ${t(`job.status.${job.status}` as MessageKey)}`}
                       media={
-                        <Thumbnail source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAAAAACw="} alt={job.title} size="small" />
+                        <Thumbnail
+                          source={job.thumbnail ?? "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"}
+                          alt={job.title}
+                          size="small"
+                        />
                       }
                     >
                       <BlockStack gap="100">
