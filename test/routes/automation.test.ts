@@ -128,6 +128,34 @@ describe("automation", () => {
     expect(page.automation.events[0]).toMatchObject({ productTitle: "Linen napkin", jobId: job.id });
   });
 
+  test("two deliveries of the same products/update at once make one job: the claim is written in the job's transaction", async () => {
+    await setAutomation(true);
+    // The product is made with deliveries off; then Shopify's products/update arrives twice at the same moment.
+    app.emulator.setWebhookUrl(undefined);
+    let productId: string;
+    try {
+      productId = await app.emulator.createProduct(SHOP, { title: "Cotton apron", photos: [{ filename: "apron.jpg", bytes: photo }] });
+      await waitFor("the photo to be processed", async () => {
+        const shopRecord = app.emulator.state.shops.get(SHOP)!;
+        const product = shopRecord.products.get(productId)!;
+        return product.mediaIds.every((id) => shopRecord.media.get(id)!.readyAt <= Date.now());
+      });
+    } finally {
+      app.emulator.setWebhookUrl(receiver.url);
+    }
+    const { productPayload } = await import("../../scripts/emulator/webhooks.ts");
+    const shopRecord = app.emulator.state.shops.get(SHOP)!;
+    const payload = productPayload(app.emulator.state, app.emulator.origin, shopRecord, shopRecord.products.get(productId)!);
+    const { onProductWebhook } = await import("~/models/automation.server");
+    const { sessionStorage } = await import("~/shopify.server");
+    const [session] = await sessionStorage.findSessionsByShop(SHOP);
+    const deliver = (webhookId: string) => onProductWebhook({ shop: SHOP, session, topic: "products/update", webhookId, payload });
+    const results = await Promise.all([deliver("w-a"), deliver("w-b")]);
+    expect(results.map((r) => r.queued).sort()).toEqual([0, 1]);
+    expect(await prisma.job.count({ where: { shop: SHOP, productId } })).toBe(1);
+    expect(await prisma.automationEvent.count({ where: { shop: SHOP, productId } })).toBe(1);
+  });
+
   test("with auto-publish, the image the app attaches to the product starts nothing: the product ends with one job and one new media", async () => {
     await setAutomation(true, "auto");
     const productId = await createProduct("Oak board");
@@ -148,11 +176,23 @@ describe("automation", () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}; last seen ${JSON.stringify(seen)}`);
     });
-    // The app's productUpdate made the emulator send products/update twice more (media UPLOADED, then READY).
-    await waitFor("the webhooks about the app's own media", async () => {
-      await settleWebhooks();
-      return app.emulator.webhookDeliveries().filter((d) => JSON.parse(d.body).admin_graphql_api_id === productId).length >= 4;
-    });
+    // The app's productUpdate made the emulator send products/update (media UPLOADED, then READY; one
+    // delivery when they were READY at once): wait until one listing the app's media READY was answered.
+    await waitFor(
+      "a products/update listing the app's own media, processed, answered",
+      async () => {
+        await settleWebhooks();
+        return app.emulator.webhookDeliveries().some((d) => {
+          const body = JSON.parse(d.body) as { admin_graphql_api_id: string; media?: { admin_graphql_api_id: string; status: string }[] };
+          return (
+            d.status === 200 &&
+            body.admin_graphql_api_id === productId &&
+            (body.media ?? []).some((m) => m.admin_graphql_api_id === published.shopifyMediaId && m.status === "READY")
+          );
+        });
+      },
+      120_000,
+    );
     const product = app.emulator.state.shops.get(SHOP)!.products.get(productId)!;
     expect(product.mediaIds).toHaveLength(2);
     expect(product.mediaIds).toContain(published.shopifyMediaId);
