@@ -69,13 +69,15 @@ export function notifyProductChanged(
   const sink = state.webhooks;
   if (!sink) return;
   deliverWebhook(sink, shop.domain, topic, productPayload(state, state.origin ?? "", shop, product));
+  if (product.mediaIds.length === 0) return;
+  // Also when they were READY already (a busy machine got here after the processing time): the status change is still sent.
   const readyAt = Math.max(0, ...product.mediaIds.map((id) => shop.media.get(id)?.readyAt ?? 0));
-  const wait = readyAt - Date.now();
-  if (wait >= 0) {
-    const timer = setTimeout(() => {
+  const timer = setTimeout(
+    () => {
       if (shop.products.get(product.id) === product)
         deliverWebhook(sink, shop.domain, "products/update", productPayload(state, state.origin ?? "", shop, product));
-    }, wait + 5);
-    timer.unref();
-  }
+    },
+    Math.max(0, readyAt - Date.now()) + 5,
+  );
+  timer.unref();
 }
