@@ -4,12 +4,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { startEmulator, DEMO_SHOP, type Emulator, type EmulatorOptions } from "./emulator/index.ts";
 import { migrate } from "./migrate.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DEMO_API_KEY = "demo-api-key";
+/** tsx's loader by its absolute URL: `--import tsx` resolves from the process's working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 /** The web process's Node flags; package.json's start script sets the same. */
 export const WEB_NODE_FLAGS = ["--max-semi-space-size=2"];
 
@@ -34,10 +38,21 @@ export interface StackOptions {
   workerNodeOptions?: string[];
   /** Receives the processes' output instead of this process's stdout and stderr. */
   output?: (name: string, text: string) => void;
+  /** Web processes to start (default 1), each on its own port from `port` up: "web", "web-2", … */
+  webs?: number;
+  /**
+   * A process's own working directory and environment, by its name ("web-2", "worker-3"), as on a
+   * machine of its own: with it, nothing a process reads or writes by a relative path is shared.
+   * Default: the repository, and the stack's environment.
+   */
+  perProcess?: (name: string) => { cwd?: string; env?: Record<string, string> };
 }
 
 export interface Stack {
+  /** The first web process's URL. */
   appUrl: string;
+  /** Every web process's URL, the first one first. */
+  webUrls: string[];
   emulator: Emulator;
   databaseUrl: string;
   /** The app secret the processes were given: session tokens and webhook HMACs are signed with it. */
@@ -90,7 +105,13 @@ export async function buildIfStale(log: (message: string) => void) {
 }
 
 function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: StackOptions): ChildProcess {
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  const own = options.perProcess?.(name) ?? {};
+  const child = spawn(command, args, {
+    cwd: own.cwd ?? root,
+    env: { ...env, ...own.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: false,
+  });
   const prefix = `[${name}] `;
   if (options.output) {
     for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => options.output!(name, chunk.toString()));
@@ -131,7 +152,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { applied } = await migrate(databaseUrl);
   if (applied.length) log(`Database migrated: ${applied.join(", ")}`);
 
-  const appUrl = `http://127.0.0.1:${options.port}`;
+  const webUrls = Array.from({ length: options.webs ?? 1 }, (_, i) => `http://127.0.0.1:${options.port + i}`);
+  const appUrl = webUrls[0];
   let env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -148,6 +170,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     QUEUE_PREFIX: options.queuePrefix,
     PORT: String(options.port),
     HOST: "127.0.0.1",
+    // tsx finds the path aliases (~/) in the tsconfig of its working directory, which may be another.
+    TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json"),
   };
   // The demo is the offline default: no provider key reaches it even if the shell has one.
   for (const key of [
@@ -165,8 +189,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes: Stack["processes"] = [];
   // Node runs each entry itself (no npx or tsx wrapper process), so SIGTERM reaches the process that
   // must close cleanly, and nothing is left running after stop().
-  const launch = (name: string, args: string[]) => {
-    const child = start(name, process.execPath, args, env, options);
+  const launch = (name: string, args: string[], own: Record<string, string> = {}) => {
+    const child = start(name, process.execPath, args, { ...env, ...own }, options);
     child.on("exit", (code) => {
       if (!stopping) for (const listener of listeners) listener(name, code);
     });
@@ -178,14 +202,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workerCount += 1;
     return launch(workerCount === 1 ? "worker" : `worker-${workerCount}`, [
       "--import",
-      "tsx",
-      ...(options.workerNodeOptions ?? []),
-      "worker/index.ts",
+      TSX,
+      ...(options.workerNodeOptions ?? []).map((option) => (option.startsWith("./") ? pathToFileURL(path.join(root, option)).href : option)),
+      path.join(root, "worker/index.ts"),
     ]);
   };
   // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
   // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
-  launch("web", [...WEB_NODE_FLAGS, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"]);
+  // Paths are absolute: a process may run in a working directory of its own (perProcess).
+  webUrls.forEach((url, i) =>
+    launch(
+      i === 0 ? "web" : `web-${i + 1}`,
+      [...WEB_NODE_FLAGS, path.join(root, "node_modules/@remix-run/serve/dist/cli.js"), path.join(root, "build/server/index.js")],
+      // One SHOPIFY_APP_URL for all of them, as behind a load balancer.
+      { PORT: new URL(url).port },
+    ),
+  );
   for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
 
   const stop = async () => {
@@ -203,10 +235,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    await waitForHttp(`${appUrl}/demo/app-bridge.js`, 60_000);
+    await Promise.all(webUrls.map((url) => waitForHttp(`${url}/demo/app-bridge.js`, 60_000)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { appUrl, emulator, databaseUrl, apiSecret, processes, startWorker, stop, onExit: (l) => listeners.push(l) };
+  return { appUrl, webUrls, emulator, databaseUrl, apiSecret, processes, startWorker, stop, onExit: (l) => listeners.push(l) };
 }

@@ -278,7 +278,7 @@ export class ChaosStack {
  * each generative job around a second on two busy cores. The scenarios are about what happens around a
  * job, not about the image.
  */
-async function smallDemoPhotos(dir: string): Promise<Map<string, DemoPhoto>> {
+export async function smallDemoPhotos(dir: string): Promise<Map<string, DemoPhoto>> {
   mkdirSync(dir, { recursive: true });
   const small = new Map<string, DemoPhoto>();
   for (const photo of (await ensureDemoPhotos()).values()) {
