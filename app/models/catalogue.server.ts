@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
+import { tryRedis } from "~/infra/queue.server";
 import type { AdminApi } from "~/shopify/admin-api.server";
 import { readCatalog, type BulkReadOptions, type CatalogProduct } from "~/shopify/bulk-read.server";
 import { COLLECTIONS_FOR_PICKER_QUERY } from "~/shopify/documents";
@@ -50,6 +53,39 @@ export async function readCoverage(api: AdminApi, opts: BulkReadOptions = {}): P
     else coverage.missing++;
   }
   return coverage;
+}
+
+/** How long a shop's coverage is reused: a merchant's own edits in the admin show up within this. */
+export const COVERAGE_TTL_SECONDS = 600;
+
+// A shop's cached coverage, and its version: every change the app makes to what coverage counts (a
+// publish, a restore, a new batch) moves the version on, so a coverage read before it is not served
+// after it, even one whose bulk read was still running when the change happened.
+const coverageKeys = (shop: string) => [`${env.QUEUE_PREFIX}:coverage:${shop}`, `${env.QUEUE_PREFIX}:coverage:${shop}:version`] as const;
+
+/**
+ * The shop's coverage, from the cache when it is younger than COVERAGE_TTL_SECONDS and nothing the app
+ * did since changed it; otherwise read again (one bulk operation) and cached. Without Redis it is read
+ * every time, as before the cache.
+ */
+export async function cachedCoverage(api: AdminApi, opts: BulkReadOptions = {}): Promise<Coverage> {
+  const [cacheKey, versionKey] = coverageKeys(api.shop);
+  const [cached, version] = (await tryRedis((redis) => redis.mget(cacheKey, versionKey))) ?? [null, null];
+  if (cached) {
+    const entry = JSON.parse(cached) as { version: string | null; coverage: Coverage };
+    if (entry.version === version) return entry.coverage;
+  }
+  const coverage = await readCoverage(api, opts);
+  await tryRedis((redis) => redis.set(cacheKey, JSON.stringify({ version, coverage }), "EX", COVERAGE_TTL_SECONDS));
+  return coverage;
+}
+
+/** The app changed what the shop's coverage counts: the next home page reads it again. */
+export async function forgetCoverage(shop: string): Promise<void> {
+  const [, versionKey] = coverageKeys(shop);
+  // A new random version, one command; kept longer than any cached entry, so no entry outlives the
+  // version it was read under (and one that does meets no version, which is not its own).
+  await tryRedis((redis) => redis.set(versionKey, randomUUID(), "EX", COVERAGE_TTL_SECONDS * 2));
 }
 
 /**

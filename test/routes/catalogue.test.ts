@@ -110,6 +110,42 @@ describe("the catalogue route", () => {
     expect(new Set(jobs.map((job) => job.mode))).toEqual(new Set(["lifestyle"]));
   });
 
+  test("reuses a shop's coverage for ten minutes instead of a bulk operation per load, and reads it again after a new batch", async () => {
+    const shop = "coverage-cache.myshopify.com";
+    app.emulator.addShop(shop, { seed: true });
+    const started = () => app.emulator.bulk.operations(shop).length;
+
+    // GIVEN the home page loaded once: one bulk operation.
+    const first = await load(shop);
+    expect(started()).toBe(1);
+    // WHEN it is loaded again, and again: the same coverage, and no bulk operation.
+    expect((await load(shop)).coverage).toEqual(first.coverage);
+    expect((await load(shop)).coverage).toEqual(first.coverage);
+    expect(started()).toBe(1);
+
+    // WHEN a batch is created (its own bulk read of the selection is the one operation it starts).
+    const batch = await start(shop, { selection: "noncompliant", mode: "white" });
+    expect(batch.status).toBe(200);
+    expect(started()).toBe(2);
+    // THEN the next load reads the catalogue again, once.
+    await load(shop);
+    await load(shop);
+    expect(started()).toBe(3);
+
+    // AND an entry older than the TTL is not served: Redis expires it.
+    const { env } = await import("~/infra/env.server");
+    const { Redis } = await import("ioredis");
+    const probe = new Redis("redis://127.0.0.1:6379");
+    const { COVERAGE_TTL_SECONDS } = await import("~/models/catalogue.server");
+    const ttl = await probe.ttl(`${env.QUEUE_PREFIX}:coverage:${shop}`);
+    expect(ttl).toBeGreaterThan(COVERAGE_TTL_SECONDS - 30);
+    expect(ttl).toBeLessThanOrEqual(COVERAGE_TTL_SECONDS);
+    await probe.del(`${env.QUEUE_PREFIX}:coverage:${shop}`);
+    await load(shop);
+    expect(started()).toBe(4);
+    probe.disconnect();
+  });
+
   test("refuses an unknown selection and a malformed collection id", async () => {
     expect((await start(SHOP_A, { selection: "everything" })).status).toBe(400);
     expect((await start(SHOP_A, { selection: "collection", collectionId: "42" })).status).toBe(400);
