@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { collectionsOf } from "../../scripts/emulator/collections.ts";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
@@ -39,6 +40,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const { closeQueue } = await import("~/infra/queue.server");
   await closeQueue();
+  (await import("~/models/admin.server")).closeAdminConnections();
+  (await import("~/processors/publish.server")).closePublishConnections();
   await app?.stop();
 });
 
@@ -144,6 +147,53 @@ describe("the catalogue route", () => {
     await load(shop);
     expect(started()).toBe(4);
     probe.disconnect();
+  });
+
+  test("reads the cached coverage again after a publish and after a restore, and counts the published image", async () => {
+    const shop = "coverage-publish.myshopify.com";
+    app.emulator.addShop(shop, { seed: true });
+    const started = () => app.emulator.bulk.operations(shop).length;
+    const { fileKey, saveFile } = await import("~/infra/storage.server");
+    const { requestPublish, requestRestore } = await import("~/models/publishing.server");
+    const { processPublish, processRestore } = await import("~/processors/publish.server");
+    // The published image becomes the product's main image.
+    await prisma.shopSettings.create({ data: { shop, mediaPosition: "first" } });
+    const product = [...app.emulator.state.shops.get(shop)!.products.values()][0];
+    const job = await prisma.job.create({
+      data: { shop, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "done", progress: 100 },
+    });
+    const key = fileKey(shop, job.id, "0.png");
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#fff" } })
+      .png()
+      .toBuffer();
+    await saveFile(key, png);
+    const output = await prisma.output.create({
+      data: { shop, jobId: job.id, position: 0, storageKey: key, format: "png", width: 64, height: 64, bytes: png.length, provider: "local" },
+    });
+    // What a worker runs for the queue entry the job page's action made.
+    const runQueued = async (run: typeof processPublish) => {
+      const { mediaQueueId } = await prisma.output.findUniqueOrThrow({ where: { id: output.id } });
+      await run(shop, job.id, [output.id], mediaQueueId!);
+    };
+
+    const before = (await load(shop)).coverage;
+    await load(shop);
+    expect(started()).toBe(1);
+
+    // WHEN the output is published: the next load reads again, once, and counts it.
+    expect(await requestPublish(shop, job.id, [output.id])).toBe(1);
+    await runQueued(processPublish);
+    expect((await prisma.output.findUniqueOrThrow({ where: { id: output.id } })).reviewState).toBe("published");
+    expect((await load(shop)).coverage).toEqual({ ...before, compliant: before.compliant + 1, missing: before.missing - 1 });
+    await load(shop);
+    expect(started()).toBe(2);
+
+    // WHEN it is taken off the product again: read again, and no longer counted.
+    expect(await requestRestore(shop, job.id, [output.id])).toBe(1);
+    await runQueued(processRestore);
+    expect((await load(shop)).coverage).toEqual(before);
+    await load(shop);
+    expect(started()).toBe(3);
   });
 
   test("refuses an unknown selection and a malformed collection id", async () => {

@@ -242,50 +242,6 @@ describe("publishing from the job page", () => {
     expect((await queueJobs("publish", out.id)).map((j) => j.id).sort()).toEqual([`publish-${out.id}-1`, `publish-${out.id}-3`]);
   });
 
-  test("the home page's coverage, cached, is read again after a publish and after a restore, and counts the published image", async () => {
-    const catalogue = await import("~/routes/app.catalogue");
-    const { readCoverage } = await import("~/models/catalogue.server");
-    const { adminApiForShop } = await import("~/models/admin.server");
-    const original = await prisma.shopSettings.findUnique({ where: { shop: SHOP_A } });
-    await prisma.shopSettings.upsert({
-      where: { shop: SHOP_A },
-      create: { shop: SHOP_A, mediaPosition: "first" },
-      update: { mediaPosition: "first" },
-    });
-    const started = () => app.emulator.bulk.operations(SHOP_A).length;
-    const coverage = async () => {
-      const response = await call(catalogue.loader, await asShop(SHOP_A, "/app/catalogue"));
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { coverage: { compliant: number } }).coverage;
-    };
-    try {
-      const before = await coverage();
-      await coverage();
-      const loadsBefore = started();
-      const job = await jobWithOutputs(1);
-      const [out] = job.outputs;
-
-      // A published white output that is now the product's main image: the next load reads again and counts it.
-      await act(job.id, "publish", [out.id]);
-      await settled(out.id, ["published"]);
-      const afterPublish = await coverage();
-      expect(started()).toBe(loadsBefore + 1);
-      expect(afterPublish.compliant).toBe(before.compliant + 1);
-      expect(afterPublish).toEqual(await readCoverage(await adminApiForShop(SHOP_A)));
-      await coverage();
-      expect(started()).toBe(loadsBefore + 2);
-
-      // Taken off again: read again, and no longer counted.
-      await act(job.id, "restore", [out.id]);
-      await settled(out.id, ["restored"]);
-      expect((await coverage()).compliant).toBe(before.compliant);
-      expect(started()).toBe(loadsBefore + 3);
-    } finally {
-      if (original) await prisma.shopSettings.update({ where: { shop: SHOP_A }, data: { mediaPosition: original.mediaPosition } });
-      else await prisma.shopSettings.delete({ where: { shop: SHOP_A } });
-    }
-  });
-
   test("only a pending, failed or restored output can be published, only a published one restored, only a pending one rejected", async () => {
     const job = await jobWithOutputs(2);
     const [a, b] = job.outputs;
