@@ -213,7 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   webUrls.forEach((url, i) =>
     launch(
       i === 0 ? "web" : `web-${i + 1}`,
-      [...WEB_NODE_FLAGS, path.join(root, "node_modules/@remix-run/serve/dist/cli.js"), path.join(root, "build/server/index.js")],
+      [...WEB_NODE_FLAGS, path.join(root, "app/server.ts"), path.join(root, "build/server/index.js")],
       // One SHOPIFY_APP_URL for all of them, as behind a load balancer.
       { PORT: new URL(url).port },
     ),
@@ -222,8 +222,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stop = async () => {
     stopping = true;
-    // SIGTERM first so the worker finishes or returns its jobs; remix-serve waits for keep-alive
-    // connections to close, so whatever has not exited after 5 s is killed.
+    // SIGTERM first so the worker finishes or returns its jobs; the web server closes idle keep-alive
+    // connections and finishes requests in flight; whatever has not exited after 5 s is killed.
     const exited = processes.map(({ child: c }) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r))));
     for (const { child } of processes) if (child.exitCode === null) child.kill("SIGTERM");
     const timer = setTimeout(() => {
