@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, as CI runs it. Unit and integration tests on SQLite, the tests that reach
 // the database through the app again on PostgreSQL, those that reach storage again on S3, the
-// browser tests in Chromium, then the chaos scenarios (scripts/chaos), each counted as a test. Ends with
+// browser tests in Chromium, the app as several web and worker processes, then the chaos scenarios (scripts/chaos), each counted as a test. Ends with
 // one plain summary line.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -59,6 +59,9 @@ const runs: Run[] = [
     command: vitest("--config", "test/e2e/vitest.config.ts", "test/e2e/stable-urls.e2e.test.ts", ...extra),
     env: { TEST_STORAGE: "s3" },
   },
+  // Issue 11's proof of a stateless web: 2 web processes and 3 workers, each in a folder of its own, on
+  // PostgreSQL, loopback S3 and one Redis; 50 products, a worker SIGKILLed, published from the other web.
+  { name: "many machines (2 web, 3 workers)", command: vitest("--config", "test/multi/vitest.config.ts", ...extra) },
   {
     name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)",
     command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`],
