@@ -43,7 +43,9 @@ const image = await sharp({ create: { width: 1024, height: 1024, channels: 3, ba
 
 const pacingPrefix = `bench-publish-${process.pid}`;
 const connections = Array.from({ length: concurrency }, () => new Redis(values.redis, { maxRetriesPerRequest: 2 }));
-const apis = connections.map((redis) => createAdminApi({ shop, accessToken: token, pacing: { redis, prefix: pacingPrefix }, log: { warn: () => {} } }));
+const apis = connections.map((redis) =>
+  createAdminApi({ shop, accessToken: token, pacing: { redis, prefix: pacingPrefix }, log: { warn: () => {} } }),
+);
 
 let next = 0;
 let failed = 0;

@@ -334,7 +334,9 @@ if (only.has(4)) {
   const pacingPrefix = `bench-scale-${run}`;
   const { pacerKeys } = await import("../app/shopify/throttle.server.ts");
   const connections = Array.from({ length: Number(values["publish-workers"]) }, () => new Redis(values.redis, { maxRetriesPerRequest: 2 }));
-  const apis = connections.map((connection) => createAdminApi({ shop, accessToken: token, pacing: { redis: connection, prefix: pacingPrefix }, log: { warn: () => {} } }));
+  const apis = connections.map((connection) =>
+    createAdminApi({ shop, accessToken: token, pacing: { redis: connection, prefix: pacingPrefix }, log: { warn: () => {} } }),
+  );
   let next = 0;
   let failed = 0;
   const started = Date.now();

@@ -203,7 +203,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return launch(workerCount === 1 ? "worker" : `worker-${workerCount}`, [
       "--import",
       TSX,
-      ...(options.workerNodeOptions ?? []).map((option) => (option.startsWith("./") ? pathToFileURL(path.join(root, option)).href : option)),
+      ...(options.workerNodeOptions ?? []).map((option) =>
+        option.startsWith("./") ? pathToFileURL(path.join(root, option)).href : option,
+      ),
       path.join(root, "worker/index.ts"),
     ]);
   };

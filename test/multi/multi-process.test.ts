@@ -104,7 +104,7 @@ afterAll(async () => {
   await queue?.close();
   if (redis) {
     // This run's keys only: the Redis is shared.
-    for (let cursor = "0"; ; ) {
+    for (let cursor = "0"; ;) {
       const [next, keys] = await redis.scan(cursor, "MATCH", `${queuePrefix}:*`, "COUNT", 1000);
       if (keys.length) await redis.del(...keys);
       if ((cursor = next) === "0") break;
@@ -206,7 +206,7 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
       expect(redirectedTo.origin).toBe(s3.endpoint);
       expect(redirectedTo.searchParams.has("X-Amz-Signature")).toBe(true);
       const { width, height } = await sharp(bytes).metadata();
-      expect(width! * height!).toBeGreaterThan(0);
+      expect(width * height).toBeGreaterThan(0);
       digests.set(page.data.outputs[0].id, sha256(bytes));
     }
 

@@ -168,7 +168,17 @@ describe("the catalogue route", () => {
       .toBuffer();
     await saveFile(key, png);
     const output = await prisma.output.create({
-      data: { shop, jobId: job.id, position: 0, storageKey: key, format: "png", width: 64, height: 64, bytes: png.length, provider: "local" },
+      data: {
+        shop,
+        jobId: job.id,
+        position: 0,
+        storageKey: key,
+        format: "png",
+        width: 64,
+        height: 64,
+        bytes: png.length,
+        provider: "local",
+      },
     });
     // What a worker runs for the queue entry the job page's action made.
     const runQueued = async (run: typeof processPublish) => {

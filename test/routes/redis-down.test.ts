@@ -51,7 +51,8 @@ describe("the New generation page with a product", () => {
     // The app's connection reconnects by itself; pages keep loading meanwhile.
     const deadline = Date.now() + 15_000;
     await captureLogs(async () => {
-      while (!(await after.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)) && Date.now() < deadline) expect((await loadPage()).status).toBe(200);
+      while (!(await after.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)) && Date.now() < deadline)
+        expect((await loadPage()).status).toBe(200);
     });
     expect(await after.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)).toBe(1);
     after.disconnect();
