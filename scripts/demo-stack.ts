@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startEmulator, DEMO_SHOP, type Emulator, type EmulatorOptions } from "./emulator/index.ts";
@@ -38,7 +39,7 @@ export interface StackOptions {
   workerNodeOptions?: string[];
   /** Receives the processes' output instead of this process's stdout and stderr. */
   output?: (name: string, text: string) => void;
-  /** Web processes to start (default 1), each on its own port from `port` up: "web", "web-2", … */
+  /** Web processes to start (default 1): "web" on `port`, then "web-2", … on free ports. */
   webs?: number;
   /**
    * A process's own working directory and environment, by its name ("web-2", "worker-3"), as on a
@@ -122,18 +123,33 @@ function start(name: string, command: string, args: string[], env: NodeJS.Proces
   return child;
 }
 
-async function waitForHttp(url: string, timeoutMs: number) {
+/** Resolves once the web process answers `url` with 200; rejects when it exits first (a port taken meanwhile). */
+async function waitForWeb(url: string, child: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode)
+      throw new Error(`The web process for ${url} exited (${child.exitCode ?? child.signalCode})`);
     try {
       const response = await fetch(url, { redirect: "manual" });
-      if (response.status < 500) return;
+      await response.body?.cancel();
+      if (response.status === 200) return;
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -152,7 +168,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { applied } = await migrate(databaseUrl);
   if (applied.length) log(`Database migrated: ${applied.join(", ")}`);
 
-  const webUrls = Array.from({ length: options.webs ?? 1 }, (_, i) => `http://127.0.0.1:${options.port + i}`);
+  // Free ports picked now that the emulator has its own.
+  const webPorts = [options.port];
+  while (webPorts.length < (options.webs ?? 1)) {
+    const port = await freePort();
+    if (!webPorts.includes(port)) webPorts.push(port);
+  }
+  const webUrls = webPorts.map((port) => `http://127.0.0.1:${port}`);
   const appUrl = webUrls[0];
   let env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -212,7 +234,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
   // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
   // Paths are absolute: a process may run in a working directory of its own (perProcess).
-  webUrls.forEach((url, i) =>
+  const webs = webUrls.map((url, i) =>
     launch(
       i === 0 ? "web" : `web-${i + 1}`,
       [...WEB_NODE_FLAGS, path.join(root, "app/server.ts"), path.join(root, "build/server/index.js")],
@@ -237,7 +259,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    await Promise.all(webUrls.map((url) => waitForHttp(`${url}/demo/app-bridge.js`, 60_000)));
+    await Promise.all(webUrls.map((url, i) => waitForWeb(`${url}/demo/app-bridge.js`, webs[i], 60_000)));
   } catch (error) {
     await stop();
     throw error;
