@@ -26,7 +26,9 @@ import { startS3Server, type S3Server } from "../s3-server";
 // emulator carrying that image.
 
 const PRODUCTS = 50;
-const SHOP = "multi-process.myshopify.com";
+const queuePrefix = `multi-${process.pid}-${Date.now().toString(36)}`;
+/** This run's own store: every Redis key that names it must be under this run's prefix. */
+const SHOP = `${queuePrefix}.myshopify.com`;
 /** The fake's quota, and the cluster's share of it (GEMINI_RPM, GEMINI_CONCURRENCY): below, as a deployment sets it. */
 const FAKE_LIMIT = { rpm: 600, burst: 6 };
 const GEMINI_RPM = 480;
@@ -43,7 +45,6 @@ let stack: Stack;
 let redis: Redis;
 let queue: Queue;
 let runDir: string;
-const queuePrefix = `multi-${process.pid}-${Date.now().toString(36)}`;
 const logs: string[] = [];
 
 /** Each process's own folder: its working directory, with its temp folder inside. */
@@ -147,6 +148,17 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
     // Every worker is up before the request: the kill below must find jobs on the one it kills.
     await waitUntil("three ready workers", async () => logs.filter((l) => /^\[worker(-\d)?\] .*ready/.test(l)).length >= 3, 90_000, 200);
 
+    // The home page's coverage, read on web 1, is served from the shared cache on web 2: one bulk operation.
+    type Catalogue = { coverage: { total: number } };
+    const coverageOn = async (client: ShopClient) => {
+      const answer = await client.load<Catalogue>("/app/catalogue", "routes/app.catalogue");
+      expect(answer.status, answer.text.slice(0, 300)).toBe(200);
+      return answer.data.coverage;
+    };
+    expect((await coverageOn(web1)).total).toBe(PRODUCTS);
+    expect((await coverageOn(web2)).total).toBe(PRODUCTS);
+    expect(stack.emulator.bulk.operations(SHOP)).toHaveLength(1);
+
     // WHEN the bulk action on the product list posts 50 products to web 1.
     const started = Date.now();
     const answer = await web1.bulk(products.map((p) => p.id));
@@ -236,6 +248,23 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
       const carrying = media.filter((m) => m.bytes.kind === "buffer" && sha256(m.bytes.buffer) === digests.get(output.id));
       expect(carrying.map((m) => m.id)).toEqual([output.shopifyMediaId]);
     }
+    // The batch and the publishes made web 2 read the coverage again; web 1 then serves that one.
+    await coverageOn(web2);
+    const reads = stack.emulator.bulk.operations(SHOP).length;
+    expect(reads).toBeGreaterThanOrEqual(2);
+    await coverageOn(web1);
+    await coverageOn(web2);
+    expect(stack.emulator.bulk.operations(SHOP)).toHaveLength(reads);
+    // Every key the processes wrote for this store (pacing, coverage, locks) is under this run's prefix.
+    const shopKeys: string[] = [];
+    for (let cursor = "0"; ;) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `*${SHOP}*`, "COUNT", 1000);
+      shopKeys.push(...keys);
+      if ((cursor = next) === "0") break;
+    }
+    expect(shopKeys.length).toBeGreaterThan(0);
+    expect(shopKeys.filter((key) => !key.startsWith(`${queuePrefix}:`))).toEqual([]);
+
     // Charged once each, including the jobs the killed worker had running.
     const usage = await prisma.usage.findMany({ where: { shop: SHOP } });
     expect(usage.reduce((sum, row) => sum + row.images, 0)).toBe(PRODUCTS);
