@@ -119,6 +119,10 @@ afterAll(async () => {
   if (runDir) rmSync(runDir, { recursive: true, force: true });
 });
 
+/** What the test is doing, with the seconds since it began: on a busy machine, where the time went. */
+const began = Date.now();
+const phase = (text: string) => console.log(`[multi] ${((Date.now() - began) / 1000).toFixed(1)} s: ${text}`);
+
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 function live(name: string) {
@@ -148,6 +152,16 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
     // Every worker is up before the request: the kill below must find jobs on the one it kills.
     await waitUntil("three ready workers", async () => logs.filter((l) => /^\[worker(-\d)?\] .*ready/.test(l)).length >= 3, 90_000, 200);
 
+    // Each web process serves the built assets and public/ from the build's folder, whatever its working directory.
+    const asset = readdirSync(path.join(import.meta.dirname, "../../build/client/assets")).find((name) => name.endsWith(".js"))!;
+    for (const url of stack.webUrls) {
+      for (const pathname of [`/assets/${asset}`, "/presets/festive.webp"]) {
+        const response = await fetch(new URL(pathname, url));
+        expect(response.status, `${pathname} on ${url}`).toBe(200);
+        await response.body?.cancel();
+      }
+    }
+
     // The home page's coverage, read on web 1, is served from the shared cache on web 2: one bulk operation.
     type Catalogue = { coverage: { total: number } };
     const coverageOn = async (client: ShopClient) => {
@@ -161,6 +175,7 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
 
     // WHEN the bulk action on the product list posts 50 products to web 1.
     const started = Date.now();
+    phase("every process is up; the bulk action goes to web 1");
     const answer = await web1.bulk(products.map((p) => p.id));
     expect(answer.status, answer.text.slice(0, 300)).toBe(200);
     const batchId = answer.data.batchId!;
@@ -180,6 +195,7 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
       120_000,
       100,
     );
+    phase(`worker-2 SIGKILLed with ${killedJobs.length} job(s) running`);
     victim.kill("SIGKILL");
     await new Promise((resolve) => victim.once("exit", resolve));
     const doneAtKill = await prisma.job.count({ where: { shop: SHOP, batchId, status: "done" } });
@@ -194,10 +210,11 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
         const counts = page.data.batch.counts;
         return (counts.done ?? 0) + (counts.failed ?? 0) + (counts.cancelled ?? 0) === PRODUCTS ? page.data : null;
       },
-      180_000,
+      420_000,
       500,
     );
     const generatedIn = Date.now() - started;
+    phase("the batch is done; viewing every result on web 2");
     expect(batchPage.batch.counts.done).toBe(PRODUCTS);
     expect(live("worker-2")).toBe(false);
     expect(live("worker") && live("worker-3")).toBe(true);
@@ -222,6 +239,7 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
       digests.set(page.data.outputs[0].id, sha256(bytes));
     }
 
+    phase("publishing every result through web 2");
     // WHEN every result is published through web 2's job page.
     for (const job of jobs) {
       const published = await web2.jobAction(job.id, "publish", [pages.get(job.id)!.outputs[0].id]);
@@ -233,10 +251,11 @@ describe("two web processes and three workers, on PostgreSQL, S3 and one Redis",
         const busy = await Promise.all(jobs.map(async (job) => pagePolls((await web2.job(job.id)).data)));
         return busy.every((polls) => !polls);
       },
-      120_000,
+      240_000,
       500,
     );
 
+    phase("every output is published");
     // THEN each product has exactly one new media, carrying its output's image, and the app recorded it.
     const outputs = await prisma.output.findMany({ where: { shop: SHOP, job: { batchId } } });
     expect(outputs).toHaveLength(PRODUCTS);
