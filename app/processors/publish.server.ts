@@ -166,5 +166,7 @@ export async function failMediaJob(
     },
     data: { reviewState: kind === "publish" ? "failed" : "published", errorCode: code, error: message },
   });
+  // A restore that failed leaves the image published again, counted again by the coverage.
+  if (kind === "restore") await forgetCoverage(shop);
   if (kind === "publish") await finishUploadingJob(shop, jobId);
 }
