@@ -17,7 +17,6 @@ import {
 } from "~/models/usage.server";
 import { MAX_PHOTOS, UNFINISHED_STATES } from "~/models/constants";
 import { shopBacklog } from "~/models/jobs.server";
-import { forgetCoverage } from "~/models/catalogue.server";
 
 // A batch of any size, in a bounded number of statements and round trips whatever its size: the rows are
 // written with createMany in chunks inside one transaction (all or nothing), then queued with addBulk in
@@ -129,7 +128,6 @@ export async function createBatch(shop: string, products: readonly BatchProduct[
     return { batchId: null, jobs: [], alreadyRunning: outcome.alreadyRunning, queued: true };
   }
 
-  await forgetCoverage(shop);
   const jobs = outcome.fresh.map((product, index) => ({
     id: jobIdFor(outcome.batchId, index),
     productId: product.id,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
 import { tryRedis } from "~/infra/queue.server";
@@ -58,34 +57,45 @@ export async function readCoverage(api: AdminApi, opts: BulkReadOptions = {}): P
 /** How long a shop's coverage is reused: a merchant's own edits in the admin show up within this. */
 export const COVERAGE_TTL_SECONDS = 600;
 
-// A shop's cached coverage, and its version: every change the app makes to what coverage counts (a
-// publish, a restore, a new batch) moves the version on, so a coverage read before it is not served
-// after it, even one whose bulk read was still running when the change happened.
-const coverageKeys = (shop: string) => [`${env.QUEUE_PREFIX}:coverage:${shop}`, `${env.QUEUE_PREFIX}:coverage:${shop}:version`] as const;
-
 /**
- * The shop's coverage, from the cache when it is younger than COVERAGE_TTL_SECONDS and nothing the app
- * did since changed it; otherwise read again (one bulk operation) and cached. Without Redis it is read
- * every time, as before the cache.
+ * What the app's own record says about the shop's catalogue: its published and restored outputs (how
+ * many in each state, and the latest change to each) and its latest batch. A publish, a restore, a failed
+ * restore that leaves an image published again, or a new batch changes it, whichever process made the
+ * change and whether or not Redis answered at that moment. Two indexed reads, no clocks compared.
  */
-export async function cachedCoverage(api: AdminApi, opts: BulkReadOptions = {}): Promise<Coverage> {
-  const [cacheKey, versionKey] = coverageKeys(api.shop);
-  const [cached, version] = (await tryRedis((redis) => redis.mget(cacheKey, versionKey))) ?? [null, null];
-  if (cached) {
-    const entry = JSON.parse(cached) as { version: string | null; coverage: Coverage };
-    if (entry.version === version) return entry.coverage;
-  }
-  const coverage = await readCoverage(api, opts);
-  await tryRedis((redis) => redis.set(cacheKey, JSON.stringify({ version, coverage }), "EX", COVERAGE_TTL_SECONDS));
-  return coverage;
+async function coverageFingerprint(shop: string): Promise<string> {
+  const [states, batch] = await Promise.all([
+    prisma.output.groupBy({
+      by: ["reviewState"],
+      where: { shop, reviewState: { in: ["published", "restored"] } },
+      _count: { _all: true },
+      _max: { updatedAt: true },
+    }),
+    prisma.batch.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  ]);
+  const outputs = states
+    .map((state) => `${state.reviewState}:${state._count._all}:${state._max.updatedAt?.getTime() ?? 0}`)
+    .sort()
+    .join(",");
+  return `${outputs}|${batch?.id ?? ""}`;
 }
 
-/** The app changed what the shop's coverage counts: the next home page reads it again. */
-export async function forgetCoverage(shop: string): Promise<void> {
-  const [, versionKey] = coverageKeys(shop);
-  // A new random version, one command; kept longer than any cached entry, so no entry outlives the
-  // version it was read under (and one that does meets no version, which is not its own).
-  await tryRedis((redis) => redis.set(versionKey, randomUUID(), "EX", COVERAGE_TTL_SECONDS * 2));
+/**
+ * The shop's coverage, from the cache (Redis, COVERAGE_TTL_SECONDS) while the app's record is as it was
+ * when the cached one was read; otherwise read again (one bulk operation) and cached. The record is
+ * taken before the read, so a change made while a read runs makes the next load read again. Without
+ * Redis it is read every time, as before the cache.
+ */
+export async function cachedCoverage(api: AdminApi, opts: BulkReadOptions = {}): Promise<Coverage> {
+  const key = `${env.QUEUE_PREFIX}:coverage:${api.shop}`;
+  const [cached, fingerprint] = await Promise.all([tryRedis((redis) => redis.get(key)), coverageFingerprint(api.shop)]);
+  if (cached) {
+    const entry = JSON.parse(cached) as { fingerprint: string; coverage: Coverage };
+    if (entry.fingerprint === fingerprint) return entry.coverage;
+  }
+  const coverage = await readCoverage(api, opts);
+  await tryRedis((redis) => redis.set(key, JSON.stringify({ fingerprint, coverage }), "EX", COVERAGE_TTL_SECONDS));
+  return coverage;
 }
 
 /**

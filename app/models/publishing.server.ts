@@ -3,7 +3,6 @@ import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES } from "~/models/constant
 import { enqueue, queueJobState } from "~/infra/queue.server";
 import { PENDING_STORAGE_KEY } from "~/infra/storage.server";
 import { adminApiForShop } from "~/models/admin.server";
-import { forgetCoverage } from "~/models/catalogue.server";
 import { findMarkedMedia } from "~/shopify/publish.server";
 import { logger } from "~/infra/logger.server";
 
@@ -248,8 +247,6 @@ async function settleByMarker(
     });
     count += updated;
   }
-  // Settled outputs are published or restored now: what the shop's coverage counts.
-  if (count > 0) await forgetCoverage(shop);
   if (kind === "publish") await finishUploadingJob(shop, jobId);
   return count;
 }

@@ -3,7 +3,6 @@ import { prisma } from "~/infra/db.server";
 import { env } from "~/infra/env.server";
 import { getSettings } from "~/models/settings.server";
 import { finishUploadingJob } from "~/models/publishing.server";
-import { forgetCoverage } from "~/models/catalogue.server";
 import { renderAltText, shopLanguage } from "~/shopify/alt-text";
 import { loadFile } from "~/infra/storage.server";
 import { publishImages, restoreImages } from "~/shopify/publish.server";
@@ -107,7 +106,6 @@ export async function processPublish(shop: string, jobId: string, outputIds: str
       }),
     ),
   );
-  await forgetCoverage(shop);
   await finishUploadingJob(shop, jobId);
   const failed = results.filter((r) => r.status !== "READY");
   if (failed.length > 0) {
@@ -141,7 +139,6 @@ export async function processRestore(shop: string, jobId: string, outputIds: str
       data: { reviewState: "restored", removedAt: new Date(), shopifyMediaId: null, errorCode: null, error: null },
     });
   });
-  await forgetCoverage(shop);
 }
 
 /**
@@ -166,7 +163,5 @@ export async function failMediaJob(
     },
     data: { reviewState: kind === "publish" ? "failed" : "published", errorCode: code, error: message },
   });
-  // A restore that failed leaves the image published again, counted again by the coverage.
-  if (kind === "restore") await forgetCoverage(shop);
   if (kind === "publish") await finishUploadingJob(shop, jobId);
 }

@@ -208,6 +208,12 @@ describe("the catalogue route", () => {
     expect((await load(shop)).coverage).toEqual(before);
     await load(shop);
     expect(started()).toBe(3);
+
+    // WHEN a worker writes the image back as published with nothing but the database (a failed restore,
+    // or any write made while Redis was away): the record changed, so the next load reads again.
+    await prisma.output.update({ where: { id: output.id }, data: { reviewState: "published", removedAt: null } });
+    await load(shop);
+    expect(started()).toBe(4);
   });
 
   test("refuses an unknown selection and a malformed collection id, saying why in the merchant's language", async () => {
