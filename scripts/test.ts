@@ -25,8 +25,25 @@ const vitest =
   (report: string) => ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
 
 const extra = process.argv.slice(2);
+/** Path prefixes of the engine's tests (vitest filters), which run one file at a time. */
+const ENGINE_TESTS = ["app/studio", "scripts/studio"];
 const runs: Run[] = [
-  { name: "unit and integration (SQLite)", command: vitest(...extra) },
+  // The engine's tests compute (the segmentation model, image encoding): one file at a time. The rest
+  // mostly wait on Redis, a database, the emulator or worker processes: two files at a time, each with
+  // its own database, queue prefix and emulator (vitest's default on two cores is one).
+  {
+    name: "the engine (SQLite)",
+    command: vitest(...ENGINE_TESTS, "--maxWorkers=1", "--minWorkers=1", "--passWithNoTests", ...extra),
+  },
+  {
+    name: "unit and integration (SQLite)",
+    command: vitest(
+      ...ENGINE_TESTS.flatMap((dir) => ["--exclude", `${dir}*/**`, "--exclude", `${dir}*`]),
+      "--maxWorkers=2",
+      "--minWorkers=1",
+      ...extra,
+    ),
+  },
   // The data layer's own tests already run on both databases; these reach the database through the app.
   {
     name: "the app on PostgreSQL",
@@ -36,6 +53,8 @@ const runs: Run[] = [
       "test/worker/attempts.test.ts",
       "test/worker/reconcile.test.ts",
       "test/extensions.test.ts",
+      "--maxWorkers=2",
+      "--minWorkers=1",
       ...extra,
     ),
     env: { TEST_DATABASE: "postgresql" },
@@ -49,6 +68,8 @@ const runs: Run[] = [
       "test/routes/webhooks.test.ts",
       "test/routes/uploads.test.ts",
       "test/worker.test.ts",
+      "--maxWorkers=2",
+      "--minWorkers=1",
       ...extra,
     ),
     env: { TEST_STORAGE: "s3" },
