@@ -126,7 +126,9 @@ export default defineConfig(
   {
     files: ["app/**/*.{ts,tsx}", "worker/**/*.ts"],
     // The logger reads LOG_LEVEL and LOG_FORMAT itself: it must work before (and when) the environment fails validation.
+    // The web server (app/server.ts) reads PORT, HOST and NODE_ENV as remix-serve did, outside the build.
     ignores: [
+      "app/server.ts",
       "app/infra/env.server.ts",
       "app/infra/logger.server.ts",
       "app/studio/config.ts",

@@ -193,13 +193,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   // As `npm start` runs it: a small young generation, so that the buffers of a streamed upload are
   // reclaimed every few megabytes instead of piling up to ~64 MB before V8 collects them.
-  launch("web", [...WEB_NODE_FLAGS, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"]);
+  launch("web", [...WEB_NODE_FLAGS, "app/server.ts", "build/server/index.js"]);
   for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
 
   const stop = async () => {
     stopping = true;
-    // SIGTERM first so the worker finishes or returns its jobs; remix-serve waits for keep-alive
-    // connections to close, so whatever has not exited after 5 s is killed.
+    // SIGTERM first so the worker finishes or returns its jobs; the web server closes idle keep-alive
+    // connections and finishes requests in flight; whatever has not exited after 5 s is killed.
     const exited = processes.map(({ child: c }) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.once("exit", r))));
     for (const { child } of processes) if (child.exitCode === null) child.kill("SIGTERM");
     const timer = setTimeout(() => {

@@ -9,10 +9,9 @@ import type { Coverage } from "~/models/catalogue.server";
 // products, a collection, the products not yet covered). Coverage loads after the page, from
 // /app/catalogue, since it reads the catalogue with a bulk operation.
 
-type LoadAnswer = { coverage: Coverage; collections: { id: string; title: string }[] } | { error: string };
+type LoadAnswer = { coverage: Coverage; collections: { id: string; title: string }[] } | { errors: Record<string, Message> };
 type StartAnswer =
-  | { ok: true; batchId: string | null; added: number; alreadyRunning: number; queueDelayed: boolean }
-  | { errors: Record<string, string | Message> };
+  { ok: true; batchId: string | null; added: number; alreadyRunning: number; queueDelayed: boolean } | { errors: Record<string, Message> };
 
 export function CatalogueCard() {
   const t = useT();
@@ -26,6 +25,8 @@ export function CatalogueCard() {
     if (load.state === "idle" && !load.data) load.load("/app/catalogue");
   }, [load]);
   const answer = start.data;
+  const locale = useLocale();
+  const loadRefusal = load.data && "errors" in load.data ? Object.values(load.data.errors)[0] : undefined;
   const loaded = load.data && "coverage" in load.data ? load.data : null;
   const collections = loaded?.collections ?? [];
   // Until the merchant picks one, the first collection is the one shown (and sent).
@@ -49,7 +50,7 @@ export function CatalogueCard() {
             </Text>
           </InlineStack>
         )}
-        {load.data && "error" in load.data && <Banner tone="warning" title={t("catalogue.unavailable", { reason: load.data.error })} />}
+        {loadRefusal && <Banner tone="warning" title={render(locale, loadRefusal)} />}
         {loaded && <CoverageSummary coverage={loaded.coverage} />}
         {loaded && loaded.coverage.missing > 0 && (
           <InlineStack>
@@ -144,9 +145,8 @@ function StartOutcome({ answer }: { answer: StartAnswer }) {
   const t = useT();
   const locale = useLocale();
   if ("errors" in answer) {
-    // The app's refusals come as message codes (rendered in the merchant's language), the route's own as text.
-    const first = Object.values(answer.errors)[0];
-    return <Banner tone="critical" title={typeof first === "string" ? first : render(locale, first)} />;
+    // Every refusal is a message code, rendered in the merchant's language.
+    return <Banner tone="critical" title={render(locale, Object.values(answer.errors)[0])} />;
   }
   if (!answer.batchId) return <Banner tone="info" title={t("catalogue.empty")} />;
   return (

@@ -121,3 +121,11 @@ describe("the merchant's language", () => {
     expect(resolveLocale("ja")).toBe("en");
   });
 });
+
+describe("a failed job's messages", () => {
+  test("give every failure code with a hint its own title, so the banner is in the merchant's language", () => {
+    const en = JSON.parse(readFileSync(path.join(ROOT, "app/locales/en.json"), "utf8")) as { job: { hint: Messages; failure: Messages } };
+    expect(Object.keys(en.job.hint).length).toBeGreaterThan(20);
+    expect(Object.keys(en.job.failure).sort()).toEqual(Object.keys(en.job.hint).sort());
+  });
+});

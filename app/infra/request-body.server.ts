@@ -86,8 +86,12 @@ function discardRest(request: Request): void {
     }
     await reader.cancel();
   };
-  discard().catch(() => {
-    // The client went away: there is nothing left to discard.
+  // Once the refusal has been handed back (the next turn of the event loop), so that what was read to
+  // decide it is all that was read before the answer.
+  setImmediate(() => {
+    discard().catch(() => {
+      // The client went away: there is nothing left to discard.
+    });
   });
 }
 

@@ -23,6 +23,7 @@ import { statusTone } from "~/components/status";
 import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { useT, type MessageKey } from "~/i18n/index";
+import { useFailureTitle } from "~/hooks/useFailureTitle";
 import { cancelRest, getBatch, retryFailed } from "~/models/batches.server";
 import type { JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
@@ -42,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: job.status as JobState,
     progress: job.progress,
     error: job.status === "failed" ? job.error : null,
+    errorCode: job.status === "failed" ? job.errorCode : null,
     thumbnail: job.outputs[0] ? signedFileUrl(job.outputs[0].storageKey, { thumbnail: true }) : null,
   }));
   return {
@@ -91,6 +93,7 @@ export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
+  const failureTitle = useFailureTitle();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const navigate = useNavigate();
@@ -227,7 +230,8 @@ export default function BatchPage() {
                         </Link>
                         {job.error && (
                           <Text as="span" tone="critical" variant="bodySm">
-                            {job.error}
+                            {/* In the merchant's language by its code; the job's page has the exact reason. */}
+                            {failureTitle(job.errorCode, job.error).title}
                           </Text>
                         )}
                       </BlockStack>

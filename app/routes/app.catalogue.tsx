@@ -6,6 +6,8 @@ import { listCollections, readCoverage, selectProducts, type CatalogueSelection 
 import { resolveSpec, startBatch } from "~/models/generation.server";
 import { AdminApiError } from "~/shopify/errors";
 import { readForm } from "~/infra/request-body.server";
+import { formError, issue, parseValue, refuse } from "~/infra/forms.server";
+import { logger } from "~/infra/logger.server";
 
 // The home page's catalogue card (app/components/CatalogueCard.tsx) loads and posts here: coverage and the
 // collections on GET, a batch for a selection of any size on POST. Both read the catalogue with bulk
@@ -18,26 +20,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const [coverage, collections] = await Promise.all([readCoverage(api, { signal: request.signal }), listCollections(api)]);
     return json({ coverage, collections });
   } catch (error) {
-    if (error instanceof AdminApiError) return json({ error: error.message }, { status: 502 });
-    throw error;
+    if (!(error instanceof AdminApiError)) throw error;
+    logger.warn({ err: error, shop: session.shop }, "catalogue could not be read");
+    return json({ errors: formError("CATALOGUE_UNAVAILABLE") }, { status: 502 });
   }
 }
 
-const selectionSchema = z.discriminatedUnion("selection", [
-  z.object({ selection: z.literal("all") }),
-  z.object({ selection: z.literal("noncompliant") }),
-  z.object({
-    selection: z.literal("collection"),
-    collectionId: z.string().regex(/^gid:\/\/shopify\/Collection\/\d+$/, "Choose a collection."),
-  }),
-]);
+const selectionSchema = z.discriminatedUnion(
+  "selection",
+  [
+    z.object({ selection: z.literal("all") }),
+    z.object({ selection: z.literal("noncompliant") }),
+    z.object({
+      selection: z.literal("collection"),
+      collectionId: z.string(issue("COLLECTION_REQUIRED")).regex(/^gid:\/\/shopify\/Collection\/\d+$/, issue("COLLECTION_REQUIRED")),
+    }),
+  ],
+  { error: issue("SELECTION_REQUIRED") },
+);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const form = await readForm(request);
-  const parsed = selectionSchema.safeParse({ selection: form.get("selection"), collectionId: form.get("collectionId") ?? undefined });
+  const parsed = parseValue({ selection: form.get("selection"), collectionId: form.get("collectionId") ?? undefined }, selectionSchema);
   const mode = form.get("mode") === "lifestyle" ? "lifestyle" : "white";
-  if (!parsed.success) return json({ errors: { selection: parsed.error.issues[0]?.message ?? "Choose products." } }, { status: 400 });
+  if ("errors" in parsed) return refuse(parsed.errors);
   const selection: CatalogueSelection =
     parsed.data.selection === "collection"
       ? { kind: "collection", collectionId: parsed.data.collectionId }
@@ -49,8 +56,9 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     products = await selectProducts(adminApiForSession(session), selection, { signal: request.signal });
   } catch (error) {
-    if (error instanceof AdminApiError) return json({ errors: { form: error.message } }, { status: 502 });
-    throw error;
+    if (!(error instanceof AdminApiError)) throw error;
+    logger.warn({ err: error, shop: session.shop }, "catalogue could not be read");
+    return refuse(formError("CATALOGUE_UNAVAILABLE"), 502);
   }
   if (products.length === 0) return json({ ok: true as const, batchId: null, added: 0, alreadyRunning: 0, queueDelayed: false });
   const result = await startBatch(session.shop, products, resolved.spec);

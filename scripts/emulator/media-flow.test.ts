@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP, startEmulator, type Emulator } from "./index";
 import { postGraphql } from "./test-client";
 
-const PROCESSING_MS = 150;
+const PROCESSING_MS = 300;
 
 let emulator: Emulator;
 let token: string;
@@ -74,10 +74,23 @@ describe("staged upload → productUpdate → processing", () => {
     const created = attached.body.data.productUpdate.product.media.nodes.at(-1);
     expect(created).toMatchObject({ alt: "Studio shot", status: "UPLOADED", mediaContentType: "IMAGE", image: null });
 
-    await sleep(PROCESSING_MS + 20);
-    expect((await gql(MEDIA, { id: created.id })).body.data.node).toMatchObject({ status: "PROCESSING", image: null });
-    await sleep(PROCESSING_MS);
-    const ready = (await gql(MEDIA, { id: created.id })).body.data.node;
+    // Polled until READY: the states seen are UPLOADED, PROCESSING (no image yet), READY, in that order
+    // (each lasts PROCESSING_MS; a poll comes every 10 ms, so even a loaded machine sees each one).
+    const seen: string[] = [];
+    const imagesWhileProcessing: unknown[] = [];
+    let ready;
+    for (const deadline = Date.now() + 20 * PROCESSING_MS; Date.now() < deadline; await sleep(10)) {
+      const node = (await gql(MEDIA, { id: created.id })).body.data.node;
+      if (node.status === "PROCESSING") imagesWhileProcessing.push(node.image);
+      if (seen.at(-1) !== node.status) seen.push(node.status);
+      if (node.status === "READY") {
+        ready = node;
+        break;
+      }
+    }
+    expect(seen).toEqual(["UPLOADED", "PROCESSING", "READY"]);
+    expect(imagesWhileProcessing.length).toBeGreaterThan(0);
+    expect(imagesWhileProcessing.every((image) => image === null)).toBe(true);
     expect(ready).toMatchObject({ status: "READY", preview: { status: "READY" }, image: { width: 900, height: 600 } });
 
     const served = Buffer.from(await (await fetch(ready.image.url)).arrayBuffer());

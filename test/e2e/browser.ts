@@ -23,7 +23,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** The demo stack for a browser test; with TEST_STORAGE=s3 its files are on a loopback S3 server. */
-export async function startTestStack(options: { mediaProcessingMs?: number; demoProductCount?: number } = {}): Promise<Stack> {
+export async function startTestStack(
+  options: { mediaProcessingMs?: number; demoProductCount?: number; output?: (name: string, text: string) => void } = {},
+): Promise<Stack> {
   const s3 = testStorageKind() === "s3" ? await startS3Server() : undefined;
   const stack = await startStack({
     port: await freePort(),
@@ -32,6 +34,7 @@ export async function startTestStack(options: { mediaProcessingMs?: number; demo
     queuePrefix: `e2e-${process.pid}-${Date.now()}`,
     emulator: { mediaProcessingMs: options.mediaProcessingMs ?? 200, demoProductCount: options.demoProductCount },
     quiet: true,
+    output: options.output,
   }).catch(async (error: unknown) => {
     await s3?.stop();
     throw error;

@@ -104,9 +104,21 @@ describe("a job that fails, and its retry", () => {
 
     await page.waitForURL(/\/app\/jobs\//);
     await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 60_000 });
-    await page.getByText("The product photo could not be downloaded (HTTP 404).").waitFor();
+    // The banner's title comes from the failure's code, in the merchant's language; the exact reason follows.
+    await page.getByText("The product photo could not be fetched", { exact: true }).waitFor();
+    await page.getByText("Exact reason: The product photo could not be downloaded (HTTP 404).").waitFor();
     await page.getByText(/Check the photo is still on the product, then retry/).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "job-failed-en.png"), fullPage: true });
+    // The same failure for a merchant whose admin is in Traditional Chinese: title and hint in Chinese, the
+    // recorded reason beneath, marked as the exact (English) reason.
+    const jobPath = new URL(page.url()).pathname;
+    const chinese = await page.context().newPage();
+    await chinese.goto(embeddedUrl(stack, jobPath, "zh-TW"));
+    await chinese.getByText("無法取得商品相片", { exact: true }).waitFor();
+    await chinese.getByText("確切原因（英文）：The product photo could not be downloaded (HTTP 404).").waitFor();
+    await chinese.waitForFunction(() => [...document.images].every((image) => image.complete && image.naturalWidth > 0));
+    await chinese.screenshot({ path: path.join(SCREENSHOTS, "job-failed-zh-TW.png"), fullPage: true });
+    await chinese.close();
 
     await page.getByRole("button", { name: "Retry" }).click();
     await page.getByText("Done", { exact: true }).first().waitFor({ timeout: 120_000 });

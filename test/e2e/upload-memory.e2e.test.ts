@@ -7,9 +7,9 @@ import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 import { abusiveUploads, MB, multipartBody, type MultipartBody, type Part } from "../multipart-body";
 import { startTestStack } from "./browser";
 
-// Issue 9's upload abuse against the real built server (remix-serve in its own process): each abusive
+// Issue 9's upload abuse against the real built server (`app/server.ts` in its own process): each abusive
 // body is refused, and the web process's resident memory, sampled from /proc while the request runs,
-// grows by less than 50 MB.
+// grows by less than 50 MB. The same process's output is read too: no session token reaches it.
 
 let stack: Stack;
 let token: string;
@@ -18,10 +18,16 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 
 async function sessionToken(): Promise<string> {
   const response = await fetch(`${stack.appUrl}/demo/session-token?shop=${DEMO_SHOP}`, { headers: { "user-agent": USER_AGENT } });
-  return ((await response.json()) as { token: string }).token;
+  const { token } = (await response.json()) as { token: string };
+  tokensSent.add(token);
+  return token;
 }
 let fields: Part[];
 const figures: string[] = [];
+/** Everything the web process wrote on stdout and stderr. */
+let webOutput = "";
+/** Every session token this file sent, in a header or in a URL. */
+const tokensSent = new Set<string>();
 
 const webPid = () => stack.processes.find((p) => p.name === "web")!.child.pid!;
 
@@ -65,7 +71,7 @@ function send(path: string, body: MultipartBody, declareLength: boolean): Promis
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ output: (name, text) => void (name === "web" ? (webOutput += text) : undefined) });
   token = await sessionToken();
   const products = (await (
     await fetch(`${stack.appUrl}/demo/products`, { headers: { authorization: `Bearer ${token}`, "user-agent": USER_AGENT } })
@@ -111,4 +117,24 @@ describe("abusive uploads to the running web process", () => {
       expect(growth).toBeLessThan(50 * MB);
     });
   }
+});
+
+describe("the web process's own log lines", () => {
+  test("say which path was asked for, and never carry a session token (from a header or a URL's query)", async () => {
+    // An embedded page is opened as Shopify opens it, with the session token in the query string.
+    const idToken = await sessionToken();
+    const page = await fetch(`${stack.appUrl}/app?embedded=1&shop=${DEMO_SHOP}&host=aG9zdA&id_token=${idToken}`, {
+      headers: { "user-agent": USER_AGENT },
+      redirect: "manual",
+    });
+    expect(page.status).toBeLessThan(500);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the access line is written when the answer ends
+    const lines = webOutput.split("\n").filter((line) => line.startsWith("{"));
+    const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === "request");
+    expect(requests).toContainEqual(expect.objectContaining({ method: "GET", path: "/app", status: page.status }));
+    // The abusive uploads above sent their tokens as Bearer headers; this request sent one in its URL.
+    expect(tokensSent.size).toBeGreaterThan(1);
+    for (const sent of tokensSent) expect(webOutput).not.toContain(sent);
+    expect(webOutput).not.toContain("id_token=");
+  });
 });

@@ -3,6 +3,7 @@ import { collectionsOf } from "../../scripts/emulator/collections.ts";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
 import type * as DbModule from "~/infra/db.server";
 import type * as CatalogueRoute from "~/routes/app.catalogue";
+import { render, type FieldErrors } from "~/i18n/index";
 
 // The home page's catalogue route against the emulator: coverage from a bulk operation and the app's
 // record of published white outputs, batches for "not yet compliant" and for a collection, and a
@@ -27,7 +28,10 @@ async function start(shop: string, fields: Record<string, string>) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   const response = await call(route.action, await asShop(shop, "/app/catalogue", { method: "POST", body: form }));
-  return { status: response.status, body: (await response.json()) as { batchId: string | null; added: number; alreadyRunning: number } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { batchId: string | null; added: number; alreadyRunning: number; errors?: FieldErrors },
+  };
 }
 
 beforeAll(async () => {
@@ -110,8 +114,22 @@ describe("the catalogue route", () => {
     expect(new Set(jobs.map((job) => job.mode))).toEqual(new Set(["lifestyle"]));
   });
 
-  test("refuses an unknown selection and a malformed collection id", async () => {
-    expect((await start(SHOP_A, { selection: "everything" })).status).toBe(400);
-    expect((await start(SHOP_A, { selection: "collection", collectionId: "42" })).status).toBe(400);
+  test("refuses an unknown selection and a malformed collection id, saying why in the merchant's language", async () => {
+    const jobsBefore = await prisma.job.count({ where: { shop: SHOP_A } });
+    const unknown = await start(SHOP_A, { selection: "everything" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ selection: { code: "SELECTION_REQUIRED" } });
+    const malformed = await start(SHOP_A, { selection: "collection", collectionId: "42" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual({ collectionId: { code: "COLLECTION_REQUIRED" } });
+    expect(render("zh-TW", malformed.body.errors!.collectionId)).toBe("請選擇一個商品系列。");
+    expect(await prisma.job.count({ where: { shop: SHOP_A } })).toBe(jobsBefore);
+  });
+
+  test("answers 502 with a message code when Shopify cannot give the catalogue", async () => {
+    app.emulator.failNext(SHOP_A, { status: 503, count: 20 });
+    const response = await call(route.loader, await asShop(SHOP_A, "/app/catalogue"));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ errors: { form: { code: "CATALOGUE_UNAVAILABLE" } } });
   });
 });

@@ -1,16 +1,16 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { statusTone } from "~/components/status";
 import { RouteError } from "~/components/RouteError";
-import { hasMessage, useT, type MessageKey } from "~/i18n/index";
+import { useT, type MessageKey } from "~/i18n/index";
 import { IntentButton } from "~/components/IntentButton";
 import { usePolling } from "~/hooks/usePolling";
 import { getJob } from "~/models/jobs.server";
 import { STUCK_AFTER_MS } from "~/models/publishing.server";
-import { BUSY_REVIEW_STATES, PUBLISHABLE_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
+import { BUSY_REVIEW_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
 import { readForm } from "~/infra/request-body.server";
 import { refuse } from "~/infra/forms.server";
@@ -20,8 +20,9 @@ import { googleBatchWait } from "~/models/google-batches.server";
 import { presetChoices } from "~/infra/studio-config.server";
 import type { QualityReport as QualityReportData } from "~/studio/report";
 import * as intents from "./actions.server";
-import { QualityReport } from "./QualityReport";
-import { RegeneratePanel, type JobOptions } from "./RegeneratePanel";
+import type { JobOptions } from "./RegeneratePanel";
+import { FailureBanner } from "./FailureBanner";
+import { OutputCard } from "./OutputCard";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -163,19 +164,13 @@ export default function JobPage() {
             )}
             <FormErrors title={t("job.actionFailed")} errors={errors} />
             {job.error && (
-              <Banner tone={job.status === "failed" ? "critical" : "warning"} title={job.error}>
-                <BlockStack gap="200">
-                  {/* What the merchant can do about it, in their language; the title is the exact reason. */}
-                  {job.errorCode && hasMessage(`job.hint.${job.errorCode}`) && (
-                    <Text as="p">{t(`job.hint.${job.errorCode}` as MessageKey)}</Text>
-                  )}
-                  {job.status === "failed" && (
-                    <IntentButton intent="retry" loading={submitting}>
-                      {t("job.retry")}
-                    </IntentButton>
-                  )}
-                </BlockStack>
-              </Banner>
+              <FailureBanner tone={job.status === "failed" ? "critical" : "warning"} code={job.errorCode} reason={job.error}>
+                {job.status === "failed" && (
+                  <IntentButton intent="retry" loading={submitting}>
+                    {t("job.retry")}
+                  </IntentButton>
+                )}
+              </FailureBanner>
             )}
             {outputs.length > 0 && pending.length > 1 && (
               <InlineStack align="end">
@@ -185,104 +180,17 @@ export default function JobPage() {
               </InlineStack>
             )}
             {outputs.map((output, index) => (
-              <Card key={output.id}>
-                <BlockStack gap="300">
-                  <InlineStack align="space-between" blockAlign="center">
-                    <Text as="h2" variant="headingMd">
-                      {t("job.result")} {index + 1}
-                    </Text>
-                    <Badge tone={output.reviewState === "published" ? "success" : output.reviewState === "failed" ? "critical" : undefined}>
-                      {t(`job.review.${output.reviewState}` as MessageKey)}
-                    </Badge>
-                  </InlineStack>
-                  {output.error && (
-                    <Banner tone="critical" title={output.error}>
-                      {output.errorCode && hasMessage(`job.hint.${output.errorCode}`) && (
-                        <Text as="p">{t(`job.hint.${output.errorCode}` as MessageKey)}</Text>
-                      )}
-                    </Banner>
-                  )}
-                  {output.stuck && (
-                    <Banner tone="warning" title={t("job.publishStuck")}>
-                      <IntentButton intent="recheck" loading={submitting}>
-                        {t("job.recheck")}
-                      </IntentButton>
-                    </Banner>
-                  )}
-                  <InlineGrid columns={2} gap="300">
-                    <BlockStack gap="100">
-                      <Text as="span" tone="subdued">
-                        {t("job.original")}
-                      </Text>
-                      {original && (
-                        <img
-                          src={original.url}
-                          alt={t("job.original")}
-                          style={{ width: "100%", aspectRatio: "1", objectFit: "contain", background: "#f1f1f1", borderRadius: 8 }}
-                        />
-                      )}
-                    </BlockStack>
-                    <BlockStack gap="100">
-                      <Text as="span" tone="subdued">
-                        {t("job.result")} · {output.width}×{output.height} {output.format.toUpperCase()}
-                      </Text>
-                      <img
-                        src={output.url}
-                        alt={`${t("job.result")} ${index + 1}`}
-                        data-testid="output-image"
-                        style={{
-                          width: "100%",
-                          aspectRatio: "1",
-                          objectFit: "contain",
-                          background: "#f1f1f1",
-                          borderRadius: 8,
-                          border: "1px solid #e3e3e3",
-                        }}
-                      />
-                    </BlockStack>
-                  </InlineGrid>
-                  <QualityReport report={output.report} mode={job.mode} />
-                  <InlineStack gap="200">
-                    {PUBLISHABLE_REVIEW_STATES.includes(output.reviewState) && (
-                      <IntentButton intent="publish" outputIds={[output.id]} variant="primary">
-                        {t("job.publish")}
-                      </IntentButton>
-                    )}
-                    {output.reviewState === "pending" && (
-                      <IntentButton intent="reject" outputIds={[output.id]}>
-                        {t("job.reject")}
-                      </IntentButton>
-                    )}
-                    {output.reviewState === "published" && (
-                      <IntentButton intent="restore" outputIds={[output.id]} tone="critical">
-                        {t("job.restore")}
-                      </IntentButton>
-                    )}
-                    <Button url={output.downloadUrl} target="_blank">
-                      {t("job.download")}
-                    </Button>
-                    {TERMINAL_STATES.includes(job.status) && (
-                      <Button
-                        onClick={() => setRegenerateFor(regenerateFor === output.id ? null : output.id)}
-                        ariaExpanded={regenerateFor === output.id}
-                        ariaControls={`regenerate-${output.id}`}
-                      >
-                        {t("job.regenerate.label")}
-                      </Button>
-                    )}
-                  </InlineStack>
-                  {regenerateFor === output.id && (
-                    <RegeneratePanel
-                      id={`regenerate-${output.id}`}
-                      mode={job.mode}
-                      options={job.options}
-                      presets={presets}
-                      busy={submitting}
-                      onClose={() => setRegenerateFor(null)}
-                    />
-                  )}
-                </BlockStack>
-              </Card>
+              <OutputCard
+                key={output.id}
+                output={output}
+                index={index}
+                original={original}
+                job={job}
+                presets={presets}
+                submitting={submitting}
+                regenerating={regenerateFor === output.id}
+                onRegenerateToggle={() => setRegenerateFor(regenerateFor === output.id ? null : output.id)}
+              />
             ))}
           </BlockStack>
         </Layout.Section>

@@ -77,7 +77,9 @@ export const scenario: Scenario = {
         8_000,
       );
       processing.release();
-      const { settled, page: firstPage } = await ctx.settle(client, first, 12_000);
+      // Settling needs the retry's backoff to pass and one more poll of the now READY media: seconds on a
+      // quiet machine, several times that on a loaded one (it failed once at 12 s). It returns once settled.
+      const { settled, page: firstPage } = await ctx.settle(client, first, 45_000);
       checks.push(
         check(
           settled,
