@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["app/**/*.test.{ts,tsx}", "worker/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "node_modules/**", ".tools/**"],
+    exclude: ["test/e2e/**", "test/multi/**", "node_modules/**", ".tools/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -34,8 +34,11 @@ async function main(): Promise<void> {
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
-  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // The build names its assets' folder relative to the project it was built in (build/client), two levels
+  // above the server build: found from there, not from the working directory, which may be any.
+  const projectRoot = path.resolve(path.dirname(buildPath), "..", "..");
+  app.use(build.publicPath, express.static(path.resolve(projectRoot, build.assetsBuildDirectory), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h" }));
   app.use(accessLog);
   const handle = createRequestHandler({ build, mode: process.env.NODE_ENV });
   // Express 4 ignores the promise a handler returns; an error the Remix handler throws goes to next().

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import sharp from "sharp";
 import { createAdminApi } from "../app/shopify/admin-api.server.ts";
+import { pacerKeys } from "../app/shopify/throttle.server.ts";
 import { publishImages } from "../app/shopify/publish.server.ts";
 import { startEmulator } from "./emulator/index.ts";
 
@@ -40,8 +41,11 @@ const image = await sharp({ create: { width: 1024, height: 1024, channels: 3, ba
   .jpeg()
   .toBuffer();
 
+const pacingPrefix = `bench-publish-${process.pid}`;
 const connections = Array.from({ length: concurrency }, () => new Redis(values.redis, { maxRetriesPerRequest: 2 }));
-const apis = connections.map((redis) => createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } }));
+const apis = connections.map((redis) =>
+  createAdminApi({ shop, accessToken: token, pacing: { redis, prefix: pacingPrefix }, log: { warn: () => {} } }),
+);
 
 let next = 0;
 let failed = 0;
@@ -84,6 +88,6 @@ const figures = {
 };
 console.log(JSON.stringify(figures, null, 2));
 
-await Promise.all(connections.map((c) => c.del(`throttle:${shop}`, `throttle:${shop}:inflight`)));
+await Promise.all(connections.map((c) => c.del(...pacerKeys(pacingPrefix, shop))));
 await Promise.all(connections.map((c) => c.quit()));
 await emu.close();

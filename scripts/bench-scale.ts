@@ -331,8 +331,12 @@ if (only.has(4)) {
   const jpeg = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: "#ffffff" } })
     .jpeg()
     .toBuffer();
+  const pacingPrefix = `bench-scale-${run}`;
+  const { pacerKeys } = await import("../app/shopify/throttle.server.ts");
   const connections = Array.from({ length: Number(values["publish-workers"]) }, () => new Redis(values.redis, { maxRetriesPerRequest: 2 }));
-  const apis = connections.map((connection) => createAdminApi({ shop, accessToken: token, redis: connection, log: { warn: () => {} } }));
+  const apis = connections.map((connection) =>
+    createAdminApi({ shop, accessToken: token, pacing: { redis: connection, prefix: pacingPrefix }, log: { warn: () => {} } }),
+  );
   let next = 0;
   let failed = 0;
   const started = Date.now();
@@ -361,7 +365,7 @@ if (only.has(4)) {
     `${restoreRate} points/s restore + ${bucketSize} bucket: ${allowed.toFixed(0)} points allowed`,
     `${pct(spent / allowed)} of the points allowed (goal ≥ 90%, 0 throttled)`,
   ]);
-  await Promise.all(connections.map((c) => c.del(`throttle:${shop}`, `throttle:${shop}:inflight`)));
+  await Promise.all(connections.map((c) => c.del(...pacerKeys(pacingPrefix, shop))));
   await Promise.all(connections.map((c) => c.quit()));
   await emu.close();
 }

@@ -3,7 +3,8 @@
 // each in its own process so its memory is its own: npx tsx scripts/bench.ts [RUNS]
 // Rows: engine time per photo (generate(), after one warm-up job), alone and two jobs at once; peak RSS
 // with one job at a time, and with WORKER_CONCURRENCY=2 (two jobs at once in one process, as the
-// worker runs them; the peak includes loading the model).
+// worker runs them, with its allocator settings; the peak includes loading the model); and the
+// process's CPU time per photo (all threads), which a shared machine's load sways less than wall time.
 // The machine may be shared: the ratio of the two paths, measured alternately, is the figure to quote.
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,10 +12,13 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { makeProductPhoto } from "../test/fakes/product-photo";
+import { WORKER_ENV } from "./demo-stack";
 
 type Engine = "baseline" | "new";
 interface Done {
   ms: number;
+  /** Process CPU time (every thread, user + system) per photo: steadier than wall time on a shared machine. */
+  cpuMs: number;
   peakRssMiB: number;
 }
 
@@ -40,8 +44,14 @@ async function runChild(engine: Engine, photoPath: string): Promise<void> {
   await job();
   const run = async () => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, job));
-    const done: Done = { ms: (performance.now() - started) / concurrency, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    const used = process.cpuUsage(cpu);
+    const done: Done = {
+      ms: (performance.now() - started) / concurrency,
+      cpuMs: (used.user + used.system) / 1000 / concurrency,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
     process.send!(done);
   };
   process.on("message", (message) => {
@@ -62,7 +72,8 @@ interface Child {
 async function startChild(engine: Engine, photoPath: string, concurrency: number): Promise<Child> {
   const child = fork(import.meta.filename, ["--child", engine, photoPath], {
     execArgv: process.execArgv,
-    env: { ...process.env, WORKER_CONCURRENCY: String(concurrency) },
+    // Both run as the worker runs them, with its allocator settings.
+    env: { ...process.env, ...WORKER_ENV, WORKER_CONCURRENCY: String(concurrency) },
   });
   const next = () =>
     new Promise<unknown>((resolve, reject) => {
@@ -90,11 +101,12 @@ async function runParent(runs: number): Promise<void> {
       .toBuffer(),
   );
   const loadBefore = os.loadavg()[0];
-  const result: Record<Engine, { ms: number[]; rss: number; rss2: number; ms2: number[] }> = {
-    baseline: { ms: [], rss: 0, rss2: 0, ms2: [] },
-    new: { ms: [], rss: 0, rss2: 0, ms2: [] },
+  const result: Record<Engine, { ms: number[]; cpu: number[]; rss: number; rss2: number; ms2: number[]; cpu2: number[] }> = {
+    baseline: { ms: [], cpu: [], rss: 0, rss2: 0, ms2: [], cpu2: [] },
+    new: { ms: [], cpu: [], rss: 0, rss2: 0, ms2: [], cpu2: [] },
   };
   const pairs: number[] = [];
+  const cpuPairs: number[] = [];
   for (const concurrency of [1, 2]) {
     const children = {
       baseline: await startChild("baseline", photoPath, concurrency),
@@ -110,13 +122,18 @@ async function runParent(runs: number): Promise<void> {
       ] as const) {
         if (concurrency === 1) {
           result[engine].ms.push(done.ms);
+          result[engine].cpu.push(done.cpuMs);
           result[engine].rss = done.peakRssMiB;
         } else {
           result[engine].ms2.push(done.ms);
+          result[engine].cpu2.push(done.cpuMs);
           result[engine].rss2 = done.peakRssMiB;
         }
       }
-      if (concurrency === 1) pairs.push(before.ms / after.ms);
+      if (concurrency === 1) {
+        pairs.push(before.ms / after.ms);
+        cpuPairs.push(before.cpuMs / after.cpuMs);
+      }
     }
     children.baseline.stop();
     children.new.stop();
@@ -140,9 +157,17 @@ async function runParent(runs: number): Promise<void> {
     s(result.new.ms2),
     median(result.baseline.ms2) / median(result.new.ms2),
   );
+  row("CPU time per photo (all threads)", s(result.baseline.cpu), s(result.new.cpu), median(result.baseline.cpu) / median(result.new.cpu));
+  row(
+    "CPU time per photo, 2 jobs at once",
+    s(result.baseline.cpu2),
+    s(result.new.cpu2),
+    median(result.baseline.cpu2) / median(result.new.cpu2),
+  );
   row("peak RSS, one job at a time", `${result.baseline.rss} MiB`, `${result.new.rss} MiB`, result.baseline.rss / result.new.rss);
   row("peak RSS, WORKER_CONCURRENCY=2", `${result.baseline.rss2} MiB`, `${result.new.rss2} MiB`, result.baseline.rss2 / result.new.rss2);
-  console.log(`\nspeed-up job by job: ${pairs.map((r) => `${r.toFixed(2)}x`).join(", ")} (median ${median(pairs).toFixed(2)}x)`);
+  const list = (ratios: number[]) => `${ratios.map((r) => `${r.toFixed(2)}x`).join(", ")} (median ${median(ratios).toFixed(2)}x)`;
+  console.log(`\nspeed-up job by job: ${list(pairs)}; in CPU time: ${list(cpuPairs)}`);
 }
 
 function median(values: number[]): number {

@@ -99,16 +99,16 @@ beforeAll(async () => {
   // The pacer's shared state: one shop with 5 of 1,000 points left (restoring 1/s), one with a full bucket.
   const [seconds, micros] = await redis.time();
   const at = String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
-  await redis.hset(`throttle:${THROTTLED_SHOP}`, { available: "5", maximum: "1000", rate: "1", at });
-  await redis.hset(`throttle:${FULL_SHOP}`, { available: "1000", maximum: "1000", rate: "50", at });
-  await redis.pexpire(`throttle:${THROTTLED_SHOP}`, 120_000);
-  await redis.pexpire(`throttle:${FULL_SHOP}`, 120_000);
+  await redis.hset(`${prefix}:throttle:${THROTTLED_SHOP}`, { available: "5", maximum: "1000", rate: "1", at });
+  await redis.hset(`${prefix}:throttle:${FULL_SHOP}`, { available: "1000", maximum: "1000", rate: "50", at });
+  await redis.pexpire(`${prefix}:throttle:${THROTTLED_SHOP}`, 120_000);
+  await redis.pexpire(`${prefix}:throttle:${FULL_SHOP}`, 120_000);
 });
 
 afterAll(async () => {
   for (const queue of queues) await queue.obliterate({ force: true }).catch(() => {});
   for (const queue of queues) await queue.close();
-  await redis.del(`throttle:${THROTTLED_SHOP}`, `throttle:${FULL_SHOP}`);
+  await redis.del(`${prefix}:throttle:${THROTTLED_SHOP}`, `${prefix}:throttle:${FULL_SHOP}`);
   redis.disconnect();
 });
 

@@ -163,7 +163,7 @@ export async function collectOps(options: { redis: Redis; prefix: string; hours?
     Promise.all(names.map((name) => queueReport(options.redis, options.prefix, name, now.getTime()))),
     failures(hourAgo),
     providerHours(new Date(now.getTime() - (options.hours ?? 24) * 3_600_000)),
-    readPacerStates(options.redis),
+    readPacerStates(options.redis, options.prefix),
   ]);
   return {
     at: now.toISOString(),

@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, as CI runs it. Unit and integration tests on SQLite, the tests that reach
 // the database through the app again on PostgreSQL, those that reach storage again on S3, the
-// browser tests in Chromium, then the chaos scenarios (scripts/chaos), each counted as a test. Ends with
+// browser tests in Chromium, the app as several web and worker processes, then the chaos scenarios (scripts/chaos), each counted as a test. Ends with
 // one plain summary line.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -25,8 +25,25 @@ const vitest =
   (report: string) => ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
 
 const extra = process.argv.slice(2);
+/** Path prefixes of the engine's tests (vitest filters), which run one file at a time. */
+const ENGINE_TESTS = ["app/studio", "scripts/studio"];
 const runs: Run[] = [
-  { name: "unit and integration (SQLite)", command: vitest(...extra) },
+  // The engine's tests compute (the segmentation model, image encoding): one file at a time. The rest
+  // mostly wait on Redis, a database, the emulator or worker processes: two files at a time, each with
+  // its own database, queue prefix and emulator (vitest's default on two cores is one).
+  {
+    name: "the engine (SQLite)",
+    command: vitest(...ENGINE_TESTS, "--maxWorkers=1", "--minWorkers=1", "--passWithNoTests", ...extra),
+  },
+  {
+    name: "unit and integration (SQLite)",
+    command: vitest(
+      ...ENGINE_TESTS.flatMap((dir) => ["--exclude", `${dir}*/**`, "--exclude", `${dir}*`]),
+      "--maxWorkers=2",
+      "--minWorkers=1",
+      ...extra,
+    ),
+  },
   // The data layer's own tests already run on both databases; these reach the database through the app.
   {
     name: "the app on PostgreSQL",
@@ -36,6 +53,8 @@ const runs: Run[] = [
       "test/worker/attempts.test.ts",
       "test/worker/reconcile.test.ts",
       "test/extensions.test.ts",
+      "--maxWorkers=2",
+      "--minWorkers=1",
       ...extra,
     ),
     env: { TEST_DATABASE: "postgresql" },
@@ -49,6 +68,8 @@ const runs: Run[] = [
       "test/routes/webhooks.test.ts",
       "test/routes/uploads.test.ts",
       "test/worker.test.ts",
+      "--maxWorkers=2",
+      "--minWorkers=1",
       ...extra,
     ),
     env: { TEST_STORAGE: "s3" },
@@ -59,6 +80,9 @@ const runs: Run[] = [
     command: vitest("--config", "test/e2e/vitest.config.ts", "test/e2e/stable-urls.e2e.test.ts", ...extra),
     env: { TEST_STORAGE: "s3" },
   },
+  // Issue 11's proof of a stateless web: 2 web processes and 3 workers, each in a folder of its own, on
+  // PostgreSQL, loopback S3 and one Redis; 50 products, a worker SIGKILLed, published from the other web.
+  { name: "many machines (2 web, 3 workers)", command: vitest("--config", "test/multi/vitest.config.ts", ...extra) },
   {
     name: "chaos (issue 9's scenarios, SQLite then PostgreSQL)",
     command: (report) => ["tsx", "scripts/chaos/main.ts", `--json=${report}`],

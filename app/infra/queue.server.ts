@@ -202,6 +202,25 @@ async function withQueue<Q extends Queue, T>(q: Q, work: (q: Q) => Promise<T>): 
   }
 }
 
+/**
+ * A command on the queue's Redis connection for something that can do without Redis (a cache): its
+ * answer, or undefined when Redis does not answer within `ms` or fails.
+ */
+export async function tryRedis<T>(command: (redis: Redis) => Promise<T>, ms = 1000): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([connectionReady().then(() => command(getConnection())), timeout]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** For readiness checks: the web's queue connection answers PING (waiting for it to connect first). */
 export async function pingQueueRedis(): Promise<void> {
   await connectionReady();

@@ -85,7 +85,7 @@ export async function adminApiForShop(shop: string): Promise<AdminApi> {
 const pendingRenewals = new Map<string, Promise<string | undefined>>();
 
 function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal): AdminApi {
-  let api = createAdminApi({ shop, accessToken, redis: pacingConnection() });
+  let api = createAdminApi({ shop, accessToken, pacing: { redis: pacingConnection(), prefix: env.QUEUE_PREFIX } });
   let token = accessToken;
   return {
     shop,
@@ -107,7 +107,7 @@ function renewingAdminApi(shop: string, accessToken: string, renew: TokenRenewal
         if (!renewed || renewed === usedToken) throw new AdminApiError("UNAUTHORIZED", RECONNECT_MESSAGE, false, error.details);
         if (token === usedToken) {
           token = renewed;
-          api = createAdminApi({ shop, accessToken: renewed, redis: pacingConnection() });
+          api = createAdminApi({ shop, accessToken: renewed, pacing: { redis: pacingConnection(), prefix: env.QUEUE_PREFIX } });
         }
         // Shopify ran nothing for a 401, so sending the request again is safe even for a mutation.
         return api.request<T>(document, variables, opts);

@@ -1,4 +1,6 @@
+import { env } from "~/infra/env.server";
 import { prisma } from "~/infra/db.server";
+import { tryRedis } from "~/infra/queue.server";
 import type { AdminApi } from "~/shopify/admin-api.server";
 import { readCatalog, type BulkReadOptions, type CatalogProduct } from "~/shopify/bulk-read.server";
 import { COLLECTIONS_FOR_PICKER_QUERY } from "~/shopify/documents";
@@ -49,6 +51,50 @@ export async function readCoverage(api: AdminApi, opts: BulkReadOptions = {}): P
     else if (product.images.length === 0) coverage.noPhotos++;
     else coverage.missing++;
   }
+  return coverage;
+}
+
+/** How long a shop's coverage is reused: a merchant's own edits in the admin show up within this. */
+export const COVERAGE_TTL_SECONDS = 600;
+
+/**
+ * What the app's own record says about the shop's catalogue: its published and restored outputs (how
+ * many in each state, and the latest change to each) and its latest batch. A publish, a restore, a failed
+ * restore that leaves an image published again, or a new batch changes it, whichever process made the
+ * change and whether or not Redis answered at that moment. Two indexed reads, no clocks compared.
+ */
+async function coverageFingerprint(shop: string): Promise<string> {
+  const [states, batch] = await Promise.all([
+    prisma.output.groupBy({
+      by: ["reviewState"],
+      where: { shop, reviewState: { in: ["published", "restored"] } },
+      _count: { _all: true },
+      _max: { updatedAt: true },
+    }),
+    prisma.batch.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  ]);
+  const outputs = states
+    .map((state) => `${state.reviewState}:${state._count._all}:${state._max.updatedAt?.getTime() ?? 0}`)
+    .sort()
+    .join(",");
+  return `${outputs}|${batch?.id ?? ""}`;
+}
+
+/**
+ * The shop's coverage, from the cache (Redis, COVERAGE_TTL_SECONDS) while the app's record is as it was
+ * when the cached one was read; otherwise read again (one bulk operation) and cached. The record is
+ * taken before the read, so a change made while a read runs makes the next load read again. Without
+ * Redis it is read every time, as before the cache.
+ */
+export async function cachedCoverage(api: AdminApi, opts: BulkReadOptions = {}): Promise<Coverage> {
+  const key = `${env.QUEUE_PREFIX}:coverage:${api.shop}`;
+  const [cached, fingerprint] = await Promise.all([tryRedis((redis) => redis.get(key)), coverageFingerprint(api.shop)]);
+  if (cached) {
+    const entry = JSON.parse(cached) as { fingerprint: string; coverage: Coverage };
+    if (entry.fingerprint === fingerprint) return entry.coverage;
+  }
+  const coverage = await readCoverage(api, opts);
+  await tryRedis((redis) => redis.set(key, JSON.stringify({ fingerprint, coverage }), "EX", COVERAGE_TTL_SECONDS));
   return coverage;
 }
 

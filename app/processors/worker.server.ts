@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { DelayedError, MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "~/infra/env.server";
@@ -144,6 +145,8 @@ export function createStudioWorker(options: { connection: Redis; prefix: string;
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    // Each job records the process that ran it (`processedBy`), so an operator can tell which machine had it.
+    name: `${hostname()}:${process.pid}`,
     lockDuration,
     stalledInterval: lockDuration / 2,
     // A job whose worker is killed runs again twice; the third time it is failed (it may be what kills it).

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import { adminApiForSession } from "~/models/admin.server";
-import { listCollections, readCoverage, selectProducts, type CatalogueSelection } from "~/models/catalogue.server";
+import { cachedCoverage, listCollections, selectProducts, type CatalogueSelection } from "~/models/catalogue.server";
 import { resolveSpec, startBatch } from "~/models/generation.server";
 import { AdminApiError } from "~/shopify/errors";
 import { readForm } from "~/infra/request-body.server";
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const api = adminApiForSession(session);
   try {
-    const [coverage, collections] = await Promise.all([readCoverage(api, { signal: request.signal }), listCollections(api)]);
+    const [coverage, collections] = await Promise.all([cachedCoverage(api, { signal: request.signal }), listCollections(api)]);
     return json({ coverage, collections });
   } catch (error) {
     if (!(error instanceof AdminApiError)) throw error;

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { ADMIN_API_VERSION } from "./api-version";
 import { adminGraphqlUrl } from "./endpoint.server";
 import { AdminApiError } from "./errors";
-import { createPacer, type Pacer, type ThrottleStatus } from "./throttle.server";
+import { createPacer, type Pacer, type SharedPacing, type ThrottleStatus } from "./throttle.server";
 import { logger } from "~/infra/logger.server";
 
 export { AdminApiError, assertNoUserErrors } from "./errors";
@@ -63,7 +62,8 @@ export interface RetryPolicy {
 export interface AdminApiOptions {
   shop: string;
   accessToken: string;
-  redis?: Redis;
+  /** Pacing shared with every process through Redis; in-process pacing without it. */
+  pacing?: SharedPacing;
   fetch?: typeof fetch;
   log?: AdminApiLog;
   retry?: Partial<RetryPolicy>;
@@ -82,8 +82,8 @@ interface GraphqlAnswer {
 /** What one attempt ended with: an answer, or an error and whether and when to try again. */
 type Attempt = { ok: true; data: unknown } | { ok: false; error: AdminApiError; retry: boolean; delayMs?: number };
 
-// One pacer per Redis connection (or per process without Redis), shared by every AdminApi built on it.
-const pacers = new WeakMap<object, Pacer>();
+// One pacer per Redis connection and prefix (or per process without Redis), shared by every AdminApi built on it.
+const pacers = new WeakMap<object, Map<string, Pacer>>();
 const processKey = {};
 /** requestedQueryCost by operation name, learnt from answers. */
 const knownCosts = new Map<string, number>();
@@ -93,9 +93,11 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const log = options.log ?? { warn: (message, context) => logger.warn(context, message) };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const pacerKey = options.redis ?? processKey;
-  let pacer = pacers.get(pacerKey);
-  if (!pacer) pacers.set(pacerKey, (pacer = createPacer(options.redis)));
+  const pacerKey = options.pacing?.redis ?? processKey;
+  const byPrefix = pacers.get(pacerKey) ?? new Map<string, Pacer>();
+  pacers.set(pacerKey, byPrefix);
+  let pacer = byPrefix.get(options.pacing?.prefix ?? "");
+  if (!pacer) byPrefix.set(options.pacing?.prefix ?? "", (pacer = createPacer(options.pacing)));
   const url = adminGraphqlUrl(shop, ADMIN_API_VERSION);
 
   async function request<T>(document: string, variables: Record<string, unknown> = {}, opts: RequestOptions = {}): Promise<T> {

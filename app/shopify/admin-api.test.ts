@@ -4,9 +4,12 @@ import { startEmulator, type Emulator } from "../../scripts/emulator/index.ts";
 import { AdminApiError, assertNoUserErrors, createAdminApi, readOperation } from "./admin-api.server";
 import { PRODUCT_FOR_GENERATION_QUERY, STAGED_UPLOADS_CREATE_MUTATION } from "./documents";
 import { openShop } from "./test-support";
+import { createPacer, pacerKeys, readPacerStates } from "./throttle.server";
 
 let emu: Emulator;
 const connections: Redis[] = [];
+/** This file's own QUEUE_PREFIX on the shared Redis. */
+const PREFIX = `admin-api-test-${process.pid}`;
 
 function connectRedis(): Redis {
   const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 2 });
@@ -98,16 +101,47 @@ describe("createAdminApi", () => {
     expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(token);
   });
 
-  it("keeps the shop's last throttle status in Redis under throttle:{shop}", async () => {
+  it("keeps the shop's last throttle status in Redis under {QUEUE_PREFIX}:throttle:{shop}", async () => {
     const redis = connectRedis();
     const { shop, token, product } = openShop(emu);
-    const api = createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } });
+    const api = createAdminApi({ shop, accessToken: token, pacing: { redis, prefix: PREFIX }, log: { warn: () => {} } });
     await api.request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
-    const saved = await redis.hgetall(`throttle:${shop}`);
+    const saved = await redis.hgetall(`${PREFIX}:throttle:${shop}`);
     expect(Number(saved.maximum)).toBe(2000);
     expect(Number(saved.rate)).toBe(100);
     expect(Number(saved.available)).toBeGreaterThan(1900);
-    await redis.del(`throttle:${shop}`, `throttle:${shop}:inflight`);
+    expect(await redis.exists(`throttle:${shop}`)).toBe(0);
+    await redis.del(...pacerKeys(PREFIX, shop));
+  });
+
+  it("paces each QUEUE_PREFIX on its own: one environment's empty bucket does not hold back another's on the same Redis", async () => {
+    const redis = connectRedis();
+    const shop = `pacer-prefixes-${PREFIX}.myshopify.com`;
+    const [staging, production] = [`${PREFIX}-staging`, `${PREFIX}-production`].map((prefix) => ({
+      prefix,
+      pacer: createPacer({ redis, prefix }),
+    }));
+    try {
+      // GIVEN staging's requests emptied the shop's bucket (as Shopify reported it to staging).
+      expect(await staging.pacer.reserve(shop, "s1", 10)).toBe(0);
+      await staging.pacer.record(shop, "s1", { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 50 });
+      // THEN staging waits for points, and production, on the same Redis, does not.
+      expect(await staging.pacer.reserve(shop, "s2", 100)).toBeGreaterThan(1000);
+      expect(await production.pacer.reserve(shop, "p1", 100)).toBe(0);
+      // AND production's answer does not refill staging's bucket.
+      await production.pacer.record(shop, "p1", { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 50 });
+      expect(await staging.pacer.reserve(shop, "s3", 100)).toBeGreaterThan(1000);
+      expect(Number(await redis.hget(pacerKeys(staging.prefix, shop)[0], "maximum"))).toBe(1000);
+      expect(Number(await redis.hget(pacerKeys(production.prefix, shop)[0], "available"))).toBeGreaterThan(900);
+      // AND each environment's operator sees only its own shops throttled.
+      const stagingStates = await readPacerStates(redis, staging.prefix);
+      const productionStates = await readPacerStates(redis, production.prefix);
+      expect(stagingStates.find((state) => state.shop === shop)?.available).toBeLessThan(100);
+      expect(productionStates.find((state) => state.shop === shop)?.available).toBeGreaterThan(900);
+      expect([...stagingStates, ...productionStates].filter((state) => state.shop === shop)).toHaveLength(2);
+    } finally {
+      await redis.del(...pacerKeys(staging.prefix, shop), ...pacerKeys(production.prefix, shop));
+    }
   });
 
   it("paces two processes sharing Redis to the restore rate, so Shopify never throttles them", async () => {
@@ -116,7 +150,7 @@ describe("createAdminApi", () => {
       const { shop, token, product, calls } = openShop(emu);
       // Two connections stand for two worker processes; each has its own AdminApi.
       const apis = [connectRedis(), connectRedis()].map((redis) =>
-        createAdminApi({ shop, accessToken: token, redis, log: { warn: () => {} } }),
+        createAdminApi({ shop, accessToken: token, pacing: { redis, prefix: PREFIX }, log: { warn: () => {} } }),
       );
       await apis[0].request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id });
       const cost = calls()[0].requestedQueryCost!;

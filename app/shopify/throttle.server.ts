@@ -28,8 +28,22 @@ const RESERVATION_TTL_MS = 60_000;
 /** After this long without traffic the bucket is certainly full again, so the key can go. */
 const STATE_TTL_MS = 120_000;
 
-export function createPacer(redis?: Redis, log: (message: string) => void = (message) => logger.warn(message)): Pacer {
-  return redis ? createFallbackPacer(createRedisPacer(redis), createMemoryPacer(), redis, log) : createMemoryPacer();
+/**
+ * Where the pacing state is shared: a Redis connection and the environment's key prefix (QUEUE_PREFIX),
+ * so that two environments on one Redis (staging and production, two test runs) never pace each other.
+ */
+export interface SharedPacing {
+  redis: Redis;
+  prefix: string;
+}
+
+/** A shop's pacing keys: the bucket's state (a hash) and the reservations in flight (a sorted set). */
+export function pacerKeys(prefix: string, shop: string): [state: string, inflight: string] {
+  return [`${prefix}:throttle:${shop}`, `${prefix}:throttle:${shop}:inflight`];
+}
+
+export function createPacer(shared?: SharedPacing, log: (message: string) => void = (message) => logger.warn(message)): Pacer {
+  return shared ? createFallbackPacer(createRedisPacer(shared), createMemoryPacer(), shared.redis, log) : createMemoryPacer();
 }
 
 /**
@@ -119,8 +133,8 @@ redis.call('PEXPIRE', KEYS[1], ${STATE_TTL_MS})
 return 0
 `;
 
-function createRedisPacer(redis: Redis): Pacer {
-  const keys = (shop: string) => [`throttle:${shop}`, `throttle:${shop}:inflight`];
+function createRedisPacer({ redis, prefix }: SharedPacing): Pacer {
+  const keys = (shop: string) => pacerKeys(prefix, shop);
   return {
     async reserve(shop, requestId, cost) {
       return Number(await redis.eval(RESERVE_SCRIPT, 2, ...keys(shop), requestId, String(cost)));
@@ -194,17 +208,18 @@ export interface PacerState {
  * Every shop's shared bucket as the pacer sees it now, from Redis (for `npm run ops`): SCAN, never KEYS,
  * so a Redis with many shops is not blocked. Server time, as the scripts use.
  */
-export async function readPacerStates(redis: Redis): Promise<PacerState[]> {
+export async function readPacerStates(redis: Redis, prefix: string): Promise<PacerState[]> {
+  const [statePrefix] = pacerKeys(prefix, "");
   const [seconds, micros] = (await redis.time()) as [number | string, number | string];
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   const states: PacerState[] = [];
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", "throttle:*", "COUNT", 500);
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${statePrefix}*`, "COUNT", 500);
     cursor = next;
     for (const key of keys) {
       if (key.endsWith(":inflight")) continue;
-      const shop = key.slice("throttle:".length);
+      const shop = key.slice(statePrefix.length);
       const [available, maximum, rate, at] = await redis.hmget(key, "available", "maximum", "rate", "at");
       if (available == null || maximum == null || rate == null || at == null) continue;
       const held = await redis.zrangebyscore(`${key}:inflight`, now, "+inf");

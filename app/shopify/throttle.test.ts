@@ -13,6 +13,7 @@ import { captureLogs } from "~/infra/logger.server";
 let redis: PrivateRedis;
 let emu: Emulator;
 const connections: Redis[] = [];
+const PREFIX = "throttle-test";
 
 function connect(): Redis {
   // As the app's pacing connection is set up (app/models/admin.server.ts).
@@ -41,13 +42,13 @@ describe("the Redis pacer", () => {
   test("paces in-process while Redis is down, and goes back to Redis when it answers again", async () => {
     const connection = connect();
     const log = vi.fn();
-    const pacer = createPacer(connection, log);
+    const pacer = createPacer({ redis: connection, prefix: PREFIX }, log);
     const shop = "fallback-1.myshopify.com";
 
     // Redis up: the state lives in Redis.
     expect(await pacer.reserve(shop, "r1", 10)).toBe(0);
     await pacer.record(shop, "r1", bucket(500));
-    expect(await connection.hget(`throttle:${shop}`, "maximum")).toBe("1000");
+    expect(await connection.hget(`${PREFIX}:throttle:${shop}`, "maximum")).toBe("1000");
 
     // Redis down: neither call throws, and the in-process bucket still makes a request wait for points.
     await redis.stop();
@@ -62,7 +63,7 @@ describe("the Redis pacer", () => {
     await untilReady(connection);
     expect(await pacer.reserve(shop, "r4", 10)).toBe(0);
     await pacer.record(shop, "r4", bucket(900));
-    expect(await connection.hget(`throttle:${shop}`, "available")).not.toBeNull();
+    expect(await connection.hget(`${PREFIX}:throttle:${shop}`, "available")).not.toBeNull();
     expect(log).toHaveBeenLastCalledWith(expect.stringContaining("Redis is back"));
   });
 
@@ -70,7 +71,7 @@ describe("the Redis pacer", () => {
     const connection = connect();
     await untilReady(connection);
     const { shop, token, product } = openShop(emu);
-    const api = createAdminApi({ shop, accessToken: token, redis: connection, log: { warn: () => {} } });
+    const api = createAdminApi({ shop, accessToken: token, pacing: { redis: connection, prefix: PREFIX }, log: { warn: () => {} } });
     await redis.stop();
     try {
       const answer = await captureLogs(() => api.request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id }));
@@ -89,7 +90,7 @@ describe("the Redis pacer", () => {
     vi.spyOn(connection, "eval").mockImplementation(((script: string, ...args: unknown[]) =>
       script.includes("ZREMRANGEBYSCORE") ? Promise.reject(new Error("Connection is closed.")) : evalOriginal(script, ...args)) as never);
     const { shop, token, product, calls } = openShop(emu);
-    const api = createAdminApi({ shop, accessToken: token, redis: connection, log: { warn: () => {} } });
+    const api = createAdminApi({ shop, accessToken: token, pacing: { redis: connection, prefix: PREFIX }, log: { warn: () => {} } });
     const answer = await captureLogs(() => api.request(PRODUCT_FOR_GENERATION_QUERY, { id: product.id }));
     expect(answer.product?.title).toBe(product.title);
     // Sent once: the successful answer was used, not retried.

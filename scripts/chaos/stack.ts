@@ -284,12 +284,12 @@ export class ChaosStack {
  * each generative job around a second on two busy cores. The scenarios are about what happens around a
  * job, not about the image.
  */
-async function smallDemoPhotos(dir: string): Promise<Map<string, DemoPhoto>> {
+export async function smallDemoPhotos(dir: string, longSide = 1200): Promise<Map<string, DemoPhoto>> {
   mkdirSync(dir, { recursive: true });
   const small = new Map<string, DemoPhoto>();
   for (const photo of (await ensureDemoPhotos()).values()) {
     const file = path.join(dir, `${photo.key}.jpg`);
-    const info = await sharp(photo.path).rotate().resize(1200, 1200, { fit: "inside" }).jpeg({ quality: 85 }).toFile(file);
+    const info = await sharp(photo.path).rotate().resize(longSide, longSide, { fit: "inside" }).jpeg({ quality: 85 }).toFile(file);
     small.set(photo.key, { ...photo, path: file, width: info.width, height: info.height, fileSize: info.size });
   }
   return small;

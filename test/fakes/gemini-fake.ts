@@ -121,8 +121,19 @@ export interface GeminiModelFake {
  * format: so the studio's quality gates see the real product and pass it, and every output is its own
  * image. For the chaos harness, which needs a fast paid provider whose answers it can hold (scripts/chaos).
  */
-export async function startGeminiModelFake(options: { forward?: string } = {}): Promise<GeminiModelFake> {
+export async function startGeminiModelFake(
+  options: {
+    forward?: string;
+    /** Each answer comes this long after its request (the model's time). */
+    latencyMs?: number;
+    /** A limit of its own, as the API's quota: `rpm` requests a minute, `burst` at once; 429 with RetryInfo over it. */
+    limit?: { rpm: number; burst: number };
+  } = {},
+): Promise<GeminiModelFake> {
   let holding = false;
+  const perMs = options.limit ? options.limit.rpm / 60_000 : 0;
+  let tokens = options.limit?.burst ?? 0;
+  let refilledAt = Date.now();
   let imagesMade = 0;
   let answered = 0;
   const held: (() => void)[] = [];
@@ -138,14 +149,22 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
     req.on("end", () => {
       // Everything but interactive generation (the Batch API, files) goes on to the server that speaks it.
       if (options.forward && !req.url?.endsWith(":generateContent")) return void forward(options.forward, req, Buffer.concat(chunks), res);
-      arrivals.push(Date.now());
-      if (refuse.count > 0) {
-        refuse.count -= 1;
-        refusals.push(Date.now());
+      const now = Date.now();
+      arrivals.push(now);
+      if (options.limit) {
+        tokens = Math.min(options.limit.burst, tokens + (now - refilledAt) * perMs);
+        refilledAt = now;
+      }
+      const overLimit = options.limit !== undefined && tokens < 1;
+      if (refuse.count > 0 || overLimit) {
+        const delayMs = overLimit ? Math.ceil((1 - tokens) / perMs) : refuse.delayMs;
+        if (!overLimit) refuse.count -= 1;
+        refusals.push(now);
         res.writeHead(429, { "content-type": "application/json" });
-        res.end(JSON.stringify(rateLimitedBody(refuse.delayMs)));
+        res.end(JSON.stringify(rateLimitedBody(delayMs)));
         return;
       }
+      if (options.limit) tokens -= 1;
       // In flight until answered or until the caller hangs up (a killed worker's request is not).
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -171,7 +190,10 @@ export async function startGeminiModelFake(options: { forward?: string } = {}): 
         reply(image ? geminiAnswers.image(image) : geminiAnswers.badRequest());
       };
       // A photo the model cannot read gets Gemini's answer to an invalid argument.
-      const answer = () => void make().catch(() => reply(geminiAnswers.badRequest()));
+      const answer = () =>
+        void new Promise((resolve) => setTimeout(resolve, options.latencyMs ?? 0))
+          .then(make)
+          .catch(() => reply(geminiAnswers.badRequest()));
       if (!holding) return answer();
       held.push(answer);
       for (const waiter of heldWaiters.filter((w) => held.length >= w.count)) {

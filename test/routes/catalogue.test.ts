@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { collectionsOf } from "../../scripts/emulator/collections.ts";
 import { asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } from "../app";
@@ -43,6 +44,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const { closeQueue } = await import("~/infra/queue.server");
   await closeQueue();
+  (await import("~/models/admin.server")).closeAdminConnections();
+  (await import("~/processors/publish.server")).closePublishConnections();
   await app?.stop();
 });
 
@@ -112,6 +115,105 @@ describe("the catalogue route", () => {
     expect(jobs.length).toBe(result.body.added);
     expect(jobs.map((job) => job.productId).sort()).toEqual([...members].sort());
     expect(new Set(jobs.map((job) => job.mode))).toEqual(new Set(["lifestyle"]));
+  });
+
+  test("reuses a shop's coverage for ten minutes instead of a bulk operation per load, and reads it again after a new batch", async () => {
+    const shop = "coverage-cache.myshopify.com";
+    app.emulator.addShop(shop, { seed: true });
+    const started = () => app.emulator.bulk.operations(shop).length;
+
+    // GIVEN the home page loaded once: one bulk operation.
+    const first = await load(shop);
+    expect(started()).toBe(1);
+    // WHEN it is loaded again, and again: the same coverage, and no bulk operation.
+    expect((await load(shop)).coverage).toEqual(first.coverage);
+    expect((await load(shop)).coverage).toEqual(first.coverage);
+    expect(started()).toBe(1);
+
+    // WHEN a batch is created (its own bulk read of the selection is the one operation it starts).
+    const batch = await start(shop, { selection: "noncompliant", mode: "white" });
+    expect(batch.status).toBe(200);
+    expect(started()).toBe(2);
+    // THEN the next load reads the catalogue again, once.
+    await load(shop);
+    await load(shop);
+    expect(started()).toBe(3);
+
+    // AND an entry older than the TTL is not served: Redis expires it.
+    const { env } = await import("~/infra/env.server");
+    const { Redis } = await import("ioredis");
+    const probe = new Redis("redis://127.0.0.1:6379");
+    const { COVERAGE_TTL_SECONDS } = await import("~/models/catalogue.server");
+    const ttl = await probe.ttl(`${env.QUEUE_PREFIX}:coverage:${shop}`);
+    expect(ttl).toBeGreaterThan(COVERAGE_TTL_SECONDS - 30);
+    expect(ttl).toBeLessThanOrEqual(COVERAGE_TTL_SECONDS);
+    await probe.del(`${env.QUEUE_PREFIX}:coverage:${shop}`);
+    await load(shop);
+    expect(started()).toBe(4);
+    probe.disconnect();
+  });
+
+  test("reads the cached coverage again after a publish and after a restore, and counts the published image", async () => {
+    const shop = "coverage-publish.myshopify.com";
+    app.emulator.addShop(shop, { seed: true });
+    const started = () => app.emulator.bulk.operations(shop).length;
+    const { fileKey, saveFile } = await import("~/infra/storage.server");
+    const { requestPublish, requestRestore } = await import("~/models/publishing.server");
+    const { processPublish, processRestore } = await import("~/processors/publish.server");
+    // The published image becomes the product's main image.
+    await prisma.shopSettings.create({ data: { shop, mediaPosition: "first" } });
+    const product = [...app.emulator.state.shops.get(shop)!.products.values()][0];
+    const job = await prisma.job.create({
+      data: { shop, productId: product.id, productTitle: product.title, mode: "white", provider: "local", status: "done", progress: 100 },
+    });
+    const key = fileKey(shop, job.id, "0.png");
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#fff" } })
+      .png()
+      .toBuffer();
+    await saveFile(key, png);
+    const output = await prisma.output.create({
+      data: {
+        shop,
+        jobId: job.id,
+        position: 0,
+        storageKey: key,
+        format: "png",
+        width: 64,
+        height: 64,
+        bytes: png.length,
+        provider: "local",
+      },
+    });
+    // What a worker runs for the queue entry the job page's action made.
+    const runQueued = async (run: typeof processPublish) => {
+      const { mediaQueueId } = await prisma.output.findUniqueOrThrow({ where: { id: output.id } });
+      await run(shop, job.id, [output.id], mediaQueueId!);
+    };
+
+    const before = (await load(shop)).coverage;
+    await load(shop);
+    expect(started()).toBe(1);
+
+    // WHEN the output is published: the next load reads again, once, and counts it.
+    expect(await requestPublish(shop, job.id, [output.id])).toBe(1);
+    await runQueued(processPublish);
+    expect((await prisma.output.findUniqueOrThrow({ where: { id: output.id } })).reviewState).toBe("published");
+    expect((await load(shop)).coverage).toEqual({ ...before, compliant: before.compliant + 1, missing: before.missing - 1 });
+    await load(shop);
+    expect(started()).toBe(2);
+
+    // WHEN it is taken off the product again: read again, and no longer counted.
+    expect(await requestRestore(shop, job.id, [output.id])).toBe(1);
+    await runQueued(processRestore);
+    expect((await load(shop)).coverage).toEqual(before);
+    await load(shop);
+    expect(started()).toBe(3);
+
+    // WHEN a worker writes the image back as published with nothing but the database (a failed restore,
+    // or any write made while Redis was away): the record changed, so the next load reads again.
+    await prisma.output.update({ where: { id: output.id }, data: { reviewState: "published", removedAt: null } });
+    await load(shop);
+    expect(started()).toBe(4);
   });
 
   test("refuses an unknown selection and a malformed collection id, saying why in the merchant's language", async () => {

@@ -37,7 +37,7 @@ describe("the New generation page with a product", () => {
     expect((await loadPage()).status).toBe(200);
     const { Redis } = await import("ioredis");
     const probe = new Redis(redis.url);
-    expect(await probe.exists(`throttle:${SHOP_A}`)).toBe(1);
+    expect(await probe.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)).toBe(1);
     probe.disconnect();
 
     await redis.stop();
@@ -51,9 +51,10 @@ describe("the New generation page with a product", () => {
     // The app's connection reconnects by itself; pages keep loading meanwhile.
     const deadline = Date.now() + 15_000;
     await captureLogs(async () => {
-      while (!(await after.exists(`throttle:${SHOP_A}`)) && Date.now() < deadline) expect((await loadPage()).status).toBe(200);
+      while (!(await after.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)) && Date.now() < deadline)
+        expect((await loadPage()).status).toBe(200);
     });
-    expect(await after.exists(`throttle:${SHOP_A}`)).toBe(1);
+    expect(await after.exists(`${app.queuePrefix}:throttle:${SHOP_A}`)).toBe(1);
     after.disconnect();
   });
 });

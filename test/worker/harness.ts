@@ -4,6 +4,7 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import { WORKER_ENV } from "../../scripts/demo-stack";
 import { geminiAnswers } from "../fakes/gemini-fake";
 import { asShop, call, type AppTest } from "../app";
 
@@ -98,7 +99,7 @@ export interface WorkerProcess {
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...WORKER_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];

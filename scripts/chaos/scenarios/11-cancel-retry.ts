@@ -52,8 +52,10 @@ export const scenario: Scenario = {
     }
     await client.jobAction(jobId, "retry");
     chaos.gemini.release();
-    const { page, settled } = await ctx.settle(client, jobId, 20_000);
-    await ctx.settle(client, filler, 10_000);
+    // Generous: on a loaded machine the last attempt waits for the filler's slot, then runs (it failed once
+    // at 20 s with load 7–15, the job still generating). Settling returns as soon as the page stops polling.
+    const { page, settled } = await ctx.settle(client, jobId, 60_000);
+    await ctx.settle(client, filler, 60_000);
     const final = await ctx.prisma.job.findFirstOrThrow({ where: { id: jobId } });
     const outputs = (await ctx.outputs(client, jobId)).filter((o) => o.storageKey !== "pending");
     const shopOutputs = await ctx.prisma.output.count({ where: { shop: client.shop, NOT: { storageKey: "pending" } } });
