@@ -32,3 +32,10 @@ export const RETRYABLE_STATES: readonly JobState[] = ["failed", "cancelled"];
 // is attached again; "restoring" is a queued removal.
 export const PUBLISHABLE_REVIEW_STATES: readonly string[] = ["pending", "failed", "restored"];
 export const BUSY_REVIEW_STATES: readonly string[] = ["publishing", "attaching", "restoring"];
+
+/** The output formats a merchant can choose, as the option forms (settings, new generation) list them. */
+export const FORMAT_CHOICES = [
+  { label: "JPEG", value: "jpeg" },
+  { label: "PNG", value: "png" },
+  { label: "WebP", value: "webp" },
+];

@@ -3,13 +3,8 @@ import { BlockStack, Button, Card, Checkbox, ChoiceList, RangeSlider, Select, Te
 import { useT } from "~/i18n/index";
 import { PresetPicker } from "~/components/PresetPicker";
 import { useProviderName } from "~/hooks/useProviderName";
+import { FORMAT_CHOICES } from "~/models/constants";
 import type { GenerationOptions, Mode, NewGenerationData } from "./types";
-
-const FORMATS = [
-  { label: "JPEG", value: "jpeg" },
-  { label: "PNG", value: "png" },
-  { label: "WebP", value: "webp" },
-];
 
 // What to make: the mode, the provider (when more than one is configured) and the mode's options,
 // starting from the shop's defaults (Settings). It keeps its own state and hands the choice to
@@ -109,7 +104,7 @@ export function OptionsCard({
           autoComplete="off"
           error={errors.size}
         />
-        <Select label={t("new.format")} options={FORMATS} value={format} onChange={setFormat} />
+        <Select label={t("new.format")} options={FORMAT_CHOICES} value={format} onChange={setFormat} />
         <Button
           variant="primary"
           size="large"

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { BlockStack, Card, ChoiceList, InlineError, Layout, Select, TextField } from "@shopify/polaris";
 import { useT } from "~/i18n/index";
 import { PresetPicker } from "~/components/PresetPicker";
-import { FORMATS, type FieldMessages, type SettingsData } from "./types";
+import { FORMAT_CHOICES } from "~/models/constants";
+import type { FieldMessages, SettingsData } from "./types";
 // The lifestyle defaults: the scene preset, how many scenes, ratio, size and file format.
 export function LifestyleDefaultsSection({
   options,
@@ -61,7 +62,7 @@ export function LifestyleDefaultsSection({
           <Select
             label={t("new.format")}
             name="lifestyleOptions.format"
-            options={FORMATS}
+            options={FORMAT_CHOICES}
             value={lifestyle.format}
             onChange={(format) => setLifestyle({ ...lifestyle, format: format as typeof lifestyle.format })}
             error={errors["lifestyleOptions.format"]}

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { BlockStack, Card, Checkbox, Layout, RangeSlider, Select, Text, TextField } from "@shopify/polaris";
 import { useT } from "~/i18n/index";
-import { FORMATS, type FieldMessages, type SettingsData } from "./types";
+import { FORMAT_CHOICES } from "~/models/constants";
+import type { FieldMessages, SettingsData } from "./types";
 // The white-background defaults: size, ratio, fill, shadow and file format.
 export function WhiteDefaultsSection({
   options,
@@ -65,7 +66,7 @@ export function WhiteDefaultsSection({
           <Select
             label={t("new.format")}
             name="whiteOptions.format"
-            options={FORMATS}
+            options={FORMAT_CHOICES}
             value={white.format}
             onChange={(format) => setWhite({ ...white, format: format as typeof white.format })}
             error={errors["whiteOptions.format"]}

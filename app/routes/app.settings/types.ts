@@ -6,9 +6,3 @@ export type SettingsData = SerializeFrom<typeof loader>;
 
 /** Each field's refusal as text in the merchant's language, by the field's form name. */
 export type FieldMessages = Record<string, string>;
-
-export const FORMATS = [
-  { label: "JPEG", value: "jpeg" },
-  { label: "PNG", value: "png" },
-  { label: "WebP", value: "webp" },
-];
