@@ -80,7 +80,9 @@ function sourceHash(): string {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir).sort()) {
       const full = path.join(dir, entry);
-      if (entry === "generated" || entry === "dist" || entry === "shopify.d.ts") continue;
+      // What the builds write (the extensions' bundles, types and manifests) is not a source: hashed, the
+      // stamp written after a first build would never match, and the next stack would build again.
+      if (entry === "generated" || entry === "dist" || entry === "shopify.d.ts" || entry === "manifest.json") continue;
       if (statSync(full).isDirectory()) walk(full);
       else hash.update(full).update(readFileSync(full));
     }
