@@ -6,7 +6,7 @@ import { API_KEY, asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } fro
 import type * as DbModule from "~/infra/db.server";
 import type * as JobsModule from "~/models/jobs.server";
 import type * as StorageModule from "~/infra/storage.server";
-import type * as AppBatchesIdModule from "~/routes/app.batches.$id";
+import type * as AppBatchesIdModule from "~/routes/app.batches.$id/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as AppIndexModule from "~/routes/app._index";
 import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
@@ -115,7 +115,7 @@ beforeAll(async () => {
   // Enough products that every test's batch has products no earlier test's unfinished job holds.
   app = await startAppTest({ productCount: 40 });
   routes = {
-    batch: await import("~/routes/app.batches.$id"),
+    batch: await import("~/routes/app.batches.$id/route"),
     generate: await import("~/routes/api.generate"),
     home: await import("~/routes/app._index"),
     job: await import("~/routes/app.jobs.$id/route"),
