@@ -1,11 +1,11 @@
-import { useEffect } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, Layout, Page } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { googleBatchSummary } from "~/models/google-batches.server";
 import { RouteError } from "~/components/RouteError";
 import { useT } from "~/i18n/index";
+import { usePolling } from "~/hooks/usePolling";
 import { getBatch } from "~/models/batches.server";
 import type { JobState } from "~/models/constants";
 import { signedFileUrl } from "~/infra/storage.server";
@@ -83,20 +83,10 @@ export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
-  const revalidator = useRevalidator();
   const navigation = useNavigation();
   const busy = batch.counts.inProgress > 0;
-  // Polled slowly while everything left waits for Google's batch, which takes hours.
-  const pollMs = batch.googleBatch && batch.googleBatch.count === batch.counts.inProgress ? 30_000 : 1000;
-
-  // Live progress without a manual reload: poll while anything is still moving.
-  useEffect(() => {
-    if (!busy) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, pollMs);
-    return () => clearInterval(timer);
-  }, [busy, revalidator, pollMs]);
+  // Poll while anything is still moving (slowly while everything left waits for Google's batch, which takes hours).
+  usePolling(busy, batch.googleBatch && batch.googleBatch.count === batch.counts.inProgress ? 30_000 : 1000);
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : undefined;
   const errors = useFormErrors(actionData);
