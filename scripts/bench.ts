@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { makeProductPhoto } from "../test/fakes/product-photo";
-import { WORKER_ENV } from "./demo-stack";
+import { WORKER_ENV } from "./stack/launch";
 
 type Engine = "baseline" | "new";
 interface Done {
