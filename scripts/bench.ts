@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { makeProductPhoto } from "../test/fakes/product-photo";
-import { WORKER_ENV } from "./demo-stack";
+import { WORKER_ENV } from "./stack/launch";
 
 type Engine = "baseline" | "new";
 interface Done {
@@ -100,6 +100,9 @@ async function runParent(runs: number): Promise<void> {
       .jpeg({ quality: 90 })
       .toBuffer(),
   );
+  // The fp32 model file is written once per machine (segment.ts), by the first process that needs it:
+  // written here, so that no child's peak RSS includes that one-time rewrite.
+  await (await import("../app/studio/segment")).widenedModelFile();
   const loadBefore = os.loadavg()[0];
   const result: Record<Engine, { ms: number[]; cpu: number[]; rss: number; rss2: number; ms2: number[]; cpu2: number[] }> = {
     baseline: { ms: [], cpu: [], rss: 0, rss2: 0, ms2: [], cpu2: [] },

@@ -4,7 +4,7 @@ import { cancelJob, retryJob } from "~/models/jobs.server";
 import { getSettings } from "~/models/settings.server";
 import { cancelGoogleBatch } from "~/models/google-batches.server";
 import { CapReachedError, isCapped, plannedImages, refuseIfNoRoom } from "~/models/usage.server";
-import { CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
+import { AWAITING_BATCH, CANCELLABLE_STATES, RETRYABLE_STATES, TERMINAL_STATES, type JobState } from "~/models/constants";
 
 // Batches from the bulk action: one job per product. Every query is filtered by shop: an id alone never
 // finds a row.
@@ -57,11 +57,14 @@ export async function getBatch(shop: string, id: string, { page = 1 }: { page?: 
   let points = 0;
   let retryable = 0;
   let cancellable = 0;
+  // Of the whole batch, not of this page: the page polls slowly once all that is left waits for Google.
+  let awaitingBatch = 0;
   for (const group of groups) {
     const status = group.status as JobState;
     points += TERMINAL_STATES.includes(status) ? 100 * group._count._all : (group._sum.progress ?? 0);
     if (RETRYABLE_STATES.includes(status)) retryable += group._count._all;
     if (CANCELLABLE_STATES.includes(status)) cancellable += group._count._all;
+    if (status === AWAITING_BATCH) awaitingBatch += group._count._all;
   }
   return {
     ...batch,
@@ -70,6 +73,7 @@ export async function getBatch(shop: string, id: string, { page = 1 }: { page?: 
     progress: counts.total ? Math.round(points / counts.total) : 100,
     retryable,
     cancellable,
+    awaitingBatch,
     page: current,
     pages,
   };

@@ -197,9 +197,9 @@ export function googleBatchWait(job: { status: string; batch?: { googleSubmitted
   return { submittedAt: submittedAt.toISOString(), expectedBy: new Date(submittedAt.getTime() + BATCH_TURNAROUND_MS).toISOString() };
 }
 
-/** What a batch page says while some of its jobs wait for Google's batch. */
-export function googleBatchSummary(batch: { economy: boolean; googleSubmittedAt: Date | null; jobs: { status: string }[] }) {
-  const count = batch.jobs.filter((job) => job.status === AWAITING_BATCH).length;
+/** What a batch page says while some of its jobs (`awaitingBatch`, counted over the whole batch) wait for Google's batch. */
+export function googleBatchSummary(batch: { economy: boolean; googleSubmittedAt: Date | null; awaitingBatch: number }) {
+  const count = batch.awaitingBatch;
   if (!batch.economy || !batch.googleSubmittedAt || count === 0) return null;
   const submittedAt = batch.googleSubmittedAt;
   return { count, submittedAt: submittedAt.toISOString(), expectedBy: new Date(submittedAt.getTime() + BATCH_TURNAROUND_MS).toISOString() };

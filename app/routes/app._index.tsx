@@ -94,11 +94,7 @@ export default function Home() {
             )}
             {jobs.length === 0 && batches.length === 0 && (
               <Card padding="0">
-                <EmptyState
-                  heading={t("home.empty.heading")}
-                  action={{ content: t("nav.new"), url: "/app/new" }}
-                  image="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='226' height='226'/%3E"
-                >
+                <EmptyState heading={t("home.empty.heading")} action={{ content: t("nav.new"), url: "/app/new" }} image="/empty-state.svg">
                   <p>{t("home.empty.body")}</p>
                 </EmptyState>
               </Card>

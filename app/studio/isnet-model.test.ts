@@ -1,9 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it, vi } from "vitest";
 import { widenIsnetModel } from "./isnet-model";
+import { widenedModelFile } from "./segment";
 
 // Two real model loads and runs: slow when the machine is shared.
 vi.setConfig({ testTimeout: 300_000 });
@@ -65,6 +67,26 @@ describe("the ISNet model widened to fp32", () => {
     }
     expect(maxDiff).toBeLessThan(1 / 255);
     expect(solid).toBeGreaterThan(0);
+  });
+
+  it("is written once per machine, to exactly the bytes of the rewrite", async () => {
+    // GIVEN a machine whose temporary folder has no model file yet
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "isnet-file-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      // WHEN two processes' worth of callers ask for it
+      const [first, second] = [await widenedModelFile(), await widenedModelFile()];
+
+      // THEN one file exists, in place of its partial, holding what widenIsnetModel makes of the shipped model
+      expect(second).toBe(first);
+      expect(readdirSync(path.join(tmp, "studio-models"))).toEqual([path.basename(first)]);
+      expect(Buffer.compare(readFileSync(first), Buffer.from(widenIsnetModel(shippedModel())))).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("refuses bytes that are not a model with a graph", () => {

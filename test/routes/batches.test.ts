@@ -6,7 +6,7 @@ import { API_KEY, asShop, call, SHOP_A, SHOP_B, startAppTest, type AppTest } fro
 import type * as DbModule from "~/infra/db.server";
 import type * as JobsModule from "~/models/jobs.server";
 import type * as StorageModule from "~/infra/storage.server";
-import type * as AppBatchesIdModule from "~/routes/app.batches.$id";
+import type * as AppBatchesIdModule from "~/routes/app.batches.$id/route";
 import type * as ApiGenerateModule from "~/routes/api.generate";
 import type * as AppIndexModule from "~/routes/app._index";
 import type * as AppJobsIdModule from "~/routes/app.jobs.$id/route";
@@ -115,7 +115,7 @@ beforeAll(async () => {
   // Enough products that every test's batch has products no earlier test's unfinished job holds.
   app = await startAppTest({ productCount: 40 });
   routes = {
-    batch: await import("~/routes/app.batches.$id"),
+    batch: await import("~/routes/app.batches.$id/route"),
     generate: await import("~/routes/api.generate"),
     home: await import("~/routes/app._index"),
     job: await import("~/routes/app.jobs.$id/route"),
@@ -317,6 +317,45 @@ describe("Cancel the rest", () => {
     await worker.close();
     worker = undefined;
   }, 240_000);
+});
+
+describe("an economy batch larger than a page, waiting for Google's Batch API", () => {
+  test("counts every waiting job on every page, so the page polls slowly", async () => {
+    // GIVEN a batch of 60 jobs (more than the page's 50), all sent to Google's batch an hour ago
+    const submittedAt = new Date(Date.now() - 3600_000);
+    const batch = await prisma.batch.create({
+      data: { shop: SHOP_A, mode: "white", economy: true, googleState: "pending", googleSubmittedAt: submittedAt },
+    });
+    await prisma.job.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        shop: SHOP_A,
+        batchId: batch.id,
+        productId: `gid://shopify/Product/${900_000 + i}`,
+        mode: "white",
+        provider: "gemini",
+        status: "awaiting_batch",
+        priority: i + 1,
+      })),
+    });
+    try {
+      for (const page of [1, 2]) {
+        // WHEN the merchant opens either page of it
+        const response = await call(routes.batch.loader, await asShop(SHOP_A, `/app/batches/${batch.id}?page=${page}`), { id: batch.id });
+
+        // THEN Google's batch holds all 60, as many as are unfinished: the page's condition for polling every 30 s
+        const body = (await response.json()) as {
+          batch: { counts: { inProgress: number }; googleBatch: { count: number; submittedAt: string } | null };
+          jobs: PageJob[];
+        };
+        expect(body.jobs).toHaveLength(page === 1 ? 50 : 10);
+        expect(body.batch.googleBatch).toMatchObject({ count: 60, submittedAt: submittedAt.toISOString() });
+        expect(body.batch.counts.inProgress).toBe(60);
+      }
+    } finally {
+      await prisma.job.deleteMany({ where: { shop: SHOP_A, batchId: batch.id } });
+      await prisma.batch.delete({ where: { id: batch.id } });
+    }
+  });
 });
 
 describe("a request without a valid session token", () => {

@@ -82,7 +82,7 @@ beforeEach(async () => {
 }, 300_000);
 
 async function billingPage(query = "") {
-  const { loader } = await import("~/routes/app.billing");
+  const { loader } = await import("~/routes/app.billing/route");
   const response = await call(loader, await asShop(SHOP, `/app/billing${query}`));
   expect(response.status).toBe(200);
   return (await response.json()) as {
@@ -97,7 +97,7 @@ async function billingPage(query = "") {
 
 /** Chooses a plan on the billing page: the page asks App Bridge for a top-level redirect to Shopify's approval page. */
 async function choosePlan(plan: string): Promise<string> {
-  const { action } = await import("~/routes/app.billing");
+  const { action } = await import("~/routes/app.billing/route");
   const form = new FormData();
   form.set("intent", "choose");
   form.set("plan", plan);
@@ -239,7 +239,7 @@ describe("plans", () => {
 
   test("raising the cap asks Shopify to raise the capped amount, and counts once the merchant approves it", async () => {
     await subscribe("starter");
-    const { action } = await import("~/routes/app.billing");
+    const { action } = await import("~/routes/app.billing/route");
     const form = new FormData();
     form.set("intent", "cap");
     form.set("images", "200");

@@ -165,7 +165,7 @@ describe("economy bulk through Google's Batch API", () => {
     const batch = await waitForGoogleBatch(batchId, 5);
     fake.start(batch.googleBatchName!);
 
-    const { action } = await import("~/routes/app.batches.$id");
+    const { action } = await import("~/routes/app.batches.$id/route");
     const form = new FormData();
     form.set("intent", "cancel");
     const response = await call(action, await asShop(SHOP, `/app/batches/${batchId}`, { method: "POST", body: form }), { id: batchId });

@@ -4,7 +4,7 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { WORKER_ENV } from "../../scripts/demo-stack";
+import { WORKER_ENV } from "../../scripts/stack/launch";
 import { geminiAnswers } from "../fakes/gemini-fake";
 import { asShop, call, type AppTest } from "../app";
 
