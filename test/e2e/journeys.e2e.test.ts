@@ -98,6 +98,11 @@ describe("a job that fails, and its retry", () => {
     // One photo, so the failing download is the job's only one
     await page.getByRole("checkbox", { name: "Photos 2" }).uncheck();
     await page.getByText("1 of 5 selected").waitFor();
+    // The page's own thumbnails of the photos come from the same CDN: loaded first, so that the one
+    // failing download is the worker's and not the browser's (on a busy machine they load late).
+    await page.waitForFunction(() =>
+      [...document.images].filter((image) => image.src.includes("/cdn/")).every((image) => image.complete && image.naturalWidth > 0),
+    );
     // The next download of a product photo from Shopify's CDN (the worker's) answers 404.
     stack.emulator.failDownloads(DEMO_SHOP, { status: 404, count: 1 });
     await page.getByRole("button", { name: "Generate" }).click();
