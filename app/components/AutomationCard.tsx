@@ -2,6 +2,7 @@ import { Badge, BlockStack, Box, Card, ResourceItem, ResourceList, Text } from "
 import { statusTone } from "~/components/status";
 import type { JobState } from "~/models/constants";
 import { useT, type MessageKey } from "~/i18n/index";
+import { useFormatTime } from "~/hooks/useFormatTime";
 
 // The home page's record of what automation did: each new photo it saw, with the job it made (and that
 // job's state) or why it made none.
@@ -21,6 +22,7 @@ export interface AutomationCardProps {
 
 export function AutomationCard({ on, events }: AutomationCardProps) {
   const t = useT();
+  const formatTime = useFormatTime();
   return (
     <Card padding="0">
       <Box padding="400" paddingBlockEnd="200">
@@ -48,7 +50,7 @@ export function AutomationCard({ on, events }: AutomationCardProps) {
                     {event.productTitle}
                   </Text>
                   <Text as="span" tone="subdued">
-                    {event.createdAt.slice(0, 16).replace("T", " ")} UTC
+                    {formatTime(event.createdAt)}
                   </Text>
                   <span>
                     {jobStatus ? (

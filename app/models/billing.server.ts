@@ -150,7 +150,7 @@ export async function confirmPlan(
   api: AdminApi,
   shop: string,
   chargeId: string | null,
-): Promise<{ outcome: "approved" | "declined" | "pending" | null; billing: BillingState }> {
+): Promise<{ outcome: BillingOutcome | null; billing: BillingState }> {
   const row = await prisma.shopBilling.findUnique({ where: { shop } });
   const asked = chargeId ?? row?.pendingSubscriptionId ?? null;
   const answered = asked ? await readSubscriptionById(api, asked) : null;
@@ -159,13 +159,24 @@ export async function confirmPlan(
   if (status !== "PENDING") {
     await prisma.shopBilling.updateMany({ where: { shop }, data: { pendingSubscriptionId: null, pendingPlan: null } });
   }
-  // A raised cap answered on its own page: the subscription stays ACTIVE either way.
-  if (row?.pendingCappedCents != null && !row.pendingSubscriptionId) {
+  // A raise of the cap is answered on Shopify's page, and the merchant comes back here: the subscription
+  // stays ACTIVE either way, and Shopify's return (with or without a charge_id) says nothing of the
+  // answer. So the answer is whether the capped amount Shopify now has (read back by syncBilling)
+  // reaches the one asked for. Approved later in another tab, the cap still rises at the next sync.
+  const capAsked = row?.pendingCappedCents != null && !row.pendingSubscriptionId ? row.pendingCappedCents : null;
+  if (capAsked != null) {
     await prisma.shopBilling.updateMany({ where: { shop }, data: { pendingCappedCents: null } });
   }
+  const billing = await getBilling(shop);
+  if (capAsked != null && billing.plan.id !== "free") {
+    return { outcome: billing.cappedAmountCents >= capAsked ? "capRaised" : "capDeclined", billing };
+  }
   const outcome = !answered ? null : status === "ACTIVE" ? "approved" : status === "PENDING" ? "pending" : "declined";
-  return { outcome, billing: await getBilling(shop) };
+  return { outcome, billing };
 }
+
+/** What the merchant answered on Shopify's approval page, as the billing page tells it. */
+export type BillingOutcome = "approved" | "declined" | "pending" | "capRaised" | "capDeclined";
 
 /** Asks to raise the monthly cap to `images` (Shopify lets a capped amount only grow); the merchant approves it on Shopify's page. */
 export async function requestCap(api: AdminApi, shop: string, images: number): Promise<string | { error: string }> {

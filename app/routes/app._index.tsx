@@ -12,6 +12,7 @@ import { getUsage } from "~/models/usage.server";
 import { PENDING_STORAGE_KEY, signedFileUrl } from "~/infra/storage.server";
 import { loadAutomationCard } from "~/models/automation.server";
 import { AutomationCard } from "~/components/AutomationCard";
+import { useFormatTime } from "~/hooks/useFormatTime";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -49,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Home() {
   const { jobs, batches, usage, automation } = useLoaderData<typeof loader>();
   const t = useT();
+  const formatTime = useFormatTime();
   return (
     <Page title={t("home.title")} primaryAction={{ content: t("nav.new"), url: "/app/new" }}>
       <Layout>
@@ -78,7 +80,7 @@ export default function Home() {
                           </Text>
                           <Text as="span" tone="subdued">
                             {t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} ·{" "}
-                            {batch.createdAt.slice(0, 16).replace("T", " ")} UTC
+                            {formatTime(batch.createdAt)}
                           </Text>
                           {batch.counts.inProgress > 0 && (
                             <span>
@@ -127,8 +129,7 @@ export default function Home() {
                           {job.title}
                         </Text>
                         <Text as="span" tone="subdued">
-                          {t(job.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} ·{" "}
-                          {job.createdAt.slice(0, 16).replace("T", " ")} UTC
+                          {t(job.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} · {formatTime(job.createdAt)}
                         </Text>
                         <span>
                           <Badge tone={statusTone(job.status)}>{t(`job.status.${job.status}` as MessageKey)}</Badge>

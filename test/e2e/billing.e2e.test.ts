@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_SHOP } from "../../scripts/emulator/index.ts";
 import type { Stack } from "../../scripts/demo-stack.ts";
 import { makeProductPhoto } from "../fakes/product-photo";
-import { embeddedUrl, launchBrowser, newPage, startTestStack, watchErrors } from "./browser";
+import { embeddedUrl, launchBrowser, newPage, SCREENSHOTS, startTestStack, watchErrors } from "./browser";
 
 // The merchant's billing and automation journeys in Chromium against the demo stack: choose a plan,
 // approve it on the emulator's stand-in for Shopify's approval page, come back, generate and see the
@@ -50,6 +50,14 @@ describe("billing and automation in the browser", () => {
     await page.getByText("Your Starter plan is active.").waitFor({ timeout: 60_000 });
     await page.getByRole("heading", { name: "Your plan: Starter" }).waitFor();
     await page.getByText("Test charges (development store): nothing is billed.").waitFor();
+
+    // Raising the cap goes through Shopify's page too, and the page says what Shopify now allows.
+    await page.getByLabel("New monthly cap (images)").fill("200");
+    await page.getByRole("button", { name: "Raise the cap" }).click();
+    await page.getByRole("button", { name: "Approve" }).waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.getByText("Your monthly cap is now 200 images.").waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "billing-cap-raised-en.png"), fullPage: true });
 
     // Generate with the demo's provider (the local one: free on every plan), then the usage counts it.
     const product = [...stack.emulator.state.shops.get(DEMO_SHOP)!.products.values()].find((p) => p.mediaIds.length > 0)!;

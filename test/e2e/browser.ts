@@ -70,8 +70,8 @@ export async function launchBrowser(): Promise<Browser> {
 // 410 Gone; a merchant's browser says "Chrome".
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 
-export async function newPage(browser: Browser, locale = "en-US"): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT, locale });
+export async function newPage(browser: Browser, locale = "en-US", timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT, locale, timezoneId });
   return context.newPage();
 }
 

@@ -12,6 +12,7 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 let errors: string[];
+let batchStartedAt = 0;
 
 beforeAll(async () => {
   stack = await startTestStack({ demoProductCount: 12 });
@@ -38,6 +39,7 @@ describe("the catalogue card on the home page", () => {
     await expect.poll(() => illustration.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBe(226);
 
     // WHEN the merchant starts a batch for the rest
+    batchStartedAt = Date.now();
     await page.getByRole("button", { name: "Make white backgrounds for the other 12" }).click();
 
     // THEN one batch of twelve is queued and linked
@@ -62,13 +64,19 @@ describe("the catalogue card on the home page", () => {
     expect(errors).toEqual([]);
   }, 600_000);
 
-  test("reads in Traditional Chinese", async () => {
-    const zh = await newPage(browser, "zh-TW");
+  test("reads in Traditional Chinese, with times in the merchant's own time zone", async () => {
+    const zh = await newPage(browser, "zh-TW", "Asia/Taipei");
     const zhErrors = watchErrors(zh);
     await zh.goto(embeddedUrl(stack, "/app", "zh-TW"));
     await zh.getByRole("heading", { name: "商品目錄" }).waitFor();
     await zh.getByText("12 項商品中有 0 項的主圖為白色背景").waitFor({ timeout: 120_000 });
     await zh.getByRole("button", { name: "為其餘 12 項製作白色背景" }).waitFor();
+    // The first test's batch is listed at the minute it was started, as Taipei's clock and the language write it (UTC+8).
+    const format = new Intl.DateTimeFormat("zh-TW", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Taipei" });
+    const minutes = [-1, 0, 1, 2].map((m) => format.format(new Date(batchStartedAt + m * 60_000)));
+    const shown = new RegExp(minutes.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+    await expect.poll(() => zh.locator("body").innerText()).toMatch(shown);
+    expect(await zh.locator("body").innerText()).not.toContain("UTC");
     await zh.screenshot({ path: path.join(SCREENSHOTS, "home-catalogue-zh-TW.png"), fullPage: true });
     expect(zhErrors).toEqual([]);
   }, 300_000);

@@ -247,10 +247,34 @@ describe("plans", () => {
     const url = ((await response.json()) as { confirmationUrl: string }).confirmationUrl;
     expect(url).toMatch(/confirm_update_capped_amount/);
     // Not before the approval.
-    expect((await billingPage()).cap).toBe(145);
+    const { getSettings } = await import("~/models/settings.server");
+    expect((await getSettings(SHOP)).monthlyCap).toBe(145);
     const back = await answer(url, "approve");
     // 200 images: 160 beyond the 40 included at $0.19 = $30.40.
-    expect(await billingPage(`?charge_id=${back.searchParams.get("charge_id")}`)).toMatchObject({ cap: 200, cappedAmount: "30.40" });
+    expect(await billingPage(`?charge_id=${back.searchParams.get("charge_id")}`)).toMatchObject({
+      notice: "capRaised",
+      cap: 200,
+      cappedAmount: "30.40",
+    });
+  });
+
+  test("a raise of the cap the merchant declines on Shopify's page leaves the cap as it was, and the page says so", async () => {
+    await subscribe("starter");
+    const { action } = await import("~/routes/app.billing/route");
+    const form = new FormData();
+    form.set("intent", "cap");
+    form.set("images", "300");
+    const response = await call(action, await asShop(SHOP, "/app/billing", { method: "POST", body: form }));
+    const back = await answer(((await response.json()) as { confirmationUrl: string }).confirmationUrl, "decline");
+    // The subscription stays ACTIVE after a declined raise: not "approved", which would read as a yes.
+    expect(await billingPage(back.search)).toMatchObject({
+      notice: "capDeclined",
+      plan: "starter",
+      cap: 145,
+      cappedAmount: "20.00",
+    });
+    const { getSettings } = await import("~/models/settings.server");
+    expect((await getSettings(SHOP)).monthlyCap).toBe(145);
   });
 });
 

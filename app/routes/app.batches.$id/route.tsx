@@ -17,6 +17,7 @@ import * as intents from "./actions.server";
 import { GoogleBatchBanner } from "./GoogleBatchBanner";
 import { ProgressCard } from "./ProgressCard";
 import { JobsTable } from "./JobsTable";
+import { useFormatTime } from "~/hooks/useFormatTime";
 
 // One batch (a bulk request): its progress and the Retry and Cancel buttons (ProgressCard.tsx), its jobs
 // a page at a time (JobsTable.tsx), the jobs waiting for Google's batch (GoogleBatchBanner.tsx), and why
@@ -83,6 +84,7 @@ export default function BatchPage() {
   const { batch, jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
+  const formatTime = useFormatTime();
   const navigation = useNavigation();
   const busy = batch.counts.inProgress > 0;
   // Poll while anything is still moving (slowly while everything left waits for Google's batch, which takes hours).
@@ -96,7 +98,7 @@ export default function BatchPage() {
   return (
     <Page
       title={t("batch.title", { count: batch.counts.total })}
-      subtitle={`${t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} · ${batch.createdAt.slice(0, 16).replace("T", " ")} UTC`}
+      subtitle={`${t(batch.mode === "white" ? "new.mode.white.label" : "new.mode.lifestyle.label")} · ${formatTime(batch.createdAt)}`}
       backAction={{ content: t("nav.home"), url: "/app" }}
     >
       <Layout>

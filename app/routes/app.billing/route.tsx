@@ -1,13 +1,13 @@
 import { useEffect } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { readForm } from "~/infra/request-body.server";
 import { useT } from "~/i18n/index";
 import { formatCents, imageLimit, PAID_PLANS } from "~/billing/plans";
 import { adminApiForSession } from "~/models/admin.server";
-import { billingEnabled, confirmPlan, getMonthCharges } from "~/models/billing.server";
+import { billingEnabled, confirmPlan, getMonthCharges, type BillingOutcome } from "~/models/billing.server";
 import { getUsage } from "~/models/usage.server";
 import * as intents from "./actions.server";
 import { BillingNotices } from "./BillingNotices";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const shop = session.shop;
   const url = new URL(request.url);
   const api = adminApiForSession(session);
-  let notice: "approved" | "declined" | "pending" | null = null;
+  let notice: BillingOutcome | null = null;
   let billing = null;
   if (billingEnabled()) {
     const confirmed = await confirmPlan(api, shop, url.searchParams.get("charge_id"));
@@ -76,6 +76,12 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ error: "intent" as const }, { status: 400 });
 }
 
+// An intent that answers Shopify's approval URL leaves this page for Shopify's: reloading its data first
+// would read the request as already answered (the loader settles a pending raise of the cap) before the
+// merchant has seen Shopify's page.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  actionResult && typeof actionResult === "object" && "confirmationUrl" in actionResult ? false : defaultShouldRevalidate;
+
 export default function Billing() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -97,6 +103,7 @@ export default function Billing() {
               notice={data.notice}
               plan={data.plan}
               test={data.test}
+              cap={data.cap}
               cancelled={Boolean(actionData && "cancelled" in actionData)}
             />
             <CurrentPlanCard plan={data.plan} busy={busy} />

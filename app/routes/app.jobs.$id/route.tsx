@@ -23,6 +23,7 @@ import * as intents from "./actions.server";
 import type { JobOptions } from "./RegeneratePanel";
 import { FailureBanner } from "./FailureBanner";
 import { OutputCard } from "./OutputCard";
+import { useFormatTime } from "~/hooks/useFormatTime";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -120,6 +121,7 @@ export default function JobPage() {
   const errors = useFormErrors(useActionData<typeof action>());
   const [regenerateFor, setRegenerateFor] = useState<string | null>(null);
   const t = useT();
+  const formatTime = useFormatTime();
   const navigation = useNavigation();
   // Poll while anything is still moving (slowly while Google's batch, which takes hours, is all there is to wait for).
   usePolling(
@@ -221,9 +223,4 @@ export default function JobPage() {
 
 export function ErrorBoundary() {
   return <RouteError notFound="job.notFound" />;
-}
-
-/** A time as the pages show it: UTC, to the minute. */
-function formatTime(iso: string) {
-  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -45,9 +45,9 @@ async function finished(ctx: ScenarioContext, client: ShopClient, jobId: string)
 export const scenario: Scenario = {
   id: 19,
   fault:
-    "Billing on, Starter plan with its 40 included images used: SIGKILL the worker after Shopify ran appUsageRecordCreate but before its answer arrived (held by the emulator); a fresh worker; a second paid image whose appUsageRecordCreate answer is dropped; a local image and a failed paid job beside them",
+    "Billing on, Starter plan with its 40 included images used, after a higher cap approved on Shopify's page whose way back is lost: SIGKILL the worker after Shopify ran appUsageRecordCreate but before its answer arrived (held by the emulator); a fresh worker; a second paid image whose appUsageRecordCreate answer is dropped; a local image and a failed paid job beside them",
   expected:
-    "exactly one usage record per charged image on Shopify (which here records a repeated idempotencyKey twice), keyed by the output, each adopted by the app's charge row; none for the local image or the failure",
+    "the cap Shopify approved, read on the next visit and said once; exactly one usage record per charged image on Shopify (which here records a repeated idempotencyKey twice), keyed by the output, each adopted by the app's charge row; none for the local image or the failure",
   databases: BOTH,
   env: { BILLING: "shopify" },
   // Two worker starts on busy cores, each a tsx start.
@@ -63,6 +63,29 @@ export const scenario: Scenario = {
     chaos.emulator.billing.setUsageIdempotency(client.shop, "duplicate");
     const billing = await subscribe(client, "starter");
     checks.push(check(billing.plan === "starter", `the billing page reads plan "${String(billing.plan)}" after the approval`));
+
+    // 0. A higher cap approved on Shopify's page, the merchant's way back lost (the tab closed): the next
+    // visit reads the cap Shopify now has and says it was raised, once; a reload still reads it.
+    const asked = await client.act<{ confirmationUrl?: string }>(
+      "/app/billing",
+      "routes/app.billing",
+      new URLSearchParams({ intent: "cap", images: "200" }),
+    );
+    if (!asked.data.confirmationUrl) throw new Error(`Raising the cap answered ${asked.status}: ${asked.text.slice(0, 200)}`);
+    const approved = await fetch(asked.data.confirmationUrl, {
+      method: "POST",
+      body: new URLSearchParams({ decision: "approve" }),
+      redirect: "manual",
+    });
+    await approved.body?.cancel();
+    const visit = (await client.load("/app/billing", "routes/app.billing")).data;
+    const reload = (await client.load("/app/billing", "routes/app.billing")).data;
+    checks.push(
+      check(
+        visit.notice === "capRaised" && visit.cap === 200 && reload.notice === null && reload.cap === 200,
+        `after a raise approved with the way back lost: "${String(visit.notice)}" with a cap of ${String(visit.cap)}, then "${String(reload.notice)}" with ${String(reload.cap)}`,
+      ),
+    );
     const month = new Date().toISOString().slice(0, 7);
     await ctx.prisma.usageCharge.createMany({
       data: Array.from({ length: INCLUDED }, (_, i) => ({
