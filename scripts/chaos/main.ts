@@ -103,7 +103,7 @@ const started = Date.now();
 log(`processes' output and the run's files (kept if anything fails): ${runDir}`);
 console.log("| # | database | fault | expected | observed | result |");
 console.log("| --- | --- | --- | --- | --- | --- |");
-async function runDatabase(kind: DatabaseKind) {
+for (const kind of kinds) {
   const scenarios = SCENARIOS.filter((s) => s.databases.includes(kind) && (!only || only.has(s.id)));
   // The scenarios with the shared stack's settings first, then each one with its own `env` on a stack of its own.
   const groups = [scenarios.filter((s) => !s.env), ...scenarios.filter((s) => s.env).map((s) => [s])];
@@ -122,14 +122,6 @@ async function runDatabase(kind: DatabaseKind) {
     }
   }
 }
-
-// The databases side by side: each kind's stacks have their own Redis server, database (a file, or a
-// database of its own behind its own proxy), ports, folder and queue prefix, and its scenarios run one
-// after another. The table's rows come as they finish; the database column tells them apart.
-// Both finish (and close their stacks) before a failure to start one ends the run.
-const failures = (await Promise.allSettled(kinds.map((kind) => runDatabase(kind)))).filter((r) => r.status === "rejected");
-if (failures.length) throw failures[0].reason;
-rows.sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || a.scenario.id - b.scenario.id);
 
 const sum = (pick: (row: Row) => number) => rows.reduce((total, row) => total + pick(row), 0);
 const passed = rows.filter((r) => r.pass).length;
