@@ -110,8 +110,17 @@ describe("every page, in English and Traditional Chinese", () => {
   test("a single lifestyle job in the rustic wood preset, for the home and job pages", async () => {
     const product = [...stack.emulator.state.shops.get(DEMO_SHOP)!.products.values()].find((p) => p.title === "Speckled Stoneware Mug")!;
     await page.goto(embeddedUrl(stack, `/app/new?productId=${encodeURIComponent(product.id)}`));
-    // Polaris draws its own radio over the input
-    await page.getByRole("radio", { name: "Lifestyle photography" }).check({ force: true });
+    // Polaris draws its own radio over the input. Checked before React has hydrated the page (late on a
+    // busy machine), the choice is the browser's alone and the presets never appear: checked until they do.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("radio", { name: "Lifestyle photography" }).check({ force: true });
+          return page.getByTestId("preset-rustic-wood").isVisible();
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     await page.getByTestId("preset-rustic-wood").click();
     await page.getByRole("button", { name: "Generate" }).click();
     await page.waitForURL(/\/app\/jobs\//);
