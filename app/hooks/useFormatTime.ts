@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from "react";
+import { useMemo, useSyncExternalStore } from "react";
 import { useLocale } from "~/i18n/index";
 
 const noChanges = () => () => {};
@@ -15,11 +15,9 @@ export function useFormatTime(): (iso: string) => string {
     () => true,
     () => false,
   );
-  return useCallback(
-    (iso: string) =>
-      inBrowser
-        ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso))
-        : `${iso.slice(0, 16).replace("T", " ")} UTC`,
-    [inBrowser, locale],
-  );
+  return useMemo(() => {
+    if (!inBrowser) return (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+    const format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+    return (iso: string) => format.format(new Date(iso));
+  }, [inBrowser, locale]);
 }

@@ -14,15 +14,17 @@ async function subscribe(client: ShopClient, plan: string): Promise<Record<strin
     new URLSearchParams({ intent: "choose", plan }),
   );
   if (!chosen.data.confirmationUrl) throw new Error(`Choosing ${plan} answered ${chosen.status}: ${chosen.text.slice(0, 200)}`);
-  const answered = await fetch(chosen.data.confirmationUrl, {
-    method: "POST",
-    body: new URLSearchParams({ decision: "approve" }),
-    redirect: "manual",
-  });
-  await answered.body?.cancel();
+  const answered = await approve(chosen.data.confirmationUrl);
   const chargeId = new URL(answered.headers.get("location") ?? "http://none/").searchParams.get("charge_id");
   if (!chargeId) throw new Error(`The approval page answered ${answered.status} without a charge_id`);
   return (await client.load(`/app/billing?charge_id=${chargeId}`, "routes/app.billing")).data;
+}
+
+/** The merchant's "Approve" on the emulator's stand-in for Shopify's approval page; its redirect is not followed. */
+async function approve(confirmationUrl: string): Promise<Response> {
+  const answered = await fetch(confirmationUrl, { method: "POST", body: new URLSearchParams({ decision: "approve" }), redirect: "manual" });
+  await answered.body?.cancel();
+  return answered;
 }
 
 /** The usage records Shopify (the emulator) holds for the shop, on every subscription. */
@@ -72,12 +74,7 @@ export const scenario: Scenario = {
       new URLSearchParams({ intent: "cap", images: "200" }),
     );
     if (!asked.data.confirmationUrl) throw new Error(`Raising the cap answered ${asked.status}: ${asked.text.slice(0, 200)}`);
-    const approved = await fetch(asked.data.confirmationUrl, {
-      method: "POST",
-      body: new URLSearchParams({ decision: "approve" }),
-      redirect: "manual",
-    });
-    await approved.body?.cancel();
+    await approve(asked.data.confirmationUrl);
     const visit = (await client.load("/app/billing", "routes/app.billing")).data;
     const reload = (await client.load("/app/billing", "routes/app.billing")).data;
     checks.push(
