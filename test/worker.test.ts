@@ -121,6 +121,9 @@ describe("generate, publish and restore through the queue", () => {
     const product = [...shopState.products.values()].filter((p) => p.mediaIds.length >= 1)[1];
     const originals = [...product.mediaIds];
 
+    // Shopify keeps the new media PROCESSING until released: the job must be seen waiting in
+    // "uploading" (sampled by polling, a fast emulator let it pass between two looks on a busy machine).
+    const processing = app.emulator.faults.holdProcessing(SHOP_A);
     const { action } = await import("~/routes/app.new/route");
     const form = new FormData();
     form.set("productId", product.id);
@@ -131,6 +134,12 @@ describe("generate, publish and restore through the queue", () => {
     const jobId = new URL(response.headers.get("location")!).pathname.split("/").pop()!;
 
     const seen = new Set<string>();
+    await waitFor("the job to wait in uploading", async () => {
+      const row = await prisma.job.findFirst({ where: { id: jobId, shop: SHOP_A } });
+      if (row) seen.add(row.status);
+      return row?.status === "uploading" || row?.status === "done" || row?.status === "failed" ? row : null;
+    });
+    processing.release();
     const job = await waitFor("the job to finish", async () => {
       const row = await prisma.job.findFirst({ where: { id: jobId, shop: SHOP_A }, include: { outputs: true } });
       if (row) seen.add(row.status);
